@@ -1,0 +1,410 @@
+//! The command line (SPEC §4). The `///` comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::date::Date;
+use crate::model::{AssessmentKind, Award, Category, CourseKind, Mode, Status};
+
+/// 学时: the credit-hour system of a hospital party school, over one SQLite file.
+#[derive(Debug, Parser)]
+#[command(name = "xueshi", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The database file [default: $XUESHI_DB, else xueshi.db]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Language of reports and notices [default: $XUESHI_LANG, else zh when $LANG starts with zh, else en]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<crate::Lang>,
+    /// Who is making the change, for the audit log [default: $XUESHI_OPERATOR, else $USER]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub operator: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database, or upgrade it to the current schema
+    Init,
+    /// Build a fresh database from the bundled fixtures and print a year report and a notice
+    Demo,
+    /// Party branches (党支部)
+    #[command(subcommand)]
+    Branch(BranchCmd),
+    /// Learners (学员)
+    #[command(subcommand)]
+    Learner(LearnerCmd),
+    /// Courses (课程)
+    #[command(subcommand)]
+    Course(CourseCmd),
+    /// Sessions (课次): one holding of a course on a date
+    #[command(subcommand)]
+    Session(SessionCmd),
+    /// Record attendance (出勤) of learners at a session
+    Attend(AttendArgs),
+    /// Assessments (考核): quizzes, knowledge contests, essay contests
+    #[command(subcommand)]
+    Assessment(AssessmentCmd),
+    /// Assessment results (成绩)
+    #[command(subcommand)]
+    Result(ResultCmd),
+    /// Online self-study hours (线上自学)
+    #[command(subcommand)]
+    Online(OnlineCmd),
+    /// Import a sheet (.csv or .xlsx)
+    Import(ImportArgs),
+    /// Import batches: list them, or take one back
+    #[command(subcommand)]
+    Imports(ImportsCmd),
+    /// Reports: the year report for the appraisal, a learner's transcript
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// A periodic notice (学时定期通报): standings, honour list, who is behind
+    Notice(NoticeArgs),
+    /// The yearly requirements per category and the online cap
+    #[command(subcommand)]
+    Rules(RulesCmd),
+    /// Write a consistent copy of the database (safe while others write)
+    Backup {
+        /// Where to write the copy
+        file: PathBuf,
+    },
+    /// Check the database's integrity and its records' consistency
+    Check,
+    /// Write deterministic synthetic data for benchmarks
+    Gen(GenArgs),
+}
+
+/// `--format` and `--out`, which every listing and report takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Output {
+    /// Output format [default: from the extension of --out, else a table (a notice: text)]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Text,
+    Csv,
+    Json,
+    Md,
+    Xlsx,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BranchCmd {
+    /// Add a branch
+    Add {
+        /// Its code, e.g. NK1
+        code: String,
+        /// Its name, e.g. 内科一支部
+        name: String,
+    },
+    /// List the branches
+    List(#[command(flatten)] Output),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LearnerCmd {
+    /// Enrol a learner
+    Add {
+        /// Staff id (工号); leading zeros are kept
+        staff_id: String,
+        name: String,
+        /// Branch code or name
+        #[arg(long)]
+        branch: String,
+        /// member cadre probationary candidate activist youth, or the Chinese name
+        #[arg(long, value_parser = parse_word::<Category>)]
+        category: Category,
+        /// The date the learner joined (for proration)
+        #[arg(long, value_parser = parse_date)]
+        joined: Option<Date>,
+    },
+    /// Record that a learner left (their requirement is prorated)
+    Leave {
+        staff_id: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+    },
+    /// List learners
+    List {
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long, value_parser = parse_word::<Category>)]
+        category: Option<Category>,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CourseCmd {
+    /// Add a course
+    Add {
+        code: String,
+        title: String,
+        /// theory extension topic, or the Chinese name
+        #[arg(long, value_parser = parse_word::<CourseKind>)]
+        kind: CourseKind,
+        /// offline online field joint, or the Chinese name
+        #[arg(long, value_parser = parse_word::<Mode>)]
+        mode: Mode,
+        /// Default hours of a session
+        #[arg(long, allow_hyphen_values = true)]
+        hours: String,
+    },
+    /// List the courses
+    List(#[command(flatten)] Output),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCmd {
+    /// Hold a course on a date; prints the new session's id
+    Add {
+        #[arg(long)]
+        course: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        /// Hours of this session [default: the course's]
+        #[arg(long, allow_hyphen_values = true)]
+        hours: Option<String>,
+        #[arg(long)]
+        teacher: Option<String>,
+    },
+    /// List sessions
+    List {
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Correct a session
+    Set {
+        id: i64,
+        #[arg(long, allow_hyphen_values = true)]
+        hours: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        #[arg(long)]
+        teacher: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AttendArgs {
+    pub session: i64,
+    #[arg(required = true, value_name = "STAFF_ID")]
+    pub staff_ids: Vec<String>,
+    /// present late excused absent, or the Chinese word
+    #[arg(long, default_value = "present", value_parser = parse_word::<Status>)]
+    pub status: Status,
+    /// Hours credited instead of the session's (left early)
+    #[arg(long, allow_hyphen_values = true)]
+    pub hours: Option<String>,
+    /// Overwrite records that say otherwise
+    #[arg(long)]
+    pub update: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssessmentCmd {
+    /// Add a quiz, contest or essay contest
+    Add {
+        code: String,
+        title: String,
+        #[arg(long, value_parser = parse_word::<AssessmentKind>)]
+        kind: AssessmentKind,
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        #[arg(long, allow_hyphen_values = true)]
+        hours: String,
+        /// The score a quiz result needs to earn its hours [default: 60]
+        #[arg(long, allow_hyphen_values = true)]
+        pass_mark: Option<String>,
+        /// Bonus hours for an award level, e.g. first=3 (repeatable)
+        #[arg(long, value_name = "LEVEL=HOURS")]
+        award: Vec<String>,
+    },
+    /// List the assessments
+    List(#[command(flatten)] Output),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResultCmd {
+    /// Record a learner's result
+    Add {
+        assessment: String,
+        staff_id: String,
+        #[arg(long, allow_hyphen_values = true)]
+        score: Option<String>,
+        /// first second third merit, or the Chinese name
+        #[arg(long, value_parser = parse_word::<Award>)]
+        award: Option<Award>,
+        /// Overwrite a result that says otherwise
+        #[arg(long)]
+        update: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OnlineCmd {
+    /// Record online self-study hours
+    Add {
+        staff_id: String,
+        #[arg(value_parser = parse_date)]
+        date: Date,
+        #[arg(allow_hyphen_values = true)]
+        hours: String,
+        /// The platform, e.g. 学习强国
+        #[arg(long, default_value = "")]
+        source: String,
+        /// Overwrite a record that says otherwise
+        #[arg(long)]
+        update: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    Learners,
+    Courses,
+    Attendance,
+    Results,
+    Online,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Encoding {
+    Auto,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[arg(value_enum)]
+    pub kind: ImportKind,
+    pub file: PathBuf,
+    /// Check and report what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite stored records that the file contradicts
+    #[arg(long)]
+    pub update: bool,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub encoding: Encoding,
+    /// The worksheet of an .xlsx file [default: the first]
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// learners: create branches the file names that do not exist yet
+    #[arg(long)]
+    pub create_branches: bool,
+    /// attendance: the session the sheet is for
+    #[arg(long, conflicts_with_all = ["course", "date"])]
+    pub session: Option<i64>,
+    /// attendance: the course of the sheet's session (with --date)
+    #[arg(long, requires = "date")]
+    pub course: Option<String>,
+    /// attendance: the date of the sheet's session (with --course)
+    #[arg(long, value_parser = parse_date, requires = "course")]
+    pub date: Option<Date>,
+    /// attendance: hours of the session, if it is created [default: the course's]
+    #[arg(long, allow_hyphen_values = true, requires = "course")]
+    pub hours: Option<String>,
+    /// results: the assessment the sheet is for
+    #[arg(long)]
+    pub assessment: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportsCmd {
+    /// List import batches, oldest first
+    List(#[command(flatten)] Output),
+    /// Take a batch back: its new rows go, the rows it overwrote get their old values back
+    Undo { batch: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// The year report for the annual appraisal (年度评优评先)
+    Year {
+        year: i32,
+        /// Only this branch's learners and records
+        #[arg(long)]
+        branch: Option<String>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// A learner's transcript: every credited item and its hours
+    Learner {
+        staff_id: String,
+        /// [default: the current year]
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NoticeArgs {
+    /// 2024, 2024-H1, 2024-Q3 or 2024-07 [default: the last complete month]
+    #[arg(value_parser = parse_period)]
+    pub period: Option<crate::period::Period>,
+    /// Only this branch's learners and records
+    #[arg(long)]
+    pub branch: Option<String>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCmd {
+    /// Show the rules in force
+    Show(#[command(flatten)] Output),
+    /// Set a category's yearly hours, or online-cap HOURS|none
+    Set {
+        /// A category, or online-cap
+        name: String,
+        /// Hours, or none (online-cap only)
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    #[arg(long)]
+    pub learners: usize,
+    #[arg(long)]
+    pub attendance: usize,
+    #[arg(long)]
+    pub year: i32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn parse_word<T: std::str::FromStr<Err = crate::model::UnknownWord>>(s: &str) -> Result<T, String> {
+    s.parse::<T>().map_err(|e| e.to_string())
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    crate::date::parse(s).ok_or_else(|| format!("{s:?} is not a date (write 2024-03-15)"))
+}
+
+fn parse_period(s: &str) -> Result<crate::period::Period, String> {
+    s.parse()
+}

@@ -1,0 +1,177 @@
+//! The database itself: init, rules, backup, check.
+
+use std::path::Path;
+
+use rusqlite::params;
+use serde_json::json;
+
+use super::{amount_arg, Listing};
+use crate::cli::RulesCmd;
+use crate::credit::Rules;
+use crate::db::{self, audit, Action};
+use crate::error::{Error, Result};
+use crate::hours::Fixed;
+use crate::model::Category;
+use crate::report::render::Cell;
+use crate::Ctx;
+
+pub fn init(ctx: &Ctx) -> Result<()> {
+    let (_, created) = db::create(&ctx.db)?;
+    let what = if created {
+        "created"
+    } else {
+        "is up to date at"
+    };
+    eprintln!("{} {what} schema version {}", ctx.db.display(), db::VERSION);
+    Ok(())
+}
+
+pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
+    let mut conn = ctx.open()?;
+    match cmd {
+        RulesCmd::Show(output) => {
+            let tx = db::read(&mut conn)?;
+            let rules = Rules::load(&tx)?;
+            let mut rows: Vec<Vec<Cell>> = Category::ALL
+                .iter()
+                .map(|c| vec![Cell::word(*c), Cell::Hours(rules.yearly(*c))])
+                .collect();
+            rows.push(vec![
+                Cell::Word("online-cap", "线上自学上限"),
+                rules.online_cap.map_or(Cell::Blank, Cell::Hours),
+            ]);
+            Listing {
+                title: ("Rules: hours a year", "学时要求（每年）"),
+                columns: &[("rule", "Rule", "规则"), ("hours", "Hours", "学时")],
+                rows,
+            }
+            .emit(&output, ctx.lang)
+        }
+        RulesCmd::Set { name, value } => {
+            let (rule, hours) =
+                if matches!(name.trim(), "online-cap" | "online_cap" | "线上自学上限") {
+                    let hours = match value.trim() {
+                        "none" | "无" => None,
+                        v => Some(rule_hours(v)?),
+                    };
+                    ("online_cap", hours)
+                } else {
+                    let cat = Category::parse(&name)
+                        .map_err(|e| Error::usage(format!("{e}, or online-cap")))?;
+                    (cat.rule_name(), Some(rule_hours(&value)?))
+                };
+            let tx = db::write(&mut conn)?;
+            let old: Option<i64> =
+                tx.query_row("SELECT hours FROM rule WHERE name = ?1", [rule], |r| {
+                    r.get(0)
+                })?;
+            tx.execute(
+                "UPDATE rule SET hours = ?1 WHERE name = ?2",
+                params![hours.map(|h| h.0), rule],
+            )?;
+            audit(
+                &tx,
+                &ctx.actor(),
+                "rule",
+                &json!({ "name": rule }),
+                Action::Update,
+                Some(&json!({ "hours": old })),
+                Some(&json!({ "hours": hours.map(|h| h.0) })),
+            )?;
+            tx.commit()?;
+            Ok(())
+        }
+    }
+}
+
+/// A yearly requirement or cap: the 24-hour limit is per row, not per year.
+fn rule_hours(text: &str) -> Result<Fixed> {
+    amount_arg("HOURS", text, 24 * 366 * 100)
+}
+
+pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
+    let conn = ctx.open()?;
+    if file.exists() {
+        return Err(Error::Other(format!(
+            "{} exists already: name a new file",
+            file.display()
+        )));
+    }
+    // Create it private first; the backup API then fills it page by page, taking a consistent
+    // snapshot while others may be writing.
+    let (dest, _) = db::create(file)
+        .map_err(|e| Error::Other(format!("cannot create {}: {e}", file.display())))?;
+    drop(dest);
+    let mut dest = rusqlite::Connection::open(file)?;
+    {
+        let backup = rusqlite::backup::Backup::new(&conn, &mut dest)?;
+        backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+    }
+    dest.pragma_update(None, "journal_mode", "wal")?;
+    eprintln!("backed up {} to {}", ctx.db.display(), file.display());
+    Ok(())
+}
+
+pub fn check(ctx: &Ctx) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let tx = db::read(&mut conn)?;
+    let mut problems = Vec::new();
+    let integrity: Vec<String> = tx
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if integrity != ["ok"] {
+        problems.extend(integrity.into_iter().map(|m| format!("integrity: {m}")));
+    }
+    let fk: Vec<String> = tx
+        .prepare("PRAGMA foreign_key_check")?
+        .query_map([], |r| {
+            Ok(format!(
+                "foreign key: {} row {:?} points to a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    problems.extend(fk);
+    let over: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM attendance a JOIN session s ON s.id = a.session_id WHERE a.hours > s.hours",
+        [],
+        |r| r.get(0),
+    )?;
+    if over > 0 {
+        problems.push(format!(
+            "{over} attendance records carry more hours than their session"
+        ));
+    }
+    let counts: Vec<(String, i64)> = [
+        "branch",
+        "learner",
+        "course",
+        "session",
+        "attendance",
+        "assessment",
+        "result",
+        "online",
+        "import_batch",
+        "audit",
+    ]
+    .iter()
+    .map(|t| {
+        Ok((
+            (*t).to_string(),
+            tx.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?,
+        ))
+    })
+    .collect::<Result<_>>()?;
+    for (t, n) in &counts {
+        println!("{t:<12} {n:>10}");
+    }
+    if problems.is_empty() {
+        println!("ok");
+        Ok(())
+    } else {
+        Err(Error::Other(problems.join("\n")))
+    }
+}

@@ -1,0 +1,214 @@
+//! The database file: creation (private to its owner), the pragmas every connection needs,
+//! migrations by `PRAGMA user_version`, and the audit log.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OpenFlags, Transaction, TransactionBehavior};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// The whole schema of version 1.
+const SCHEMA_V1: &str = include_str!("../schema.sql");
+
+/// Migration steps: step `i` takes a database from version `i` to `i + 1`. Never edit a shipped
+/// step; add one.
+const STEPS: &[&str] = &[SCHEMA_V1];
+
+pub const VERSION: i64 = STEPS.len() as i64;
+
+/// How long a command waits for another writer before it gives up (SPEC §7: at least 5 s).
+const BUSY_TIMEOUT_MS: u32 = 60_000;
+
+/// Opens an existing database and brings it to the current schema.
+pub fn open(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(Error::Other(format!(
+            "no database at {}: create one with `xueshi init` (or name another with --db)",
+            path.display()
+        )));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Creates the database file readable and writable by its owner only, or opens it if it exists,
+/// and brings it to the current schema. Returns whether the file was created.
+pub fn create(path: &Path) -> Result<(Connection, bool)> {
+    let created = create_private_file(path)?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok((conn, created))
+}
+
+/// SQLite would create the file with the umask's permissions; make it first, mode 0600. Its WAL
+/// and shared-memory files take the same permissions from it.
+fn create_private_file(path: &Path) -> Result<bool> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(Error::Other(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Other(format!(
+            "the database would not switch to WAL mode (it is in {mode} mode)"
+        )));
+    }
+    // One commit per command: a full sync costs one fsync and keeps the last command on power loss.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > VERSION {
+        return Err(Error::Other(format!(
+            "the database has schema version {version}, newer than this xueshi knows ({VERSION}): use a newer xueshi"
+        )));
+    }
+    if version == VERSION {
+        return Ok(());
+    }
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    // Another process may have migrated while this one waited for the lock.
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for step in &STEPS[version as usize..] {
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The write transaction of one command: taken at once, so that a second writer waits its turn
+/// (busy timeout) instead of failing half-way.
+pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// A read transaction: every query of a report sees one snapshot.
+pub fn read(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Deferred)?)
+}
+
+/// Who changes records, when, and (for an import) under which batch.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub operator: String,
+    /// RFC 3339 with the local offset: `2024-03-15T10:02:11+08:00`.
+    pub at: String,
+    pub batch: Option<i64>,
+}
+
+impl Actor {
+    pub fn new(operator: &str) -> Actor {
+        Actor {
+            operator: operator.to_string(),
+            at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            batch: None,
+        }
+    }
+}
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Action {
+    fn code(self) -> &'static str {
+        match self {
+            Action::Insert => "insert",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// Writes one audit row. `key` names the record (natural key and row ids), `old` and `new` its
+/// values before and after.
+pub fn audit(
+    tx: &Transaction,
+    actor: &Actor,
+    entity: &str,
+    key: &Value,
+    action: Action,
+    old: Option<&Value>,
+    new: Option<&Value>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit (at, operator, batch_id, entity, key, action, old, new)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        actor.at,
+        actor.operator,
+        actor.batch,
+        entity,
+        key.to_string(),
+        action.code(),
+        old.map(Value::to_string),
+        new.map(Value::to_string),
+    ])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_is_private_and_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let (conn, created) = create(&path).unwrap();
+        assert!(created);
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, VERSION);
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        drop(conn);
+        let (_, created) = create(&path).unwrap();
+        assert!(!created, "init twice opens the same file");
+    }
+}

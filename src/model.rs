@@ -1,0 +1,220 @@
+//! The fixed vocabularies of SPEC §1 and §3: each code, its Chinese name, and the words that
+//! sheets and command lines use for it. One macro so that parsing and naming never drift apart.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// An unknown word for a vocabulary; says which words are accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownWord {
+    pub what: &'static str,
+    pub word: String,
+    pub accepted: String,
+}
+
+impl fmt::Display for UnknownWord {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{:?} is not a known {} (accepted: {})",
+            self.word, self.what, self.accepted
+        )
+    }
+}
+
+impl std::error::Error for UnknownWord {}
+
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $what:literal, {
+        $($variant:ident => $code:literal, $zh:literal, [$($alias:literal),*];)+
+    }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The code stored in the database and printed in JSON.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The Chinese name printed in Chinese reports.
+            pub fn zh(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+
+            fn words(self) -> &'static [&'static str] {
+                match self { $($name::$variant => &[$code, $zh $(, $alias)*]),+ }
+            }
+
+            /// Every accepted word, for error messages.
+            pub fn accepted() -> String {
+                $name::ALL.iter().flat_map(|v| v.words().iter().copied()).collect::<Vec<_>>().join(" ")
+            }
+
+            /// The code or any Chinese word for it, case-insensitive, trimmed.
+            pub fn parse(word: &str) -> Result<$name, UnknownWord> {
+                let w = word.trim();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.words().iter().any(|a| a.eq_ignore_ascii_case(w)))
+                    .ok_or_else(|| UnknownWord { what: $what, word: w.to_string(), accepted: $name::accepted() })
+            }
+
+            /// The name in the report's language.
+            pub fn label(self, lang: crate::Lang) -> &'static str {
+                match lang { crate::Lang::Zh => self.zh(), crate::Lang::En => self.code() }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownWord;
+            fn from_str(s: &str) -> Result<Self, Self::Err> { $name::parse(s) }
+        }
+
+        impl From<$name> for (&'static str, &'static str) {
+            fn from(v: $name) -> Self { (v.code(), v.zh()) }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.code()) }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { f.write_str(self.code()) }
+        }
+    };
+}
+
+vocabulary!(
+    /// 人员类别: what kind of learner, which fixes the yearly requirement.
+    Category, "category", {
+        Member => "member", "正式党员", ["党员"];
+        Cadre => "cadre", "党员干部", ["支部书记", "支部委员", "支部书记和委员"];
+        Probationary => "probationary", "预备党员", [];
+        Candidate => "candidate", "发展对象", [];
+        Activist => "activist", "入党积极分子", ["积极分子"];
+        Youth => "youth", "先进团员青年", ["团员青年", "团员"];
+    }
+);
+
+vocabulary!(
+    /// 课程类型.
+    CourseKind, "course kind", {
+        Theory => "theory", "党性教育基本课", ["基本课"];
+        Extension => "extension", "拓展课", [];
+        Topic => "topic", "专题课", [];
+    }
+);
+
+vocabulary!(
+    /// 教学方式.
+    Mode, "course mode", {
+        Offline => "offline", "线下", [];
+        Online => "online", "线上", ["线上集中"];
+        Field => "field", "现场教学", ["外出教学", "现场/外出教学"];
+        Joint => "joint", "医联体", ["联合培训", "医联体联合培训"];
+    }
+);
+
+vocabulary!(
+    /// 出勤: one learner at one session.
+    Status, "attendance status", {
+        Present => "present", "出席", ["到", "已到", "签到", "已签到", "√", "✓", "1", "yes", "y"];
+        Late => "late", "迟到", [];
+        Excused => "excused", "请假", ["假"];
+        Absent => "absent", "缺席", ["未到", "缺", "×", "✗", "0", "no", "n"];
+    }
+);
+
+vocabulary!(
+    /// 考核类型.
+    AssessmentKind, "assessment kind", {
+        Quiz => "quiz", "知识测试", ["测试"];
+        Contest => "contest", "知识竞赛", ["竞赛"];
+        Essay => "essay", "征文比赛", ["征文"];
+    }
+);
+
+vocabulary!(
+    /// 奖项: an award level, worth the assessment's bonus for that level.
+    Award, "award", {
+        First => "first", "一等奖", [];
+        Second => "second", "二等奖", [];
+        Third => "third", "三等奖", [];
+        Merit => "merit", "优秀奖", [];
+    }
+);
+
+impl Status {
+    /// Present and late records earn the session's hours.
+    pub fn attended(self) -> bool {
+        matches!(self, Status::Present | Status::Late)
+    }
+}
+
+impl Category {
+    /// The `rule` table's name for this category's requirement.
+    pub fn rule_name(self) -> &'static str {
+        self.code()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_chinese_words_parse() {
+        let cases: &[(&str, Status)] = &[
+            ("present", Status::Present),
+            ("PRESENT", Status::Present),
+            ("√", Status::Present),
+            ("✓", Status::Present),
+            ("已签到", Status::Present),
+            ("1", Status::Present),
+            ("Y", Status::Present),
+            ("迟到", Status::Late),
+            ("假", Status::Excused),
+            ("请假", Status::Excused),
+            ("×", Status::Absent),
+            ("✗", Status::Absent),
+            ("未到", Status::Absent),
+            (" 0 ", Status::Absent),
+        ];
+        for (word, want) in cases {
+            assert_eq!(Status::parse(word), Ok(*want), "{word}");
+        }
+        assert_eq!(Category::parse("支部书记"), Ok(Category::Cadre));
+        assert_eq!(Category::parse("团员"), Ok(Category::Youth));
+        assert_eq!(CourseKind::parse("基本课"), Ok(CourseKind::Theory));
+        assert_eq!(Mode::parse("线上集中"), Ok(Mode::Online));
+        assert_eq!(Mode::parse("外出教学"), Ok(Mode::Field));
+        assert_eq!(Award::parse("优秀奖"), Ok(Award::Merit));
+    }
+
+    #[test]
+    fn unknown_words_list_the_accepted_ones() {
+        let err = Status::parse("maybe").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("\"maybe\""), "{text}");
+        assert!(text.contains("迟到") && text.contains("absent"), "{text}");
+    }
+
+    #[test]
+    fn every_word_belongs_to_one_code() {
+        for v in Status::ALL {
+            for w in v.words() {
+                assert_eq!(Status::parse(w), Ok(*v), "{w}");
+            }
+        }
+        for v in Category::ALL {
+            for w in v.words() {
+                assert_eq!(Category::parse(w), Ok(*v), "{w}");
+            }
+        }
+    }
+}

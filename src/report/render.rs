@@ -1,0 +1,325 @@
+//! Renderers: any report, built once as a `Document` (plus its JSON), printed as a terminal
+//! table, CSV, Markdown, JSON, HTML or XLSX. Renderers never compute; reports never format.
+
+use std::io::Write;
+use std::path::Path;
+
+use comfy_table::{presets, Cell as TCell, CellAlignment, ContentArrangement, Table as CTable};
+use serde_json::Value as Json;
+
+use crate::cli::{Format, Output};
+use crate::error::{Error, Result};
+use crate::hours::Hours;
+use crate::Lang;
+
+/// One cell of a table, typed so that every format can show it its own way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Hours(Hours),
+    /// A ratio 0..1, shown as a percentage.
+    Ratio(f64),
+    Bool(bool),
+    /// A word of a fixed vocabulary: its code (in JSON and English) and its Chinese name.
+    Word(&'static str, &'static str),
+    Blank,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// The cell as plain text in a language (no escaping).
+    pub fn display(&self, lang: Lang) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Hours(h) => format!("{:.2}", h.as_f64()),
+            Cell::Ratio(r) => format!("{:.1}%", r * 100.0),
+            Cell::Bool(b) => lang
+                .pick(if *b { "yes" } else { "no" }, if *b { "是" } else { "否" })
+                .to_string(),
+            Cell::Word(code, zh) => lang.pick(code, zh).to_string(),
+            Cell::Blank => String::new(),
+        }
+    }
+
+    /// A vocabulary word (category, kind, mode, status, award).
+    pub fn word<W: Copy + Into<(&'static str, &'static str)>>(w: W) -> Cell {
+        let (code, zh) = w.into();
+        Cell::Word(code, zh)
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Cell::Int(_) | Cell::Hours(_) | Cell::Ratio(_))
+    }
+}
+
+/// A titled table.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A report ready to print: a title, lines of summary, tables. The first table is the main one
+/// (the one a CSV holds).
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub tables: Vec<Table>,
+    /// Lines after the tables (a notice's date of issue, say).
+    pub footer: Vec<String>,
+    /// A bar chart for the HTML page: its title and (label, ratio 0..1) bars.
+    pub chart: Option<(String, Vec<(String, f64)>)>,
+}
+
+/// Chooses the format: `--format`, else the extension of `--out`, else the report's default.
+pub fn choose(output: &Output, default: Format, supported: &[Format]) -> Result<Format> {
+    let format = match (output.format, &output.out) {
+        (Some(f), _) => f,
+        (None, Some(path)) => match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => Format::Csv,
+            Some("json") => Format::Json,
+            Some("md") => Format::Md,
+            Some("xlsx") => Format::Xlsx,
+            Some("html" | "htm") => Format::Html,
+            Some("txt") => default,
+            _ => default,
+        },
+        (None, None) => default,
+    };
+    if !supported.contains(&format) {
+        let names: Vec<String> = supported
+            .iter()
+            .map(|f| format!("{f:?}").to_lowercase())
+            .collect();
+        return Err(Error::usage(format!(
+            "this report has no {} format (it has: {})",
+            format!("{format:?}").to_lowercase(),
+            names.join(", ")
+        )));
+    }
+    Ok(format)
+}
+
+/// Renders `doc` (or `json`) in `format` to `--out` or standard output.
+pub fn emit(
+    doc: &Document,
+    json: &Json,
+    format: Format,
+    output: &Output,
+    lang: Lang,
+) -> Result<()> {
+    let bytes = match format {
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(json).map_err(|e| Error::Other(e.to_string()))?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        Format::Table | Format::Text => terminal(doc, lang, output.out.is_none()).into_bytes(),
+        Format::Csv => csv(doc.tables.first(), lang)?,
+        Format::Md => markdown(doc, lang).into_bytes(),
+        Format::Html => super::html::page(doc, lang).into_bytes(),
+        Format::Xlsx => super::xlsx::workbook(doc, lang)?,
+    };
+    write_out(&bytes, output.out.as_deref())
+}
+
+/// Writes to the file, or to standard output (a closed pipe ends quietly, in main).
+pub fn write_out(bytes: &[u8], out: Option<&Path>) -> Result<()> {
+    match out {
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display()))),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(bytes)?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Tables for a terminal: box-drawn, Chinese aligned, fitted to the terminal's width when there
+/// is one.
+pub fn terminal(doc: &Document, lang: Lang, to_terminal: bool) -> String {
+    let mut out = String::new();
+    if !doc.title.is_empty() {
+        out.push_str(&doc.title);
+        out.push_str("\n\n");
+    }
+    for line in &doc.lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !doc.lines.is_empty() {
+        out.push('\n');
+    }
+    for table in &doc.tables {
+        if !table.title.is_empty() {
+            out.push_str(&table.title);
+            out.push('\n');
+        }
+        let mut t = CTable::new();
+        t.load_preset(presets::UTF8_FULL_CONDENSED);
+        if to_terminal {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        t.set_header(table.columns.iter().map(TCell::new));
+        for row in &table.rows {
+            t.add_row(row.iter().map(|c| {
+                let cell = TCell::new(c.display(lang));
+                if c.is_number() {
+                    cell.set_alignment(CellAlignment::Right)
+                } else {
+                    cell
+                }
+            }));
+        }
+        if table.rows.is_empty() {
+            out.push_str(lang.pick("(none)", "（无）"));
+            out.push('\n');
+        } else {
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    for line in &doc.footer {
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// A cell that a spreadsheet would take for a formula gets a leading `'` (SPEC §4).
+pub fn defuse(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// CSV as Excel opens it: UTF-8 with a BOM, CRLF, formula-safe text cells.
+pub fn csv(table: Option<&Table>, lang: Lang) -> Result<Vec<u8>> {
+    let mut buf = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut buf);
+        if let Some(table) = table {
+            w.write_record(table.columns.iter().map(|c| defuse(c)))
+                .map_err(|e| Error::Other(e.to_string()))?;
+            for row in &table.rows {
+                w.write_record(row.iter().map(|c| match c {
+                    Cell::Text(s) => defuse(s),
+                    Cell::Hours(h) => h.to_string(),
+                    Cell::Ratio(r) => format!("{r:.4}"),
+                    other => other.display(lang),
+                }))
+                .map_err(|e| Error::Other(e.to_string()))?;
+            }
+        }
+        w.flush()?;
+    }
+    Ok(buf)
+}
+
+/// Markdown: a heading, the summary, pipe tables.
+pub fn markdown(doc: &Document, lang: Lang) -> String {
+    let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!("# {}\n\n", esc(&doc.title));
+    for line in &doc.lines {
+        out.push_str(&format!("{}\n\n", esc(line)));
+    }
+    for table in &doc.tables {
+        if !table.title.is_empty() {
+            out.push_str(&format!("## {}\n\n", esc(&table.title)));
+        }
+        if table.rows.is_empty() {
+            out.push_str(lang.pick("(none)\n\n", "（无）\n\n"));
+            continue;
+        }
+        out.push_str(&format!(
+            "| {} |\n",
+            table
+                .columns
+                .iter()
+                .map(|c| esc(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+        let first = table.rows.first();
+        let align: Vec<&str> = (0..table.columns.len())
+            .map(|i| {
+                if first.and_then(|r| r.get(i)).is_some_and(Cell::is_number) {
+                    "---:"
+                } else {
+                    "---"
+                }
+            })
+            .collect();
+        out.push_str(&format!("| {} |\n", align.join(" | ")));
+        for row in &table.rows {
+            out.push_str(&format!(
+                "| {} |\n",
+                row.iter()
+                    .map(|c| esc(&c.display(lang)))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ));
+        }
+        out.push('\n');
+    }
+    for line in &doc.footer {
+        out.push_str(&format!("{}\n\n", esc(line)));
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused() {
+        assert_eq!(defuse("=1+1"), "'=1+1");
+        assert_eq!(defuse("+86"), "'+86");
+        assert_eq!(defuse("-x"), "'-x");
+        assert_eq!(defuse("@SUM"), "'@SUM");
+        assert_eq!(defuse("\tx"), "'\tx");
+        assert_eq!(defuse("王伟"), "王伟");
+    }
+
+    #[test]
+    fn csv_has_a_bom_and_crlf() {
+        let t = Table {
+            title: String::new(),
+            columns: vec!["a".into(), "b".into()],
+            rows: vec![vec![
+                Cell::text("=x"),
+                Cell::Hours(crate::hours::Fixed(150)),
+            ]],
+        };
+        let bytes = csv(Some(&t), Lang::En).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}a,b\r\n'=x,1.5\r\n"
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! The year report for the annual appraisal (年度评优评先): every active learner's hours by kind,
+//! against their prorated requirement, with rank and eligibility; branches; the programme.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::render::{Cell, Document, Table};
+use crate::credit::{self, Rules};
+use crate::error::Result;
+use crate::hours::{div_half_up, ratio4, Fixed, Hours};
+use crate::model::Category;
+use crate::Lang;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearReport {
+    pub year: i32,
+    pub learners: Vec<LearnerLine>,
+    pub branches: Vec<BranchLine>,
+    pub programme: ProgrammeLine,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LearnerLine {
+    pub staff_id: String,
+    pub name: String,
+    pub branch: String,
+    pub category: Category,
+    pub sessions: i64,
+    pub theory: Hours,
+    pub extension: Hours,
+    pub topic: Hours,
+    pub online: Hours,
+    pub assessment: Hours,
+    pub total: Hours,
+    pub required: Hours,
+    pub met: bool,
+    pub absences: i64,
+    pub branch_rank: i64,
+    pub eligible: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BranchLine {
+    pub code: String,
+    pub name: String,
+    pub learners: i64,
+    pub met: i64,
+    pub average_total: Hours,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeLine {
+    pub sessions: i64,
+    pub session_hours: Hours,
+    pub theory_hours: Hours,
+    pub theory_share: f64,
+}
+
+/// Builds the report for `year`, limited to one branch's learners when `branch` is given.
+pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearReport> {
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year");
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year");
+    let rules = Rules::load(conn)?;
+    let totals = credit::totals(conn, &rules, from, to)?;
+    let mut learners = Vec::new();
+    let mut branch_names = std::collections::BTreeMap::new();
+    for l in credit::learners(conn, branch)? {
+        let months = l.active_months(year, 12);
+        if months == 0 {
+            continue;
+        }
+        let t = totals.get(&l.id).copied().unwrap_or_default();
+        let required = rules.prorated(l.category, months);
+        let total = t.total();
+        branch_names.insert(l.branch.clone(), l.branch_name.clone());
+        learners.push(LearnerLine {
+            staff_id: l.staff_id,
+            name: l.name,
+            branch: l.branch,
+            category: l.category,
+            sessions: t.sessions,
+            theory: t.theory,
+            extension: t.extension,
+            topic: t.topic,
+            online: t.online,
+            assessment: t.assessment,
+            total,
+            required,
+            met: total >= required,
+            absences: t.absences,
+            branch_rank: 0,
+            eligible: total >= required && t.absences == 0,
+        });
+    }
+    let keyed: Vec<(String, Hours)> = learners
+        .iter()
+        .map(|l| (l.branch.clone(), l.total))
+        .collect();
+    for (l, rank) in learners.iter_mut().zip(credit::ranks(&keyed)) {
+        l.branch_rank = rank;
+    }
+    learners.sort_by(|a, b| {
+        a.branch
+            .cmp(&b.branch)
+            .then(b.total.cmp(&a.total))
+            .then(a.staff_id.cmp(&b.staff_id))
+    });
+
+    let branches = branch_names
+        .into_iter()
+        .map(|(code, name)| {
+            let mine: Vec<&LearnerLine> = learners.iter().filter(|l| l.branch == code).collect();
+            let n = mine.len() as i64;
+            let sum: i64 = mine.iter().map(|l| l.total.0).sum();
+            BranchLine {
+                learners: n,
+                met: mine.iter().filter(|l| l.met).count() as i64,
+                average_total: Fixed(div_half_up(sum, n)),
+                code,
+                name,
+            }
+        })
+        .collect();
+    let p = credit::programme(conn, from, to)?;
+    Ok(YearReport {
+        year,
+        learners,
+        branches,
+        programme: ProgrammeLine {
+            sessions: p.sessions,
+            session_hours: p.session_hours,
+            theory_hours: p.theory_hours,
+            theory_share: ratio4(p.theory_hours.0, p.session_hours.0),
+        },
+    })
+}
+
+impl YearReport {
+    /// The printable form: learners (the main table), then branches.
+    pub fn document(&self, lang: Lang) -> Document {
+        let p = &self.programme;
+        let title = lang
+            .pick(
+                &format!("Credit hours {}: year report", self.year),
+                &format!("{}年度党校学时统计（评优评先）", self.year),
+            )
+            .to_string();
+        let met = self.learners.iter().filter(|l| l.met).count();
+        let eligible = self.learners.iter().filter(|l| l.eligible).count();
+        let lines: Vec<String> = [
+            lang.pick(
+                &format!("{} learners; {} met their requirement; {} eligible for appraisal.", self.learners.len(), met, eligible),
+                &format!("参训学员 {} 人，达标 {} 人，具备评优资格 {} 人。", self.learners.len(), met, eligible),
+            ),
+            lang.pick(
+                &format!(
+                    "Programme: {} sessions, {} hours, of which theory {} hours ({:.1}%; target at least 70%).",
+                    p.sessions, p.session_hours, p.theory_hours, p.theory_share * 100.0
+                ),
+                &format!(
+                    "全年举办课程 {} 次，共 {} 学时，其中党性教育基本课 {} 学时，占 {:.1}%（目标不低于70%）。",
+                    p.sessions, p.session_hours, p.theory_hours, p.theory_share * 100.0
+                ),
+            ),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let learner_table = Table {
+            title: lang.pick("Learners", "学员学时明细").to_string(),
+            columns: [
+                ("Staff id", "工号"),
+                ("Name", "姓名"),
+                ("Branch", "支部"),
+                ("Category", "人员类别"),
+                ("Sessions", "出勤次数"),
+                ("Theory", "基本课"),
+                ("Extension", "拓展课"),
+                ("Topic", "专题课"),
+                ("Online", "线上自学"),
+                ("Assessment", "考核"),
+                ("Total", "合计"),
+                ("Required", "应修"),
+                ("Met", "达标"),
+                ("Absences", "缺勤"),
+                ("Branch rank", "支部排名"),
+                ("Eligible", "评优资格"),
+            ]
+            .iter()
+            .map(|(en, zh)| lang.pick(en, zh).to_string())
+            .collect(),
+            rows: self
+                .learners
+                .iter()
+                .map(|l| {
+                    vec![
+                        Cell::text(&l.staff_id),
+                        Cell::text(&l.name),
+                        Cell::text(&l.branch),
+                        Cell::word(l.category),
+                        Cell::Int(l.sessions),
+                        Cell::Hours(l.theory),
+                        Cell::Hours(l.extension),
+                        Cell::Hours(l.topic),
+                        Cell::Hours(l.online),
+                        Cell::Hours(l.assessment),
+                        Cell::Hours(l.total),
+                        Cell::Hours(l.required),
+                        Cell::Bool(l.met),
+                        Cell::Int(l.absences),
+                        Cell::Int(l.branch_rank),
+                        Cell::Bool(l.eligible),
+                    ]
+                })
+                .collect(),
+        };
+        let branch_table = Table {
+            title: lang.pick("Branches", "各支部完成情况").to_string(),
+            columns: [
+                ("Branch", "支部"),
+                ("Name", "名称"),
+                ("Learners", "人数"),
+                ("Met", "达标人数"),
+                ("Completion", "达标率"),
+                ("Average hours", "人均学时"),
+            ]
+            .iter()
+            .map(|(en, zh)| lang.pick(en, zh).to_string())
+            .collect(),
+            rows: self
+                .branches
+                .iter()
+                .map(|b| {
+                    vec![
+                        Cell::text(&b.code),
+                        Cell::text(&b.name),
+                        Cell::Int(b.learners),
+                        Cell::Int(b.met),
+                        Cell::Ratio(ratio4(b.met, b.learners)),
+                        Cell::Hours(b.average_total),
+                    ]
+                })
+                .collect(),
+        };
+        let chart = (
+            lang.pick("Completion by branch", "各支部达标率")
+                .to_string(),
+            self.branches
+                .iter()
+                .map(|b| (b.name.clone(), ratio4(b.met, b.learners)))
+                .collect(),
+        );
+        Document {
+            title,
+            lines,
+            tables: vec![learner_table, branch_table],
+            footer: Vec::new(),
+            chart: Some(chart),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Writing records on their natural keys, the one way commands and imports both use: a new key is
+//! inserted, the same values again change nothing, other values are a conflict unless the caller
+//! asked to update. Every overwrite is audited with the old values (which `imports undo` restores).
+
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Transaction};
+use serde_json::{Map, Value as Json};
+
+use crate::db::{self, Action, Actor};
+use crate::error::Result;
+
+/// A table written by natural key.
+pub struct Table {
+    pub entity: &'static str,
+    pub key: &'static [&'static str],
+    pub values: &'static [&'static str],
+}
+
+pub const ATTENDANCE: Table = Table {
+    entity: "attendance",
+    key: &["session_id", "learner_id"],
+    values: &["status", "hours"],
+};
+pub const RESULT: Table = Table {
+    entity: "result",
+    key: &["assessment_id", "learner_id"],
+    values: &["score", "award"],
+};
+pub const ONLINE: Table = Table {
+    entity: "online",
+    key: &["learner_id", "date", "source"],
+    values: &["hours"],
+};
+pub const LEARNER: Table = Table {
+    entity: "learner",
+    key: &["staff_id"],
+    values: &["name", "branch_id", "category", "joined"],
+};
+pub const COURSE: Table = Table {
+    entity: "course",
+    key: &["code"],
+    values: &["title", "kind", "mode", "hours"],
+};
+
+/// What a put did, or why it did not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Put {
+    New,
+    Unchanged,
+    Updated,
+    /// A stored record with the same key says otherwise; its values.
+    Conflict(Vec<Value>),
+    /// The same key came earlier in this batch with other values.
+    Repeated(Vec<Value>),
+}
+
+/// Prepared SQL for one table; built once per command, used for every row.
+pub struct Writer<'t> {
+    table: &'t Table,
+    insert: String,
+    select: String,
+    update: String,
+}
+
+impl<'t> Writer<'t> {
+    pub fn new(table: &'t Table) -> Writer<'t> {
+        let name = table.entity;
+        let cols: Vec<&str> = table.key.iter().chain(table.values).copied().collect();
+        let marks: Vec<String> = (1..=cols.len() + 1).map(|i| format!("?{i}")).collect();
+        let key_match: Vec<String> = table
+            .key
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} = ?{}", i + 1))
+            .collect();
+        let key_match = key_match.join(" AND ");
+        let nk = table.key.len();
+        let sets: Vec<String> = table
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{v} = ?{}", nk + i + 1))
+            .collect();
+        Writer {
+            table,
+            insert: format!(
+                "INSERT INTO {name} ({}, batch_id) VALUES ({}) ON CONFLICT DO NOTHING",
+                cols.join(", "),
+                marks.join(", ")
+            ),
+            select: format!(
+                "SELECT {}, batch_id FROM {name} WHERE {key_match}",
+                table.values.join(", ")
+            ),
+            update: format!(
+                "UPDATE {name} SET {}, batch_id = ?{} WHERE {key_match}",
+                sets.join(", "),
+                cols.len() + 1
+            ),
+        }
+    }
+
+    /// Inserts or compares (and with `update`, overwrites) one record.
+    pub fn put(
+        &self,
+        tx: &Transaction,
+        actor: &Actor,
+        key: &[Value],
+        values: &[Value],
+        update: bool,
+    ) -> Result<Put> {
+        let batch = batch_value(actor);
+        let params = || key.iter().chain(values).chain(std::iter::once(&batch));
+        if tx
+            .prepare_cached(&self.insert)?
+            .execute(params_from_iter(params()))?
+            == 1
+        {
+            if actor.batch.is_none() {
+                db::audit(
+                    tx,
+                    actor,
+                    self.table.entity,
+                    &self.key_json(key),
+                    Action::Insert,
+                    None,
+                    Some(&self.values_json(values, None)),
+                )?;
+            }
+            return Ok(Put::New);
+        }
+        let n = self.table.values.len();
+        let (stored, stored_batch) =
+            tx.prepare_cached(&self.select)?
+                .query_row(params_from_iter(key), |r| {
+                    let stored = (0..n)
+                        .map(|i| r.get::<_, Value>(i))
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
+                    Ok((stored, r.get::<_, Option<i64>>(n)?))
+                })?;
+        if stored == values {
+            return Ok(Put::Unchanged);
+        }
+        if actor.batch.is_some() && stored_batch == actor.batch {
+            return Ok(Put::Repeated(stored));
+        }
+        if !update {
+            return Ok(Put::Conflict(stored));
+        }
+        tx.prepare_cached(&self.update)?
+            .execute(params_from_iter(params()))?;
+        let old = self.values_json(&stored, Some(stored_batch));
+        let new = self.values_json(values, Some(actor.batch));
+        db::audit(
+            tx,
+            actor,
+            self.table.entity,
+            &self.key_json(key),
+            Action::Update,
+            Some(&old),
+            Some(&new),
+        )?;
+        Ok(Put::Updated)
+    }
+
+    pub fn key_json(&self, key: &[Value]) -> Json {
+        columns_json(self.table.key, key)
+    }
+
+    /// The values as JSON; with `batch`, the batch id the row carries too (what undo restores).
+    pub fn values_json(&self, values: &[Value], batch: Option<Option<i64>>) -> Json {
+        let mut json = columns_json(self.table.values, values);
+        if let (Some(batch), Json::Object(map)) = (batch, &mut json) {
+            map.insert("batch_id".into(), batch.map_or(Json::Null, Json::from));
+        }
+        json
+    }
+}
+
+fn batch_value(actor: &Actor) -> Value {
+    actor.batch.map_or(Value::Null, Value::Integer)
+}
+
+/// `{"col": value, …}` for an audit row.
+pub fn columns_json(names: &[&str], values: &[Value]) -> Json {
+    let mut map = Map::new();
+    for (name, v) in names.iter().zip(values) {
+        map.insert((*name).to_string(), sql_to_json(v));
+    }
+    Json::Object(map)
+}
+
+pub fn sql_to_json(v: &Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Integer(i) => Json::from(*i),
+        Value::Real(f) => Json::from(*f),
+        Value::Text(s) => Json::from(s.as_str()),
+        Value::Blob(b) => Json::from(format!("{} bytes", b.len())),
+    }
+}
+
+pub fn json_to_sql(v: &Json) -> Value {
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Integer(i64::from(*b)),
+        Json::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)), Value::Integer),
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// Text or NULL.
+pub fn text(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, |s| Value::Text(s.to_string()))
+}
+
+/// Integer or NULL.
+pub fn int(i: Option<i64>) -> Value {
+    i.map_or(Value::Null, Value::Integer)
+}
