@@ -68,10 +68,7 @@ impl Rules {
                 requirement.insert(cat, Fixed(hours.unwrap_or(0)));
             }
         }
-        Ok(Rules {
-            requirement,
-            online_cap,
-        })
+        Ok(Rules { requirement, online_cap })
     }
 
     pub fn yearly(&self, category: Category) -> Hours {
@@ -135,8 +132,8 @@ pub fn learners(conn: &Connection, branch: Option<i64>) -> Result<Vec<Learner>> 
     let mut out = Vec::new();
     for row in rows {
         let (mut l, category, joined, left) = row?;
-        l.category = Category::parse(&category)
-            .map_err(|e| Error::Other(format!("stored learner {}: {e}", l.staff_id)))?;
+        l.category =
+            Category::parse(&category).map_err(|e| Error::Other(format!("stored learner {}: {e}", l.staff_id)))?;
         l.joined = joined.as_deref().and_then(date::parse);
         l.left = left.as_deref().and_then(date::parse);
         out.push(l);
@@ -182,19 +179,12 @@ impl Totals {
 }
 
 fn stored<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
-    text.parse::<T>().map_err(|_| {
-        rusqlite::Error::InvalidColumnType(0, text.to_string(), rusqlite::types::Type::Text)
-    })
+    text.parse::<T>().map_err(|_| rusqlite::Error::InvalidColumnType(0, text.to_string(), rusqlite::types::Type::Text))
 }
 
 /// Every learner's totals for items dated `from` to `to` (inclusive), keyed by learner id.
 /// Learners with no items are absent from the map.
-pub fn totals(
-    conn: &Connection,
-    rules: &Rules,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<HashMap<i64, Totals>> {
+pub fn totals(conn: &Connection, rules: &Rules, from: NaiveDate, to: NaiveDate) -> Result<HashMap<i64, Totals>> {
     let (from, to) = (date::iso(from), date::iso(to));
     let mut by: HashMap<i64, Totals> = HashMap::new();
 
@@ -209,18 +199,15 @@ pub fn totals(
         let own = r.get::<_, Option<i64>>(2)?.map(Fixed);
         let kind: CourseKind = stored(r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?)?;
         let hours = session_credit(status, own, Fixed(r.get(3)?));
-        by.entry(r.get(0)?)
-            .or_default()
-            .add_session(kind, status, hours);
+        by.entry(r.get(0)?).or_default().add_session(kind, status, hours);
     }
 
     for (id, rule, score, award) in results(conn, &from, &to)? {
         by.entry(id).or_default().assessment += rule.credit(score, award);
     }
 
-    let mut stmt = conn.prepare_cached(
-        "SELECT learner_id, SUM(hours) FROM online WHERE date BETWEEN ?1 AND ?2 GROUP BY learner_id",
-    )?;
+    let mut stmt = conn
+        .prepare_cached("SELECT learner_id, SUM(hours) FROM online WHERE date BETWEEN ?1 AND ?2 GROUP BY learner_id")?;
     let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
         by.entry(r.get(0)?).or_default().online = rules.cap_online(Fixed(r.get(1)?));
@@ -228,12 +215,11 @@ pub fn totals(
     Ok(by)
 }
 
-/// Results of assessments dated in the range: (learner id, rule, score, award).
-fn results(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-) -> Result<Vec<(i64, AssessmentRule, Option<Fixed>, Option<Award>)>> {
+/// One result as the rules see it: (learner id, its assessment's rule, score, award).
+type ResultRow = (i64, AssessmentRule, Option<Fixed>, Option<Award>);
+
+/// Results of assessments dated in the range.
+fn results(conn: &Connection, from: &str, to: &str) -> Result<Vec<ResultRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.learner_id, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award
          FROM assessment a JOIN result r ON r.assessment_id = a.id
@@ -244,23 +230,13 @@ fn results(
             kind: stored(r.get_ref(1)?.as_str()?)?,
             hours: Fixed(r.get(2)?),
             pass_mark: Fixed(r.get(3)?),
-            bonus: [
-                Fixed(r.get(4)?),
-                Fixed(r.get(5)?),
-                Fixed(r.get(6)?),
-                Fixed(r.get(7)?),
-            ],
+            bonus: [Fixed(r.get(4)?), Fixed(r.get(5)?), Fixed(r.get(6)?), Fixed(r.get(7)?)],
         };
         let award = match r.get_ref(9)?.as_str_or_null()? {
             Some(a) => Some(stored::<Award>(a)?),
             None => None,
         };
-        Ok((
-            r.get(0)?,
-            rule,
-            r.get::<_, Option<i64>>(8)?.map(Fixed),
-            award,
-        ))
+        Ok((r.get(0)?, rule, r.get::<_, Option<i64>>(8)?.map(Fixed), award))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -278,15 +254,9 @@ pub fn programme(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Pr
         "SELECT COUNT(*), COALESCE(SUM(s.hours), 0), COALESCE(SUM(CASE WHEN c.kind = 'theory' THEN s.hours END), 0)
          FROM session s JOIN course c ON c.id = s.course_id WHERE s.date BETWEEN ?1 AND ?2",
     )?;
-    Ok(
-        stmt.query_row(params![date::iso(from), date::iso(to)], |r| {
-            Ok(Programme {
-                sessions: r.get(0)?,
-                session_hours: Fixed(r.get(1)?),
-                theory_hours: Fixed(r.get(2)?),
-            })
-        })?,
-    )
+    Ok(stmt.query_row(params![date::iso(from), date::iso(to)], |r| {
+        Ok(Programme { sessions: r.get(0)?, session_hours: Fixed(r.get(1)?), theory_hours: Fixed(r.get(2)?) })
+    })?)
 }
 
 /// Ranks by total within each group, highest first, ties sharing a rank (1, 2, 2, 4).
@@ -315,14 +285,8 @@ mod tests {
     #[test]
     fn session_credit_rules() {
         // present with no own hours: the session's 2 h; late with 1.5 own: 1.5; excused/absent: 0
-        assert_eq!(
-            session_credit(Status::Present, None, Fixed(200)),
-            Fixed(200)
-        );
-        assert_eq!(
-            session_credit(Status::Late, Some(Fixed(150)), Fixed(200)),
-            Fixed(150)
-        );
+        assert_eq!(session_credit(Status::Present, None, Fixed(200)), Fixed(200));
+        assert_eq!(session_credit(Status::Late, Some(Fixed(150)), Fixed(200)), Fixed(150));
         assert_eq!(session_credit(Status::Excused, None, Fixed(200)), Fixed(0));
         assert_eq!(session_credit(Status::Absent, None, Fixed(200)), Fixed(0));
     }
@@ -335,16 +299,8 @@ mod tests {
             pass_mark: Fixed(6000),
             bonus: [Fixed(0); 4],
         };
-        assert_eq!(
-            quiz.credit(Some(Fixed(6000)), None),
-            Fixed(200),
-            "60 passes a pass mark of 60"
-        );
-        assert_eq!(
-            quiz.credit(Some(Fixed(5999)), None),
-            Fixed(0),
-            "59.99 does not"
-        );
+        assert_eq!(quiz.credit(Some(Fixed(6000)), None), Fixed(200), "60 passes a pass mark of 60");
+        assert_eq!(quiz.credit(Some(Fixed(5999)), None), Fixed(0), "59.99 does not");
         assert_eq!(quiz.credit(None, None), Fixed(0), "no score, no hours");
         let contest = AssessmentRule {
             kind: AssessmentKind::Contest,
@@ -360,22 +316,13 @@ mod tests {
 
     #[test]
     fn ties_share_a_rank() {
-        let items = [
-            ("A", Fixed(500)),
-            ("A", Fixed(300)),
-            ("A", Fixed(300)),
-            ("A", Fixed(100)),
-            ("B", Fixed(100)),
-        ];
+        let items = [("A", Fixed(500)), ("A", Fixed(300)), ("A", Fixed(300)), ("A", Fixed(100)), ("B", Fixed(100))];
         assert_eq!(ranks(&items), vec![1, 2, 2, 4, 1]);
     }
 
     #[test]
     fn proration_rounds_half_up() {
-        let rules = Rules {
-            requirement: HashMap::from([(Category::Youth, Fixed(1600))]),
-            online_cap: None,
-        };
+        let rules = Rules { requirement: HashMap::from([(Category::Youth, Fixed(1600))]), online_cap: None };
         // 16 × 7 ÷ 12 = 9.333… → 9.33
         assert_eq!(rules.prorated(Category::Youth, 7), Fixed(933));
         // 16 × 5 ÷ 12 = 6.666… → 6.67

@@ -16,9 +16,7 @@ pub fn parse(text: &str) -> Option<NaiveDate> {
     let [y, m, d] = parts.as_slice() else {
         return None;
     };
-    let ok = |s: &str, max_len: usize| {
-        !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())
-    };
+    let ok = |s: &str, max_len: usize| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
     if y.len() != 4 || !ok(y, 4) || !ok(m, 2) || !ok(d, 2) {
         return None;
     }
@@ -30,8 +28,7 @@ pub fn from_excel_serial(serial: f64) -> Option<NaiveDate> {
     if !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
-    NaiveDate::from_ymd_opt(1899, 12, 30)?
-        .checked_add_days(chrono::Days::new(serial.floor() as u64))
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(serial.floor() as u64))
 }
 
 /// ISO text, the form stored in the database.
@@ -41,24 +38,13 @@ pub fn iso(d: NaiveDate) -> String {
 
 /// The last day of a month.
 pub fn month_end(year: i32, month: u32) -> NaiveDate {
-    let (y, m) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1)
-        .and_then(|d| d.pred_opt())
-        .expect("a valid month")
+    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).expect("a valid month")
 }
 
 /// Months from January to `last_month` of `year` with at least one day between `joined` and
 /// `left` (SPEC §2, proration).
-pub fn active_months(
-    year: i32,
-    last_month: u32,
-    joined: Option<NaiveDate>,
-    left: Option<NaiveDate>,
-) -> i64 {
+pub fn active_months(year: i32, last_month: u32, joined: Option<NaiveDate>, left: Option<NaiveDate>) -> i64 {
     (1..=last_month)
         .filter(|&m| {
             let start = NaiveDate::from_ymd_opt(year, m, 1).expect("a valid month");
@@ -83,27 +69,11 @@ mod tests {
 
     #[test]
     fn every_spelling() {
-        for text in [
-            "2024-03-15",
-            "2024/3/15",
-            "2024.3.15",
-            "2024年3月15日",
-            "20240315",
-            "2024-3-15",
-            " 2024/03/15 ",
-        ] {
+        for text in ["2024-03-15", "2024/3/15", "2024.3.15", "2024年3月15日", "20240315", "2024-3-15", " 2024/03/15 "]
+        {
             assert_eq!(parse(text), Some(ymd(2024, 3, 15)), "{text}");
         }
-        for text in [
-            "",
-            "2024",
-            "2024-13-01",
-            "2024-02-30",
-            "24-3-15",
-            "2024-3-15-1",
-            "15/3/2024",
-            "2024年3月",
-        ] {
+        for text in ["", "2024", "2024-13-01", "2024-02-30", "24-3-15", "2024-3-15-1", "15/3/2024", "2024年3月"] {
             assert_eq!(parse(text), None, "{text}");
         }
     }

@@ -28,10 +28,7 @@ pub fn open(path: &Path) -> Result<Connection> {
             path.display()
         )));
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     configure(&conn)?;
     migrate(&conn)?;
     Ok(conn)
@@ -43,9 +40,7 @@ pub fn create(path: &Path) -> Result<(Connection, bool)> {
     let created = create_private_file(path)?;
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     configure(&conn)?;
     migrate(&conn)?;
@@ -65,10 +60,7 @@ fn create_private_file(path: &Path) -> Result<bool> {
     match options.open(path) {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(Error::Other(format!(
-            "cannot create {}: {e}",
-            path.display()
-        ))),
+        Err(e) => Err(Error::Other(format!("cannot create {}: {e}", path.display()))),
     }
 }
 
@@ -77,9 +69,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Other(format!(
-            "the database would not switch to WAL mode (it is in {mode} mode)"
-        )));
+        return Err(Error::Other(format!("the database would not switch to WAL mode (it is in {mode} mode)")));
     }
     // One commit per command: a full sync costs one fsync and keeps the last command on power loss.
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -193,13 +183,9 @@ mod tests {
         let path = dir.path().join("x.db");
         let (conn, created) = create(&path).unwrap();
         assert!(created);
-        let v: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, VERSION);
-        let fk: i64 = conn
-            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-            .unwrap();
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
         #[cfg(unix)]
         {

@@ -12,17 +12,11 @@ pub struct Problem {
 
 impl Problem {
     pub fn at(place: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            place: Some(place.into()),
-            message: message.into(),
-        }
+        Problem { place: Some(place.into()), message: message.into() }
     }
 
     pub fn new(message: impl Into<String>) -> Problem {
-        Problem {
-            place: None,
-            message: message.into(),
-        }
+        Problem { place: None, message: message.into() }
     }
 }
 
@@ -81,16 +75,9 @@ impl Error {
     pub fn lines(&self) -> Vec<String> {
         match self {
             Error::Invalid(problems) => {
-                let mut out: Vec<String> = problems
-                    .iter()
-                    .take(MAX_LISTED)
-                    .map(|p| format!("error: {p}"))
-                    .collect();
+                let mut out: Vec<String> = problems.iter().take(MAX_LISTED).map(|p| format!("error: {p}")).collect();
                 if problems.len() > MAX_LISTED {
-                    out.push(format!(
-                        "error: … and {} more problems",
-                        problems.len() - MAX_LISTED
-                    ));
+                    out.push(format!("error: … and {} more problems", problems.len() - MAX_LISTED));
                 }
                 if problems.len() > 1 {
                     out.push(format!("{} problems; nothing was written", problems.len()));

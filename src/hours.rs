@@ -36,12 +36,8 @@ impl Fixed {
     /// Full-width digits are expected to be normalised by the caller that reads sheets.
     pub fn parse(text: &str) -> Result<Fixed, AmountError> {
         let t = text.trim();
-        let t = t
-            .strip_suffix("学时")
-            .or_else(|| t.strip_suffix('h'))
-            .or_else(|| t.strip_suffix('H'))
-            .unwrap_or(t)
-            .trim();
+        let t =
+            t.strip_suffix("学时").or_else(|| t.strip_suffix('h')).or_else(|| t.strip_suffix('H')).unwrap_or(t).trim();
         let (negative, digits) = match t.as_bytes().first() {
             Some(b'-') => (true, &t[1..]),
             Some(b'+') => (false, &t[1..]),
@@ -68,11 +64,7 @@ impl Fixed {
         if whole.len() > 12 {
             return Err(AmountError::TooLarge(i64::MAX));
         }
-        let whole: i64 = if whole.is_empty() {
-            0
-        } else {
-            whole.parse().map_err(|_| AmountError::NotANumber)?
-        };
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| AmountError::NotANumber)? };
         let mut cents = 0;
         for (i, b) in significant.bytes().chain("00".bytes()).take(2).enumerate() {
             cents += i64::from(b - b'0') * if i == 0 { 10 } else { 1 };

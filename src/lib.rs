@@ -40,17 +40,11 @@ impl Lang {
             return match v.trim().to_ascii_lowercase().as_str() {
                 "zh" => Ok(Lang::Zh),
                 "en" => Ok(Lang::En),
-                other => Err(Error::usage(format!(
-                    "XUESHI_LANG={other:?}: write zh or en"
-                ))),
+                other => Err(Error::usage(format!("XUESHI_LANG={other:?}: write zh or en"))),
             };
         }
         let system = std::env::var("LANG").unwrap_or_default();
-        Ok(if system.starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        })
+        Ok(if system.starts_with("zh") { Lang::Zh } else { Lang::En })
     }
 
     pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
@@ -88,20 +82,11 @@ impl Ctx {
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_string());
         let today = match std::env::var("XUESHI_TODAY") {
-            Ok(v) if !v.trim().is_empty() => date::parse(&v).ok_or_else(|| {
-                Error::usage(format!(
-                    "XUESHI_TODAY={v:?} is not a date (write 2024-03-15)"
-                ))
-            })?,
+            Ok(v) if !v.trim().is_empty() => date::parse(&v)
+                .ok_or_else(|| Error::usage(format!("XUESHI_TODAY={v:?} is not a date (write 2024-03-15)")))?,
             _ => chrono::Local::now().date_naive(),
         };
-        Ok(Ctx {
-            db,
-            db_named,
-            lang: Lang::resolve(cli.lang)?,
-            operator,
-            today,
-        })
+        Ok(Ctx { db, db_named, lang: Lang::resolve(cli.lang)?, operator, today })
     }
 
     pub fn actor(&self) -> db::Actor {

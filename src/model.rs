@@ -14,11 +14,7 @@ pub struct UnknownWord {
 
 impl fmt::Display for UnknownWord {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "{:?} is not a known {} (accepted: {})",
-            self.word, self.what, self.accepted
-        )
+        write!(f, "{:?} is not a known {} (accepted: {})", self.word, self.what, self.accepted)
     }
 }
 

@@ -16,31 +16,14 @@ pub struct Table {
     pub values: &'static [&'static str],
 }
 
-pub const ATTENDANCE: Table = Table {
-    entity: "attendance",
-    key: &["session_id", "learner_id"],
-    values: &["status", "hours"],
-};
-pub const RESULT: Table = Table {
-    entity: "result",
-    key: &["assessment_id", "learner_id"],
-    values: &["score", "award"],
-};
-pub const ONLINE: Table = Table {
-    entity: "online",
-    key: &["learner_id", "date", "source"],
-    values: &["hours"],
-};
-pub const LEARNER: Table = Table {
-    entity: "learner",
-    key: &["staff_id"],
-    values: &["name", "branch_id", "category", "joined"],
-};
-pub const COURSE: Table = Table {
-    entity: "course",
-    key: &["code"],
-    values: &["title", "kind", "mode", "hours"],
-};
+pub const ATTENDANCE: Table =
+    Table { entity: "attendance", key: &["session_id", "learner_id"], values: &["status", "hours"] };
+pub const RESULT: Table =
+    Table { entity: "result", key: &["assessment_id", "learner_id"], values: &["score", "award"] };
+pub const ONLINE: Table = Table { entity: "online", key: &["learner_id", "date", "source"], values: &["hours"] };
+pub const LEARNER: Table =
+    Table { entity: "learner", key: &["staff_id"], values: &["name", "branch_id", "category", "joined"] };
+pub const COURSE: Table = Table { entity: "course", key: &["code"], values: &["title", "kind", "mode", "hours"] };
 
 /// What a put did, or why it did not.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,20 +50,11 @@ impl<'t> Writer<'t> {
         let name = table.entity;
         let cols: Vec<&str> = table.key.iter().chain(table.values).copied().collect();
         let marks: Vec<String> = (1..=cols.len() + 1).map(|i| format!("?{i}")).collect();
-        let key_match: Vec<String> = table
-            .key
-            .iter()
-            .enumerate()
-            .map(|(i, k)| format!("{k} = ?{}", i + 1))
-            .collect();
+        let key_match: Vec<String> = table.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect();
         let key_match = key_match.join(" AND ");
         let nk = table.key.len();
-        let sets: Vec<String> = table
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{v} = ?{}", nk + i + 1))
-            .collect();
+        let sets: Vec<String> =
+            table.values.iter().enumerate().map(|(i, v)| format!("{v} = ?{}", nk + i + 1)).collect();
         Writer {
             table,
             insert: format!(
@@ -88,34 +62,16 @@ impl<'t> Writer<'t> {
                 cols.join(", "),
                 marks.join(", ")
             ),
-            select: format!(
-                "SELECT {}, batch_id FROM {name} WHERE {key_match}",
-                table.values.join(", ")
-            ),
-            update: format!(
-                "UPDATE {name} SET {}, batch_id = ?{} WHERE {key_match}",
-                sets.join(", "),
-                cols.len() + 1
-            ),
+            select: format!("SELECT {}, batch_id FROM {name} WHERE {key_match}", table.values.join(", ")),
+            update: format!("UPDATE {name} SET {}, batch_id = ?{} WHERE {key_match}", sets.join(", "), cols.len() + 1),
         }
     }
 
     /// Inserts or compares (and with `update`, overwrites) one record.
-    pub fn put(
-        &self,
-        tx: &Transaction,
-        actor: &Actor,
-        key: &[Value],
-        values: &[Value],
-        update: bool,
-    ) -> Result<Put> {
+    pub fn put(&self, tx: &Transaction, actor: &Actor, key: &[Value], values: &[Value], update: bool) -> Result<Put> {
         let batch = batch_value(actor);
         let params = || key.iter().chain(values).chain(std::iter::once(&batch));
-        if tx
-            .prepare_cached(&self.insert)?
-            .execute(params_from_iter(params()))?
-            == 1
-        {
+        if tx.prepare_cached(&self.insert)?.execute(params_from_iter(params()))? == 1 {
             if actor.batch.is_none() {
                 db::audit(
                     tx,
@@ -130,14 +86,10 @@ impl<'t> Writer<'t> {
             return Ok(Put::New);
         }
         let n = self.table.values.len();
-        let (stored, stored_batch) =
-            tx.prepare_cached(&self.select)?
-                .query_row(params_from_iter(key), |r| {
-                    let stored = (0..n)
-                        .map(|i| r.get::<_, Value>(i))
-                        .collect::<rusqlite::Result<Vec<_>>>()?;
-                    Ok((stored, r.get::<_, Option<i64>>(n)?))
-                })?;
+        let (stored, stored_batch) = tx.prepare_cached(&self.select)?.query_row(params_from_iter(key), |r| {
+            let stored = (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((stored, r.get::<_, Option<i64>>(n)?))
+        })?;
         if stored == values {
             return Ok(Put::Unchanged);
         }
@@ -147,19 +99,10 @@ impl<'t> Writer<'t> {
         if !update {
             return Ok(Put::Conflict(stored));
         }
-        tx.prepare_cached(&self.update)?
-            .execute(params_from_iter(params()))?;
+        tx.prepare_cached(&self.update)?.execute(params_from_iter(params()))?;
         let old = self.values_json(&stored, Some(stored_batch));
         let new = self.values_json(values, Some(actor.batch));
-        db::audit(
-            tx,
-            actor,
-            self.table.entity,
-            &self.key_json(key),
-            Action::Update,
-            Some(&old),
-            Some(&new),
-        )?;
+        db::audit(tx, actor, self.table.entity, &self.key_json(key), Action::Update, Some(&old), Some(&new))?;
         Ok(Put::Updated)
     }
 
@@ -204,9 +147,7 @@ pub fn json_to_sql(v: &Json) -> Value {
     match v {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Integer(i64::from(*b)),
-        Json::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)), Value::Integer),
+        Json::Number(n) => n.as_i64().map_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)), Value::Integer),
         Json::String(s) => Value::Text(s.clone()),
         other => Value::Text(other.to_string()),
     }

@@ -17,11 +17,7 @@ use crate::Ctx;
 
 pub fn init(ctx: &Ctx) -> Result<()> {
     let (_, created) = db::create(&ctx.db)?;
-    let what = if created {
-        "created"
-    } else {
-        "is up to date at"
-    };
+    let what = if created { "created" } else { "is up to date at" };
     eprintln!("{} {what} schema version {}", ctx.db.display(), db::VERSION);
     Ok(())
 }
@@ -32,10 +28,8 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
         RulesCmd::Show(output) => {
             let tx = db::read(&mut conn)?;
             let rules = Rules::load(&tx)?;
-            let mut rows: Vec<Vec<Cell>> = Category::ALL
-                .iter()
-                .map(|c| vec![Cell::word(*c), Cell::Hours(rules.yearly(*c))])
-                .collect();
+            let mut rows: Vec<Vec<Cell>> =
+                Category::ALL.iter().map(|c| vec![Cell::word(*c), Cell::Hours(rules.yearly(*c))]).collect();
             rows.push(vec![
                 Cell::Word("online-cap", "线上自学上限"),
                 rules.online_cap.map_or(Cell::Blank, Cell::Hours),
@@ -48,27 +42,19 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
             .emit(&output, ctx.lang)
         }
         RulesCmd::Set { name, value } => {
-            let (rule, hours) =
-                if matches!(name.trim(), "online-cap" | "online_cap" | "线上自学上限") {
-                    let hours = match value.trim() {
-                        "none" | "无" => None,
-                        v => Some(rule_hours(v)?),
-                    };
-                    ("online_cap", hours)
-                } else {
-                    let cat = Category::parse(&name)
-                        .map_err(|e| Error::usage(format!("{e}, or online-cap")))?;
-                    (cat.rule_name(), Some(rule_hours(&value)?))
+            let (rule, hours) = if matches!(name.trim(), "online-cap" | "online_cap" | "线上自学上限") {
+                let hours = match value.trim() {
+                    "none" | "无" => None,
+                    v => Some(rule_hours(v)?),
                 };
+                ("online_cap", hours)
+            } else {
+                let cat = Category::parse(&name).map_err(|e| Error::usage(format!("{e}, or online-cap")))?;
+                (cat.rule_name(), Some(rule_hours(&value)?))
+            };
             let tx = db::write(&mut conn)?;
-            let old: Option<i64> =
-                tx.query_row("SELECT hours FROM rule WHERE name = ?1", [rule], |r| {
-                    r.get(0)
-                })?;
-            tx.execute(
-                "UPDATE rule SET hours = ?1 WHERE name = ?2",
-                params![hours.map(|h| h.0), rule],
-            )?;
+            let old: Option<i64> = tx.query_row("SELECT hours FROM rule WHERE name = ?1", [rule], |r| r.get(0))?;
+            tx.execute("UPDATE rule SET hours = ?1 WHERE name = ?2", params![hours.map(|h| h.0), rule])?;
             audit(
                 &tx,
                 &ctx.actor(),
@@ -92,15 +78,11 @@ fn rule_hours(text: &str) -> Result<Fixed> {
 pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
     let conn = ctx.open()?;
     if file.exists() {
-        return Err(Error::Other(format!(
-            "{} exists already: name a new file",
-            file.display()
-        )));
+        return Err(Error::Other(format!("{} exists already: name a new file", file.display())));
     }
     // Create it private first; the backup API then fills it page by page, taking a consistent
     // snapshot while others may be writing.
-    let (dest, _) = db::create(file)
-        .map_err(|e| Error::Other(format!("cannot create {}: {e}", file.display())))?;
+    let (dest, _) = db::create(file).map_err(|e| Error::Other(format!("cannot create {}: {e}", file.display())))?;
     drop(dest);
     let mut dest = rusqlite::Connection::open(file)?;
     {
@@ -116,10 +98,8 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     let mut conn = ctx.open()?;
     let tx = db::read(&mut conn)?;
     let mut problems = Vec::new();
-    let integrity: Vec<String> = tx
-        .prepare("PRAGMA integrity_check")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let integrity: Vec<String> =
+        tx.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     if integrity != ["ok"] {
         problems.extend(integrity.into_iter().map(|m| format!("integrity: {m}")));
     }
@@ -141,9 +121,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         |r| r.get(0),
     )?;
     if over > 0 {
-        problems.push(format!(
-            "{over} attendance records carry more hours than their session"
-        ));
+        problems.push(format!("{over} attendance records carry more hours than their session"));
     }
     let counts: Vec<(String, i64)> = [
         "branch",
@@ -158,12 +136,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         "audit",
     ]
     .iter()
-    .map(|t| {
-        Ok((
-            (*t).to_string(),
-            tx.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?,
-        ))
-    })
+    .map(|t| Ok(((*t).to_string(), tx.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?)))
     .collect::<Result<_>>()?;
     for (t, n) in &counts {
         println!("{t:<12} {n:>10}");

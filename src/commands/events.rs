@@ -32,17 +32,8 @@ pub fn add_session(
         .execute(params![course_id, day, hours.0, teacher, actor.batch])?;
     let id = tx.last_insert_rowid();
     if actor.batch.is_none() {
-        let new =
-            json!({ "course_id": course_id, "date": day, "hours": hours.0, "teacher": teacher });
-        audit(
-            tx,
-            actor,
-            "session",
-            &json!({ "id": id }),
-            Action::Insert,
-            None,
-            Some(&new),
-        )?;
+        let new = json!({ "course_id": course_id, "date": day, "hours": hours.0, "teacher": teacher });
+        audit(tx, actor, "session", &json!({ "id": id }), Action::Insert, None, Some(&new))?;
     }
     Ok(id)
 }
@@ -50,24 +41,12 @@ pub fn add_session(
 pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
-        SessionCmd::Add {
-            course,
-            date: day,
-            hours,
-            teacher,
-        } => {
+        SessionCmd::Add { course, date: day, hours, teacher } => {
             let hours = hours.map(|h| hours_arg("--hours", &h)).transpose()?;
             let tx = db::write(&mut conn)?;
             let (course_id, course_hours) = lookup::course(&tx, &course)?;
             let hours = hours.unwrap_or(Fixed(course_hours));
-            let id = add_session(
-                &tx,
-                &ctx.actor(),
-                course_id,
-                &date::iso(day),
-                hours,
-                teacher.as_deref(),
-            )?;
+            let id = add_session(&tx, &ctx.actor(), course_id, &date::iso(day), hours, teacher.as_deref())?;
             tx.commit()?;
             println!("{id}");
             Ok(())
@@ -84,22 +63,19 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
                  ORDER BY s.date, s.id",
             )?;
             let rows = stmt
-                .query_map(
-                    params![range.as_ref().map(|r| &r.0), range.as_ref().map(|r| &r.1)],
-                    |r| {
-                        Ok(vec![
-                            Cell::Int(r.get(0)?),
-                            Cell::Text(r.get(1)?),
-                            Cell::Text(r.get(2)?),
-                            Cell::Text(r.get(3)?),
-                            word::<CourseKind>(r.get_ref(4)?.as_str()?),
-                            Cell::Hours(Fixed(r.get(5)?)),
-                            opt_text(r.get(6)?),
-                            Cell::Int(r.get(7)?),
-                            Cell::Int(r.get(8)?),
-                        ])
-                    },
-                )?
+                .query_map(params![range.as_ref().map(|r| &r.0), range.as_ref().map(|r| &r.1)], |r| {
+                    Ok(vec![
+                        Cell::Int(r.get(0)?),
+                        Cell::Text(r.get(1)?),
+                        Cell::Text(r.get(2)?),
+                        Cell::Text(r.get(3)?),
+                        word::<CourseKind>(r.get_ref(4)?.as_str()?),
+                        Cell::Hours(Fixed(r.get(5)?)),
+                        opt_text(r.get(6)?),
+                        Cell::Int(r.get(7)?),
+                        Cell::Int(r.get(8)?),
+                    ])
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Listing {
                 title: ("Sessions", "课次"),
@@ -118,25 +94,16 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
             }
             .emit(&output, ctx.lang)
         }
-        SessionCmd::Set {
-            id,
-            hours,
-            date: day,
-            teacher,
-        } => {
+        SessionCmd::Set { id, hours, date: day, teacher } => {
             let hours = hours.map(|h| hours_arg("--hours", &h)).transpose()?;
             let tx = db::write(&mut conn)?;
             let (old_date, old_hours, old_teacher): (String, i64, Option<String>) = tx
-                .query_row(
-                    "SELECT date, hours, teacher FROM session WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
+                .query_row("SELECT date, hours, teacher FROM session WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .optional()?
                 .ok_or_else(|| {
-                    Error::invalid(format!(
-                        "session {id} is not a known session (see `xueshi session list`)"
-                    ))
+                    Error::invalid(format!("session {id} is not a known session (see `xueshi session list`)"))
                 })?;
             if let Some(h) = hours {
                 // Records with their own hours must stay within the session's.
@@ -184,19 +151,10 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
 }
 
 /// Checks a record's own hours: only present or late records carry them, within the session's.
-pub fn check_own_hours(
-    status: Status,
-    own: Option<Hours>,
-    session_hours: Hours,
-) -> std::result::Result<(), String> {
+pub fn check_own_hours(status: Status, own: Option<Hours>, session_hours: Hours) -> std::result::Result<(), String> {
     match own {
-        Some(h) if !status.attended() => Err(format!(
-            "an {} record carries no hours (got {h})",
-            status.code()
-        )),
-        Some(h) if h > session_hours => Err(format!(
-            "{h} is more than the session's {session_hours} hours"
-        )),
+        Some(h) if !status.attended() => Err(format!("an {} record carries no hours (got {h})", status.code())),
+        Some(h) if h > session_hours => Err(format!("{h} is more than the session's {session_hours} hours")),
         _ => Ok(()),
     }
 }
@@ -214,11 +172,7 @@ pub fn describe_attendance(stored: &[Value]) -> String {
 }
 
 pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
-    let own = a
-        .hours
-        .as_deref()
-        .map(|h| hours_arg("--hours", h))
-        .transpose()?;
+    let own = a.hours.as_deref().map(|h| hours_arg("--hours", h)).transpose()?;
     let mut conn = ctx.open()?;
     let tx = db::write(&mut conn)?;
     let session_hours = Fixed(lookup::session(&tx, a.session)?);
@@ -229,10 +183,7 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
     let writer = Writer::new(&store::ATTENDANCE);
     let mut problems = Problems::default();
     let mut counts = Counts::default();
-    let values = [
-        Value::Text(a.status.code().into()),
-        store::int(own.map(|h| h.0)),
-    ];
+    let values = [Value::Text(a.status.code().into()), store::int(own.map(|h| h.0))];
     for staff_id in &a.staff_ids {
         let learner = match lookup::learner(&tx, staff_id) {
             Ok(id) => id,
@@ -241,13 +192,7 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
                 continue;
             }
         };
-        match writer.put(
-            &tx,
-            &actor,
-            &[Value::Integer(a.session), Value::Integer(learner)],
-            &values,
-            a.update,
-        )? {
+        match writer.put(&tx, &actor, &[Value::Integer(a.session), Value::Integer(learner)], &values, a.update)? {
             Put::Conflict(stored) | Put::Repeated(stored) => problems.push(
                 staff_id.trim(),
                 format!(
@@ -267,9 +212,9 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
 
 /// `first=3` → (Award::First, 3 hours).
 fn parse_award_bonus(text: &str) -> Result<(Award, Hours)> {
-    let (level, hours) = text.split_once('=').ok_or_else(|| {
-        Error::usage(format!("--award {text:?}: write LEVEL=HOURS, e.g. first=3"))
-    })?;
+    let (level, hours) = text
+        .split_once('=')
+        .ok_or_else(|| Error::usage(format!("--award {text:?}: write LEVEL=HOURS, e.g. first=3")))?;
     let level = Award::parse(level).map_err(|e| Error::usage(format!("--award: {e}")))?;
     Ok((level, hours_arg("--award", hours)?))
 }
@@ -277,24 +222,14 @@ fn parse_award_bonus(text: &str) -> Result<(Award, Hours)> {
 pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
-        AssessmentCmd::Add {
-            code,
-            title,
-            kind,
-            date: day,
-            hours,
-            pass_mark,
-            award,
-        } => {
+        AssessmentCmd::Add { code, title, kind, date: day, hours, pass_mark, award } => {
             let (code, title) = (code.trim(), title.trim());
             if code.is_empty() || title.is_empty() {
                 return Err(Error::invalid("an assessment needs a code and a title"));
             }
             let hours = hours_arg("--hours", &hours)?;
-            let pass_mark = pass_mark
-                .map(|p| amount_arg("--pass-mark", &p, MAX_SCORE))
-                .transpose()?
-                .unwrap_or(Fixed(6000));
+            let pass_mark =
+                pass_mark.map(|p| amount_arg("--pass-mark", &p, MAX_SCORE)).transpose()?.unwrap_or(Fixed(6000));
             let mut bonus = [Fixed(0); 4];
             for a in &award {
                 let (level, h) = parse_award_bonus(a)?;
@@ -308,19 +243,22 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
             tx.execute(
                 "INSERT INTO assessment (code, title, kind, date, hours, pass_mark, first, second, third, merit)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![code, title, kind.code(), day, hours.0, pass_mark.0, bonus[0].0, bonus[1].0, bonus[2].0, bonus[3].0],
+                params![
+                    code,
+                    title,
+                    kind.code(),
+                    day,
+                    hours.0,
+                    pass_mark.0,
+                    bonus[0].0,
+                    bonus[1].0,
+                    bonus[2].0,
+                    bonus[3].0
+                ],
             )?;
             let new = json!({ "title": title, "kind": kind.code(), "date": day, "hours": hours.0, "pass_mark": pass_mark.0,
                               "first": bonus[0].0, "second": bonus[1].0, "third": bonus[2].0, "merit": bonus[3].0 });
-            audit(
-                &tx,
-                &ctx.actor(),
-                "assessment",
-                &json!({ "code": code }),
-                Action::Insert,
-                None,
-                Some(&new),
-            )?;
+            audit(&tx, &ctx.actor(), "assessment", &json!({ "code": code }), Action::Insert, None, Some(&new))?;
             tx.commit()?;
             Ok(())
         }
@@ -371,25 +309,14 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
 }
 
 pub fn result(ctx: &Ctx, cmd: ResultCmd) -> Result<()> {
-    let ResultCmd::Add {
-        assessment,
-        staff_id,
-        score,
-        award,
-        update,
-    } = cmd;
-    let score = score
-        .map(|s| amount_arg("--score", &s, MAX_SCORE))
-        .transpose()?;
+    let ResultCmd::Add { assessment, staff_id, score, award, update } = cmd;
+    let score = score.map(|s| amount_arg("--score", &s, MAX_SCORE)).transpose()?;
     let mut conn = ctx.open()?;
     let tx = db::write(&mut conn)?;
     let assessment_id = lookup::assessment(&tx, &assessment)?;
     let learner = lookup::learner(&tx, &staff_id)?;
     let writer = Writer::new(&store::RESULT);
-    let values = [
-        store::int(score.map(|s| s.0)),
-        store::text(award.map(Award::code)),
-    ];
+    let values = [store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
     match writer.put(&tx, &ctx.actor(), &[Value::Integer(assessment_id), Value::Integer(learner)], &values, update)? {
         Put::Conflict(stored) | Put::Repeated(stored) => {
             return Err(Error::invalid(format!(
@@ -407,23 +334,13 @@ pub fn result(ctx: &Ctx, cmd: ResultCmd) -> Result<()> {
 }
 
 pub fn online(ctx: &Ctx, cmd: OnlineCmd) -> Result<()> {
-    let OnlineCmd::Add {
-        staff_id,
-        date: day,
-        hours,
-        source,
-        update,
-    } = cmd;
+    let OnlineCmd::Add { staff_id, date: day, hours, source, update } = cmd;
     let hours = hours_arg("HOURS", &hours)?;
     let mut conn = ctx.open()?;
     let tx = db::write(&mut conn)?;
     let learner = lookup::learner(&tx, &staff_id)?;
     let writer = Writer::new(&store::ONLINE);
-    let key = [
-        Value::Integer(learner),
-        Value::Text(date::iso(day)),
-        Value::Text(source.trim().to_string()),
-    ];
+    let key = [Value::Integer(learner), Value::Text(date::iso(day)), Value::Text(source.trim().to_string())];
     match writer.put(&tx, &ctx.actor(), &key, &[Value::Integer(hours.0)], update)? {
         Put::Conflict(stored) | Put::Repeated(stored) => {
             let had = match stored[0] {

@@ -1,7 +1,7 @@
 //! One `run` per command group; this module dispatches and holds what they share.
 
 mod admin;
-mod events;
+pub mod events;
 mod school;
 
 use serde_json::{Map, Value as Json};
@@ -61,14 +61,7 @@ impl Listing {
         let format = render::choose(
             output,
             Format::Table,
-            &[
-                Format::Table,
-                Format::Csv,
-                Format::Json,
-                Format::Md,
-                Format::Xlsx,
-                Format::Html,
-            ],
+            &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
         )?;
         let json = Json::Array(
             self.rows
@@ -86,11 +79,7 @@ impl Listing {
             title: String::new(),
             tables: vec![Table {
                 title: lang.pick(self.title.0, self.title.1).to_string(),
-                columns: self
-                    .columns
-                    .iter()
-                    .map(|(_, en, zh)| lang.pick(en, zh).to_string())
-                    .collect(),
+                columns: self.columns.iter().map(|(_, en, zh)| lang.pick(en, zh).to_string()).collect(),
                 rows: self.rows,
             }],
             ..Document::default()
@@ -116,8 +105,7 @@ pub fn word<W>(code: &str) -> Cell
 where
     W: std::str::FromStr + Copy + Into<(&'static str, &'static str)>,
 {
-    code.parse::<W>()
-        .map_or_else(|_| Cell::Text(code.to_string()), Cell::word)
+    code.parse::<W>().map_or_else(|_| Cell::Text(code.to_string()), Cell::word)
 }
 
 /// A text column that may be NULL.
@@ -144,9 +132,6 @@ impl Counts {
     }
 
     pub fn summary(&self) -> String {
-        format!(
-            "{} new, {} unchanged, {} updated",
-            self.new, self.unchanged, self.updated
-        )
+        format!("{} new, {} unchanged, {} updated", self.new, self.unchanged, self.updated)
     }
 }

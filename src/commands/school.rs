@@ -23,21 +23,14 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
             }
             let tx = db::write(&mut conn)?;
             let taken: Option<String> = tx
-                .query_row(
-                    "SELECT code FROM branch WHERE code = ?1 OR name = ?2",
-                    params![code, name],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT code FROM branch WHERE code = ?1 OR name = ?2", params![code, name], |r| r.get(0))
                 .optional()?;
             if let Some(other) = taken {
                 return Err(Error::invalid(format!(
                     "branch {code}: the code or the name {name:?} is taken (by {other})"
                 )));
             }
-            tx.execute(
-                "INSERT INTO branch (code, name) VALUES (?1, ?2)",
-                params![code, name],
-            )?;
+            tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?2)", params![code, name])?;
             audit(
                 &tx,
                 &ctx.actor(),
@@ -57,21 +50,11 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
                  GROUP BY b.id ORDER BY b.code",
             )?;
             let rows = stmt
-                .query_map([], |r| {
-                    Ok(vec![
-                        Cell::Text(r.get(0)?),
-                        Cell::Text(r.get(1)?),
-                        Cell::Int(r.get(2)?),
-                    ])
-                })?
+                .query_map([], |r| Ok(vec![Cell::Text(r.get(0)?), Cell::Text(r.get(1)?), Cell::Int(r.get(2)?)]))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Listing {
                 title: ("Branches", "党支部"),
-                columns: &[
-                    ("code", "Code", "代码"),
-                    ("name", "Name", "名称"),
-                    ("learners", "Learners", "学员数"),
-                ],
+                columns: &[("code", "Code", "代码"), ("name", "Name", "名称"), ("learners", "Learners", "学员数")],
                 rows,
             }
             .emit(&output, ctx.lang)
@@ -82,13 +65,7 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
 pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
-        LearnerCmd::Add {
-            staff_id,
-            name,
-            branch,
-            category,
-            joined,
-        } => {
+        LearnerCmd::Add { staff_id, name, branch, category, joined } => {
             let (staff_id, name) = (staff_id.trim(), name.trim());
             if staff_id.is_empty() || name.is_empty() {
                 return Err(Error::invalid("a learner needs a staff id and a name"));
@@ -106,29 +83,17 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
                 params![staff_id, name, branch_id, category.code(), joined],
             )?;
             let new = json!({ "name": name, "branch_id": branch_id, "category": category.code(), "joined": joined });
-            audit(
-                &tx,
-                &ctx.actor(),
-                "learner",
-                &json!({ "staff_id": staff_id }),
-                Action::Insert,
-                None,
-                Some(&new),
-            )?;
+            audit(&tx, &ctx.actor(), "learner", &json!({ "staff_id": staff_id }), Action::Insert, None, Some(&new))?;
             tx.commit()?;
             Ok(())
         }
-        LearnerCmd::Leave {
-            staff_id,
-            date: left,
-        } => {
+        LearnerCmd::Leave { staff_id, date: left } => {
             let tx = db::write(&mut conn)?;
             let id = lookup::learner(&tx, &staff_id)?;
-            let (joined, old): (Option<String>, Option<String>) = tx.query_row(
-                "SELECT joined, left_on FROM learner WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (joined, old): (Option<String>, Option<String>) =
+                tx.query_row("SELECT joined, left_on FROM learner WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             let left = date::iso(left);
             if joined.as_deref().is_some_and(|j| j > left.as_str()) {
                 return Err(Error::invalid(format!(
@@ -137,10 +102,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
                     joined.unwrap_or_default()
                 )));
             }
-            tx.execute(
-                "UPDATE learner SET left_on = ?1 WHERE id = ?2",
-                params![left, id],
-            )?;
+            tx.execute("UPDATE learner SET left_on = ?1 WHERE id = ?2", params![left, id])?;
             audit(
                 &tx,
                 &ctx.actor(),
@@ -153,11 +115,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             tx.commit()?;
             Ok(())
         }
-        LearnerCmd::List {
-            branch,
-            category,
-            output,
-        } => {
+        LearnerCmd::List { branch, category, output } => {
             let tx = db::read(&mut conn)?;
             let branch_id = branch.map(|b| lookup::branch(&tx, &b)).transpose()?;
             let mut stmt = tx.prepare(
@@ -198,13 +156,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
 pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
-        CourseCmd::Add {
-            code,
-            title,
-            kind,
-            mode,
-            hours,
-        } => {
+        CourseCmd::Add { code, title, kind, mode, hours } => {
             let (code, title) = (code.trim(), title.trim());
             if code.is_empty() || title.is_empty() {
                 return Err(Error::invalid("a course needs a code and a title"));
@@ -212,31 +164,20 @@ pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
             let hours = hours_arg("--hours", &hours)?;
             let tx = db::write(&mut conn)?;
             if lookup::course(&tx, code).is_ok() {
-                return Err(Error::invalid(format!(
-                    "course {code} exists already (see `xueshi course list`)"
-                )));
+                return Err(Error::invalid(format!("course {code} exists already (see `xueshi course list`)")));
             }
             tx.execute(
                 "INSERT INTO course (code, title, kind, mode, hours) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![code, title, kind.code(), mode.code(), hours.0],
             )?;
             let new = json!({ "title": title, "kind": kind.code(), "mode": mode.code(), "hours": hours.0 });
-            audit(
-                &tx,
-                &ctx.actor(),
-                "course",
-                &json!({ "code": code }),
-                Action::Insert,
-                None,
-                Some(&new),
-            )?;
+            audit(&tx, &ctx.actor(), "course", &json!({ "code": code }), Action::Insert, None, Some(&new))?;
             tx.commit()?;
             Ok(())
         }
         CourseCmd::List(output) => {
             let tx = db::read(&mut conn)?;
-            let mut stmt =
-                tx.prepare("SELECT code, title, kind, mode, hours FROM course ORDER BY code")?;
+            let mut stmt = tx.prepare("SELECT code, title, kind, mode, hours FROM course ORDER BY code")?;
             let rows = stmt
                 .query_map([], |r| {
                     Ok(vec![

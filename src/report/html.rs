@@ -84,11 +84,8 @@ pub fn page(doc: &Document, lang: Lang) -> String {
         for row in &table.rows {
             out.push_str("<tr>");
             for cell in row {
-                let class = if matches!(cell, Cell::Int(_) | Cell::Hours(_) | Cell::Ratio(_)) {
-                    " class=\"n\""
-                } else {
-                    ""
-                };
+                let class =
+                    if matches!(cell, Cell::Int(_) | Cell::Hours(_) | Cell::Ratio(_)) { " class=\"n\"" } else { "" };
                 out.push_str(&format!("<td{class}>{}</td>", escape(&cell.display(lang))));
             }
             out.push_str("</tr>\n");

@@ -6,12 +6,6 @@ use crate::cli::Output;
 use crate::error::{Error, Result};
 use crate::Ctx;
 
-pub fn run(
-    _ctx: &Ctx,
-    _tx: &Transaction,
-    _staff_id: &str,
-    _year: Option<i32>,
-    _output: &Output,
-) -> Result<()> {
+pub fn run(_ctx: &Ctx, _tx: &Transaction, _staff_id: &str, _year: Option<i32>, _output: &Output) -> Result<()> {
     Err(Error::Other("report learner is not available yet".into()))
 }

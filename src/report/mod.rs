@@ -19,33 +19,18 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     let tx = db::read(&mut conn)?;
     match cmd {
-        ReportCmd::Year {
-            year,
-            branch,
-            output,
-        } => {
+        ReportCmd::Year { year, branch, output } => {
             let format = render::choose(
                 &output,
                 Format::Table,
-                &[
-                    Format::Table,
-                    Format::Csv,
-                    Format::Json,
-                    Format::Md,
-                    Format::Xlsx,
-                    Format::Html,
-                ],
+                &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
             )?;
             let branch = branch.map(|b| lookup::branch(&tx, &b)).transpose()?;
             let report = year::build(&tx, year, branch)?;
             let json = serde_json::to_value(&report).map_err(|e| Error::Other(e.to_string()))?;
             render::emit(&report.document(ctx.lang), &json, format, &output, ctx.lang)
         }
-        ReportCmd::Learner {
-            staff_id,
-            year,
-            output,
-        } => learner::run(ctx, &tx, &staff_id, year, &output),
+        ReportCmd::Learner { staff_id, year, output } => learner::run(ctx, &tx, &staff_id, year, &output),
     }
 }
 

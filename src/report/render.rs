@@ -38,9 +38,7 @@ impl Cell {
             Cell::Int(i) => i.to_string(),
             Cell::Hours(h) => format!("{:.2}", h.as_f64()),
             Cell::Ratio(r) => format!("{:.1}%", r * 100.0),
-            Cell::Bool(b) => lang
-                .pick(if *b { "yes" } else { "no" }, if *b { "是" } else { "否" })
-                .to_string(),
+            Cell::Bool(b) => lang.pick(if *b { "yes" } else { "no" }, if *b { "是" } else { "否" }).to_string(),
             Cell::Word(code, zh) => lang.pick(code, zh).to_string(),
             Cell::Blank => String::new(),
         }
@@ -82,12 +80,7 @@ pub struct Document {
 pub fn choose(output: &Output, default: Format, supported: &[Format]) -> Result<Format> {
     let format = match (output.format, &output.out) {
         (Some(f), _) => f,
-        (None, Some(path)) => match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        (None, Some(path)) => match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("csv") => Format::Csv,
             Some("json") => Format::Json,
             Some("md") => Format::Md,
@@ -99,10 +92,7 @@ pub fn choose(output: &Output, default: Format, supported: &[Format]) -> Result<
         (None, None) => default,
     };
     if !supported.contains(&format) {
-        let names: Vec<String> = supported
-            .iter()
-            .map(|f| format!("{f:?}").to_lowercase())
-            .collect();
+        let names: Vec<String> = supported.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
         return Err(Error::usage(format!(
             "this report has no {} format (it has: {})",
             format!("{format:?}").to_lowercase(),
@@ -113,17 +103,10 @@ pub fn choose(output: &Output, default: Format, supported: &[Format]) -> Result<
 }
 
 /// Renders `doc` (or `json`) in `format` to `--out` or standard output.
-pub fn emit(
-    doc: &Document,
-    json: &Json,
-    format: Format,
-    output: &Output,
-    lang: Lang,
-) -> Result<()> {
+pub fn emit(doc: &Document, json: &Json, format: Format, output: &Output, lang: Lang) -> Result<()> {
     let bytes = match format {
         Format::Json => {
-            let mut s =
-                serde_json::to_string_pretty(json).map_err(|e| Error::Other(e.to_string()))?;
+            let mut s = serde_json::to_string_pretty(json).map_err(|e| Error::Other(e.to_string()))?;
             s.push('\n');
             s.into_bytes()
         }
@@ -139,8 +122,9 @@ pub fn emit(
 /// Writes to the file, or to standard output (a closed pipe ends quietly, in main).
 pub fn write_out(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     match out {
-        Some(path) => std::fs::write(path, bytes)
-            .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display()))),
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(bytes)?;
@@ -217,12 +201,9 @@ pub fn defuse(text: &str) -> String {
 pub fn csv(table: Option<&Table>, lang: Lang) -> Result<Vec<u8>> {
     let mut buf = b"\xEF\xBB\xBF".to_vec();
     {
-        let mut w = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer(&mut buf);
+        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(&mut buf);
         if let Some(table) = table {
-            w.write_record(table.columns.iter().map(|c| defuse(c)))
-                .map_err(|e| Error::Other(e.to_string()))?;
+            w.write_record(table.columns.iter().map(|c| defuse(c))).map_err(|e| Error::Other(e.to_string()))?;
             for row in &table.rows {
                 w.write_record(row.iter().map(|c| match c {
                     Cell::Text(s) => defuse(s),
@@ -253,33 +234,16 @@ pub fn markdown(doc: &Document, lang: Lang) -> String {
             out.push_str(lang.pick("(none)\n\n", "（无）\n\n"));
             continue;
         }
-        out.push_str(&format!(
-            "| {} |\n",
-            table
-                .columns
-                .iter()
-                .map(|c| esc(c))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        ));
+        out.push_str(&format!("| {} |\n", table.columns.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")));
         let first = table.rows.first();
         let align: Vec<&str> = (0..table.columns.len())
-            .map(|i| {
-                if first.and_then(|r| r.get(i)).is_some_and(Cell::is_number) {
-                    "---:"
-                } else {
-                    "---"
-                }
-            })
+            .map(|i| if first.and_then(|r| r.get(i)).is_some_and(Cell::is_number) { "---:" } else { "---" })
             .collect();
         out.push_str(&format!("| {} |\n", align.join(" | ")));
         for row in &table.rows {
             out.push_str(&format!(
                 "| {} |\n",
-                row.iter()
-                    .map(|c| esc(&c.display(lang)))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
+                row.iter().map(|c| esc(&c.display(lang))).collect::<Vec<_>>().join(" | ")
             ));
         }
         out.push('\n');
@@ -311,15 +275,9 @@ mod tests {
         let t = Table {
             title: String::new(),
             columns: vec!["a".into(), "b".into()],
-            rows: vec![vec![
-                Cell::text("=x"),
-                Cell::Hours(crate::hours::Fixed(150)),
-            ]],
+            rows: vec![vec![Cell::text("=x"), Cell::Hours(crate::hours::Fixed(150))]],
         };
         let bytes = csv(Some(&t), Lang::En).unwrap();
-        assert_eq!(
-            String::from_utf8(bytes).unwrap(),
-            "\u{feff}a,b\r\n'=x,1.5\r\n"
-        );
+        assert_eq!(String::from_utf8(bytes).unwrap(), "\u{feff}a,b\r\n'=x,1.5\r\n");
     }
 }

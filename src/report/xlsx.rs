@@ -9,9 +9,7 @@ use crate::Lang;
 
 /// Display width in Excel's units: a CJK character is about two Latin ones.
 fn width(text: &str) -> f64 {
-    text.chars()
-        .map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.1 })
-        .sum()
+    text.chars().map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.1 }).sum()
 }
 
 pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
@@ -24,12 +22,7 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
     for (i, table) in doc.tables.iter().enumerate() {
         let sheet = book.add_worksheet();
         // Sheet names: at most 31 characters, unique, none of []:*?/\ .
-        let mut name: String = table
-            .title
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(28)
-            .collect();
+        let mut name: String = table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
         if name.is_empty() || used.contains(&name) {
             name = format!("{} {}", lang.pick("Sheet", "表"), i + 1);
         }
@@ -37,9 +30,7 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
         sheet.set_name(&name).map_err(xerr)?;
         let mut widths: Vec<f64> = table.columns.iter().map(|c| width(c)).collect();
         for (c, title) in table.columns.iter().enumerate() {
-            sheet
-                .write_string_with_format(0, c as u16, defuse(title), &bold)
-                .map_err(xerr)?;
+            sheet.write_string_with_format(0, c as u16, defuse(title), &bold).map_err(xerr)?;
         }
         for (r, row) in table.rows.iter().enumerate() {
             let r = r as u32 + 1;
@@ -48,15 +39,9 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
                 match cell {
                     Cell::Text(s) => sheet.write_string(r, col, defuse(s)).map(|_| ()),
                     Cell::Int(i) => sheet.write_number(r, col, *i as f64).map(|_| ()),
-                    Cell::Hours(h) => sheet
-                        .write_number_with_format(r, col, h.as_f64(), &hours)
-                        .map(|_| ()),
-                    Cell::Ratio(x) => sheet
-                        .write_number_with_format(r, col, *x, &percent)
-                        .map(|_| ()),
-                    Cell::Bool(_) | Cell::Word(..) => {
-                        sheet.write_string(r, col, cell.display(lang)).map(|_| ())
-                    }
+                    Cell::Hours(h) => sheet.write_number_with_format(r, col, h.as_f64(), &hours).map(|_| ()),
+                    Cell::Ratio(x) => sheet.write_number_with_format(r, col, *x, &percent).map(|_| ()),
+                    Cell::Bool(_) | Cell::Word(..) => sheet.write_string(r, col, cell.display(lang)).map(|_| ()),
                     Cell::Blank => Ok(()),
                 }
                 .map_err(xerr)?;
@@ -66,9 +51,7 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
             }
         }
         for (c, w) in widths.iter().enumerate() {
-            sheet
-                .set_column_width(c as u16, (w + 2.0).min(60.0))
-                .map_err(xerr)?;
+            sheet.set_column_width(c as u16, (w + 2.0).min(60.0)).map_err(xerr)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(xerr)?;
     }

@@ -93,19 +93,11 @@ pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearRe
             eligible: total >= required && t.absences == 0,
         });
     }
-    let keyed: Vec<(String, Hours)> = learners
-        .iter()
-        .map(|l| (l.branch.clone(), l.total))
-        .collect();
+    let keyed: Vec<(String, Hours)> = learners.iter().map(|l| (l.branch.clone(), l.total)).collect();
     for (l, rank) in learners.iter_mut().zip(credit::ranks(&keyed)) {
         l.branch_rank = rank;
     }
-    learners.sort_by(|a, b| {
-        a.branch
-            .cmp(&b.branch)
-            .then(b.total.cmp(&a.total))
-            .then(a.staff_id.cmp(&b.staff_id))
-    });
+    learners.sort_by(|a, b| a.branch.cmp(&b.branch).then(b.total.cmp(&a.total)).then(a.staff_id.cmp(&b.staff_id)));
 
     let branches = branch_names
         .into_iter()
@@ -150,17 +142,28 @@ impl YearReport {
         let eligible = self.learners.iter().filter(|l| l.eligible).count();
         let lines: Vec<String> = [
             lang.pick(
-                &format!("{} learners; {} met their requirement; {} eligible for appraisal.", self.learners.len(), met, eligible),
+                &format!(
+                    "{} learners; {} met their requirement; {} eligible for appraisal.",
+                    self.learners.len(),
+                    met,
+                    eligible
+                ),
                 &format!("参训学员 {} 人，达标 {} 人，具备评优资格 {} 人。", self.learners.len(), met, eligible),
             ),
             lang.pick(
                 &format!(
                     "Programme: {} sessions, {} hours, of which theory {} hours ({:.1}%; target at least 70%).",
-                    p.sessions, p.session_hours, p.theory_hours, p.theory_share * 100.0
+                    p.sessions,
+                    p.session_hours,
+                    p.theory_hours,
+                    p.theory_share * 100.0
                 ),
                 &format!(
                     "全年举办课程 {} 次，共 {} 学时，其中党性教育基本课 {} 学时，占 {:.1}%（目标不低于70%）。",
-                    p.sessions, p.session_hours, p.theory_hours, p.theory_share * 100.0
+                    p.sessions,
+                    p.session_hours,
+                    p.theory_hours,
+                    p.theory_share * 100.0
                 ),
             ),
         ]
@@ -244,19 +247,9 @@ impl YearReport {
                 .collect(),
         };
         let chart = (
-            lang.pick("Completion by branch", "各支部达标率")
-                .to_string(),
-            self.branches
-                .iter()
-                .map(|b| (b.name.clone(), ratio4(b.met, b.learners)))
-                .collect(),
+            lang.pick("Completion by branch", "各支部达标率").to_string(),
+            self.branches.iter().map(|b| (b.name.clone(), ratio4(b.met, b.learners))).collect(),
         );
-        Document {
-            title,
-            lines,
-            tables: vec![learner_table, branch_table],
-            footer: Vec::new(),
-            chart: Some(chart),
-        }
+        Document { title, lines, tables: vec![learner_table, branch_table], footer: Vec::new(), chart: Some(chart) }
     }
 }

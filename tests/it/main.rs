@@ -1,0 +1,5 @@
+//! The one integration test crate: the real binary, a fresh temporary folder and database per test.
+
+mod commands;
+#[allow(dead_code)] // not every test file uses every helper yet
+mod common;
