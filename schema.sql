@@ -3,6 +3,12 @@
 -- Dates are ISO-8601 text (YYYY-MM-DD), so text order is date order.
 -- A shipped version is never edited in place: a change is a new step in src/db.rs.
 
+-- Facts about the database itself, e.g. ('origin', 'demo') for one that `xueshi demo` may replace.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 CREATE TABLE branch (
     id    INTEGER PRIMARY KEY,
     code  TEXT NOT NULL UNIQUE,

@@ -1,8 +1,123 @@
-//! The demo: a fresh database from the bundled fixtures.
+//! The demo: a fresh database built from the bundled fixtures the way a secretary would build it
+//! (the command lines of `fixtures/demo/school.txt`, which import the sheets beside it), then
+//! the year report and a notice.
 
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use rusqlite::OptionalExtension;
+
+use crate::cli::{Cli, Command, NoticeArgs, Output, ReportCmd};
 use crate::error::{Error, Result};
-use crate::Ctx;
+use crate::{commands, db, Ctx};
 
-pub fn run(_ctx: &Ctx) -> Result<()> {
-    Err(Error::Other("demo is not available yet".into()))
+/// The year of the demo school's records, and the notice it prints.
+const YEAR: i32 = 2025;
+const NOTICE: &str = "2025-Q4";
+
+const SCRIPT: &str = include_str!("../fixtures/demo/school.txt");
+
+macro_rules! sheets {
+    ($($name:literal),+ $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../fixtures/demo/", $name)) as &[u8])),+]
+    };
+}
+
+/// The sheets the script imports, embedded so that `xueshi demo` works from any folder.
+const SHEETS: &[(&str, &[u8])] = sheets![
+    "learners.csv",
+    "courses.csv",
+    "signin-DS01-2025-01-17.gbk.csv",
+    "roster-LL01-2025-02-21.xlsx",
+    "signin-LL02-2025-03-28.gbk.csv",
+    "roster-DS01-2025-04-18.xlsx",
+    "signin-LL01-2025-06-20.gbk.csv",
+    "roster-LL03-2025-07-11.xlsx",
+    "signin-LL02-2025-09-12.gbk.csv",
+    "roster-HS01-2025-09-26.xlsx",
+    "signin-FZ01-2025-11-14.gbk.csv",
+    "roster-LL01-2025-12-12.xlsx",
+    "attendance-multi.csv",
+    "results-Q1.gbk.csv",
+    "results-Q2.gbk.csv",
+    "results-C1.gbk.csv",
+    "results-E1.gbk.csv",
+    "online.utf16.csv",
+];
+
+/// Builds the demo database (`--db`, else demo.db; never `$XUESHI_DB`, which may be real).
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let path = if ctx.db_named { ctx.db.clone() } else { PathBuf::from("demo.db") };
+    make_room(&path)?;
+    let ctx = Ctx { db: path.clone(), db_named: true, ..ctx.clone() };
+    let (conn, _) = db::create(&path)?;
+    conn.execute("INSERT INTO meta (key, value) VALUES ('origin', 'demo')", [])?;
+    drop(conn);
+
+    let sheets = SheetDir::new()?;
+    eprintln!("building the demo school in {} …", path.display());
+    for (n, line) in SCRIPT.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let place = format!("fixtures/demo/school.txt:{}", n + 1);
+        let words = line.split_whitespace().map(|w| match SHEETS.iter().find(|(name, _)| *name == w) {
+            Some((name, _)) => sheets.0.join(name).to_string_lossy().into_owned(),
+            None => w.to_string(),
+        });
+        let cli = Cli::try_parse_from(std::iter::once("xueshi".to_string()).chain(words))
+            .map_err(|e| Error::Other(format!("{place}: {}", e.to_string().trim())))?;
+        commands::run(&ctx, cli.command).map_err(|e| Error::Other(format!("{place}: {line}: {e}")))?;
+    }
+
+    let report = ReportCmd::Year { year: YEAR, branch: None, output: Output::default() };
+    commands::run(&ctx, Command::Report(report))?;
+    println!();
+    let period = NOTICE.parse().map_err(Error::Other)?;
+    commands::run(&ctx, Command::Notice(NoticeArgs { period: Some(period), branch: None, output: Output::default() }))
+}
+
+/// A fresh database: remove an earlier demo database, refuse to touch anything else.
+fn make_room(path: &Path) -> Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let origin: Option<String> = rusqlite::Connection::open(path)
+        .and_then(|c| c.query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| r.get(0)).optional())
+        .unwrap_or(None);
+    if origin.as_deref() != Some("demo") {
+        return Err(Error::Other(format!(
+            "{} exists and is not a demo database: name another file with --db",
+            path.display()
+        )));
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(|e| Error::Other(format!("cannot remove {}: {e}", p.display())))?;
+        }
+    }
+    Ok(())
+}
+
+/// The embedded sheets written to a private temporary folder, removed when done.
+struct SheetDir(PathBuf);
+
+impl SheetDir {
+    fn new() -> Result<SheetDir> {
+        let dir = std::env::temp_dir().join(format!("xueshi-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let sheets = SheetDir(dir);
+        for (name, bytes) in SHEETS {
+            std::fs::write(sheets.0.join(name), bytes)?;
+        }
+        Ok(sheets)
+    }
+}
+
+impl Drop for SheetDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
