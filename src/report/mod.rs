@@ -27,14 +27,19 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             )?;
             let branch = branch.map(|b| lookup::branch(&tx, &b)).transpose()?;
             let report = year::build(&tx, year, branch)?;
-            let json = serde_json::to_value(&report).map_err(|e| Error::Other(e.to_string()))?;
-            render::emit(&report.document(ctx.lang), &json, format, &output, ctx.lang)
+            // Fifty thousand learners: build only the form that is asked for.
+            if format == Format::Json {
+                return render::write_out(&to_json_text(&report)?, output.out.as_deref());
+            }
+            render::emit(&report.document(ctx.lang), &Json::Null, format, &output, ctx.lang)
         }
         ReportCmd::Learner { staff_id, year, output } => learner::run(ctx, &tx, &staff_id, year, &output),
     }
 }
 
-/// Serialises a report for `--format json`.
-pub fn to_json<T: serde::Serialize>(report: &T) -> Result<Json> {
-    serde_json::to_value(report).map_err(|e| Error::Other(e.to_string()))
+/// A report as pretty JSON text, ending in a newline.
+pub fn to_json_text<T: serde::Serialize>(report: &T) -> Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(report).map_err(|e| Error::Other(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
 }
