@@ -84,9 +84,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     }
     let Job { problems, counts, created, .. } = job;
     problems.into_result()?;
-    let created_note = match created {
-        0 => String::new(),
-        n => format!(" ({n} {} created)", if args.kind == ImportKind::Learners { "branches" } else { "sessions" }),
+    let created_note = match (created, args.kind) {
+        (0, _) => String::new(),
+        (1, ImportKind::Learners) => " (1 branch created)".to_string(),
+        (n, ImportKind::Learners) => format!(" ({n} branches created)"),
+        (1, _) => " (1 session created)".to_string(),
+        (n, _) => format!(" ({n} sessions created)"),
     };
     if args.dry_run {
         // Dropping the transaction rolls back everything, the batch row included.
