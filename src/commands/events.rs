@@ -17,7 +17,7 @@ use crate::store::{self, Put, Writer};
 use crate::Ctx;
 
 /// The largest score or pass mark accepted.
-const MAX_SCORE: i64 = 100_000;
+pub const MAX_SCORE: i64 = 100_000;
 
 /// Creates a session and returns its id.
 pub fn add_session(

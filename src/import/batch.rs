@@ -1,9 +1,240 @@
-//! Import batches: list and undo.
+//! Import batches: list them, and take one back. Rows a batch added carry its id; rows it
+//! overwrote are in the audit log under its id with their old values (and old batch id), which is
+//! what undo restores.
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
+use serde_json::{json, Value as Json};
 
 use crate::cli::ImportsCmd;
-use crate::error::{Error, Result};
+use crate::commands::Listing;
+use crate::db::{self, Action, Actor};
+use crate::error::{Error, Problem, Result};
+use crate::report::render::Cell;
+use crate::store::{self, json_to_sql, Table};
 use crate::Ctx;
 
-pub fn run(_ctx: &Ctx, _cmd: ImportsCmd) -> Result<()> {
-    Err(Error::Other("imports is not available yet".into()))
+pub fn run(ctx: &Ctx, cmd: ImportsCmd) -> Result<()> {
+    match cmd {
+        ImportsCmd::List(output) => list(ctx, &output),
+        ImportsCmd::Undo { batch } => undo(ctx, batch),
+    }
+}
+
+fn list(ctx: &Ctx, output: &crate::cli::Output) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let tx = db::read(&mut conn)?;
+    let mut stmt = tx.prepare(
+        "SELECT id, kind, file, sha256, new, unchanged, updated, operator, at, undone FROM import_batch ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(vec![
+                Cell::Int(r.get(0)?),
+                Cell::Text(r.get(1)?),
+                Cell::Text(r.get(2)?),
+                Cell::Text(r.get(3)?),
+                Cell::Int(r.get(4)?),
+                Cell::Int(r.get(5)?),
+                Cell::Int(r.get(6)?),
+                Cell::Text(r.get(7)?),
+                Cell::Text(r.get(8)?),
+                Cell::Bool(r.get(9)?),
+            ])
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Listing {
+        title: ("Import batches", "导入批次"),
+        columns: &[
+            ("id", "Batch", "批次"),
+            ("kind", "Kind", "类型"),
+            ("file", "File", "文件"),
+            ("sha256", "SHA-256", "SHA-256"),
+            ("new", "New", "新增"),
+            ("unchanged", "Unchanged", "未变"),
+            ("updated", "Updated", "更新"),
+            ("operator", "Operator", "操作人"),
+            ("at", "At", "时间"),
+            ("undone", "Undone", "已撤销"),
+        ],
+        rows,
+    }
+    .emit(output, ctx.lang)
+}
+
+/// The tables a batch writes by natural key, children before parents so that deletes never
+/// break a reference.
+const KEYED: [&Table; 5] = [&store::ATTENDANCE, &store::RESULT, &store::ONLINE, &store::LEARNER, &store::COURSE];
+
+fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let tx = db::write(&mut conn)?;
+    let (file, undone): (String, bool) = tx
+        .query_row("SELECT file, undone FROM import_batch WHERE id = ?1", [batch], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| {
+            Error::invalid(format!("batch {batch} is not a known import batch (see `xueshi imports list`)"))
+        })?;
+    if undone {
+        return Err(Error::invalid(format!("batch {batch} ({file}) is undone already")));
+    }
+    refuse_if_changed_since(&tx, batch)?;
+    // The undo's audit rows carry the batch's id: they belong to its history.
+    let actor = Actor { batch: Some(batch), ..ctx.actor() };
+    let restored = restore_overwritten(&tx, &actor, batch)?;
+    let mut deleted = 0;
+    for (table, key, old) in [
+        ("attendance", "json_object('session_id', session_id, 'learner_id', learner_id)", "json_object('status', status, 'hours', hours, 'batch_id', batch_id)"),
+        ("result", "json_object('assessment_id', assessment_id, 'learner_id', learner_id)", "json_object('score', score, 'award', award, 'batch_id', batch_id)"),
+        ("online", "json_object('learner_id', learner_id, 'date', date, 'source', source)", "json_object('hours', hours, 'batch_id', batch_id)"),
+        ("session", "json_object('id', id)", "json_object('course_id', course_id, 'date', date, 'hours', hours, 'teacher', teacher, 'batch_id', batch_id)"),
+        ("learner", "json_object('staff_id', staff_id)", "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, 'left_on', left_on, 'batch_id', batch_id)"),
+        ("course", "json_object('code', code)", "json_object('title', title, 'kind', kind, 'mode', mode, 'hours', hours, 'batch_id', batch_id)"),
+    ] {
+        // Set-based: one audit row per deleted row without a round trip each.
+        tx.execute(
+            &format!(
+                "INSERT INTO audit (at, operator, batch_id, entity, key, action, old, new)
+                 SELECT ?1, ?2, ?3, '{table}', {key}, 'delete', {old}, NULL FROM {table} WHERE batch_id = ?3"
+            ),
+            params![actor.at, actor.operator, batch],
+        )?;
+        deleted += tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), [batch])?;
+    }
+    deleted += delete_created_branches(&tx, &actor, batch)?;
+    tx.execute("UPDATE import_batch SET undone = 1 WHERE id = ?1", [batch])?;
+    db::audit(
+        &tx,
+        &actor,
+        "import_batch",
+        &json!({ "id": batch }),
+        Action::Update,
+        Some(&json!({ "undone": false })),
+        Some(&json!({ "undone": true })),
+    )?;
+    tx.commit()?;
+    println!("batch {batch} ({file}) undone: {deleted} rows removed, {restored} restored");
+    Ok(())
+}
+
+/// Undo would silently lose a later change to a row the batch wrote: refuse, and say which.
+fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
+    // An overwrite records the row's old batch id; one by another batch (not itself undone) or by
+    // a command means the batch's values are no longer what is stored.
+    let mut stmt = tx.prepare(
+        "SELECT a.entity, a.key, a.operator, a.at, a.batch_id FROM audit a
+         WHERE json_extract(a.old, '$.batch_id') = ?1
+           AND a.batch_id IS NOT ?1
+           AND NOT EXISTS (SELECT 1 FROM import_batch b WHERE b.id = a.batch_id AND b.undone)
+         ORDER BY a.id",
+    )?;
+    let mut problems: Vec<Problem> = stmt
+        .query_map([batch], |r| {
+            let by = match r.get::<_, Option<i64>>(4)? {
+                Some(b) => format!("batch {b}"),
+                None => "a command".to_string(),
+            };
+            Ok(Problem::new(format!(
+                "cannot undo batch {batch}: {} {} was changed since by {by} ({}, {}); undo that first",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?
+            )))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    // Rows others added that hang on what the batch created (a session's attendance recorded by
+    // a command, a learner's results) would be orphaned.
+    for (what, sql) in [
+        (
+            "session",
+            "SELECT DISTINCT s.id FROM session s JOIN attendance a ON a.session_id = s.id
+             WHERE s.batch_id = ?1 AND a.batch_id IS NOT ?1",
+        ),
+        (
+            "learner",
+            "SELECT l.staff_id FROM learner l WHERE l.batch_id = ?1 AND (
+                 l.left_on IS NOT NULL
+                 OR EXISTS (SELECT 1 FROM attendance a WHERE a.learner_id = l.id AND a.batch_id IS NOT ?1)
+                 OR EXISTS (SELECT 1 FROM result r WHERE r.learner_id = l.id AND r.batch_id IS NOT ?1)
+                 OR EXISTS (SELECT 1 FROM online o WHERE o.learner_id = l.id AND o.batch_id IS NOT ?1))",
+        ),
+        (
+            "course",
+            "SELECT c.code FROM course c WHERE c.batch_id = ?1
+             AND EXISTS (SELECT 1 FROM session s WHERE s.course_id = c.id AND s.batch_id IS NOT ?1)",
+        ),
+    ] {
+        let mut stmt = tx.prepare(sql)?;
+        let found: Vec<Value> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for v in found {
+            let name = store::sql_to_json(&v);
+            problems.push(Problem::new(format!(
+                "cannot undo batch {batch}: {what} {name} it created has records added or changed since"
+            )));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Puts back the values the batch overwrote, newest overwrite first.
+fn restore_overwritten(tx: &Transaction, actor: &Actor, batch: i64) -> Result<usize> {
+    let mut stmt = tx.prepare(
+        "SELECT entity, key, old, new FROM audit WHERE batch_id = ?1 AND action = 'update'
+         AND entity IN ('attendance', 'result', 'online', 'learner', 'course') ORDER BY id DESC",
+    )?;
+    let overwrites: Vec<(String, String, Option<String>, Option<String>)> = stmt
+        .query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (entity, key, old, new) in &overwrites {
+        let table = KEYED
+            .iter()
+            .find(|t| t.entity == entity)
+            .ok_or_else(|| Error::Other(format!("audit log: unknown entity {entity}")))?;
+        let parse = |text: Option<&String>| -> Result<Json> {
+            serde_json::from_str(text.map_or("null", String::as_str))
+                .map_err(|e| Error::Other(format!("audit log: unreadable JSON for {entity} {key}: {e}")))
+        };
+        let (key_json, old_json, new_json) = (parse(Some(key))?, parse(old.as_ref())?, parse(new.as_ref())?);
+        // Column names come from the table's definition, never from the log's text.
+        let columns: Vec<&str> = table.values.iter().copied().chain(std::iter::once("batch_id")).collect();
+        let sets: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+        let wheres: Vec<String> =
+            table.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", columns.len() + i + 1)).collect();
+        let values = columns.iter().map(|c| json_to_sql(&old_json[*c]));
+        let keys = table.key.iter().map(|k| json_to_sql(&key_json[*k]));
+        tx.prepare_cached(&format!("UPDATE {} SET {} WHERE {}", table.entity, sets.join(", "), wheres.join(" AND ")))?
+            .execute(params_from_iter(values.chain(keys)))?;
+        db::audit(tx, actor, entity, &key_json, Action::Update, Some(&new_json), Some(&old_json))?;
+    }
+    Ok(overwrites.len())
+}
+
+/// Branches `import learners --create-branches` made, logged as inserts under the batch.
+fn delete_created_branches(tx: &Transaction, actor: &Actor, batch: i64) -> Result<usize> {
+    let mut stmt = tx.prepare(
+        "SELECT json_extract(key, '$.code') FROM audit WHERE batch_id = ?1 AND entity = 'branch' AND action = 'insert'",
+    )?;
+    let codes: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut deleted = 0;
+    for code in codes {
+        let row: Option<(i64, String)> = tx
+            .query_row("SELECT id, name FROM branch WHERE code = ?1", [&code], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((id, name)) = row else { continue };
+        let used: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM learner WHERE branch_id = ?1)", [id], |r| r.get(0))?;
+        if used {
+            // Learners added since belong to it: the branch stays with them.
+            continue;
+        }
+        tx.execute("DELETE FROM branch WHERE id = ?1", [id])?;
+        db::audit(tx, actor, "branch", &json!({ "code": code }), Action::Delete, Some(&json!({ "name": name })), None)?;
+        deleted += 1;
+    }
+    Ok(deleted)
 }

@@ -1,11 +1,321 @@
-//! Importing sheets (SPEC §3).
+//! Importing sheets (SPEC §3): one file is one transaction and, if it writes, one batch. The sheet
+//! reader turns the file into rows; each kind maps its named columns to records and checks them.
 
+mod attendance;
 pub mod batch;
+mod learners;
+mod online;
+mod results;
+pub mod sheet;
 
-use crate::cli::ImportArgs;
-use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+
+use rusqlite::types::Value;
+use rusqlite::{params, Transaction};
+use serde_json::json;
+
+use crate::cli::{ImportArgs, ImportKind};
+use crate::commands::{hours_arg, Counts};
+use crate::db::{self, Action, Actor};
+use crate::error::{Error, Problems, Result};
+use crate::store::{Put, Writer};
 use crate::Ctx;
+use sheet::{Column, Layout, Options, Row, Sheet};
 
-pub fn run(_ctx: &Ctx, _args: ImportArgs) -> Result<()> {
-    Err(Error::Other("import is not available yet".into()))
+/// Files larger than this get a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 5 << 20;
+
+/// SQLite's page cache during an import, in KiB (negative: a size, not a page count). Large
+/// enough for the indexes an import touches, small enough to stay within SPEC §7's memory bound.
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+
+pub const STAFF_ID: Column =
+    Column { name: "staff_id", aliases: &["工号", "职工号", "员工号", "人员编号", "staff id"] };
+pub const NAME: Column = Column { name: "name", aliases: &["姓名", "员工姓名"] };
+pub const HOURS: Column = Column { name: "hours", aliases: &["学时"] };
+pub const DATE: Column = Column { name: "date", aliases: &["日期"] };
+
+pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    check_flags(&args)?;
+    let file =
+        args.file.file_name().map_or_else(|| args.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let fp = sheet::fingerprint(&args.file)?;
+    let mut conn = ctx.open()?;
+    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    let tx = db::write(&mut conn)?;
+    let mut actor = ctx.actor();
+    tx.execute(
+        "INSERT INTO import_batch (kind, file, sha256, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![kind_code(args.kind), file, fp.sha256, actor.operator, actor.at],
+    )?;
+    let batch = tx.last_insert_rowid();
+    actor.batch = Some(batch);
+    let options = Options { encoding: Some(args.encoding), sheet: args.sheet.clone() };
+    let sheet = Sheet::open(&args.file, &file, layout(args.kind), &options, &fp)?;
+    let progress = (fp.len > PROGRESS_MIN_BYTES && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(fp.len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut job = Job {
+        tx: &tx,
+        actor,
+        sheet,
+        update: args.update,
+        problems: Problems::default(),
+        counts: Counts::default(),
+        created: 0,
+        rows: 0,
+        progress,
+    };
+    match args.kind {
+        ImportKind::Learners => learners::learners(&mut job, &args)?,
+        ImportKind::Courses => learners::courses(&mut job)?,
+        ImportKind::Attendance => attendance::import(&mut job, &args)?,
+        ImportKind::Results => results::import(&mut job, &args)?,
+        ImportKind::Online => online::import(&mut job)?,
+    }
+    if let Some(bar) = &job.progress {
+        bar.finish_and_clear();
+    }
+    let Job { problems, counts, created, .. } = job;
+    problems.into_result()?;
+    let created_note = match (created, args.kind) {
+        (0, _) => String::new(),
+        (1, ImportKind::Learners) => " (1 branch created)".to_string(),
+        (n, ImportKind::Learners) => format!(" ({n} branches created)"),
+        (1, _) => " (1 session created)".to_string(),
+        (n, _) => format!(" ({n} sessions created)"),
+    };
+    if args.dry_run {
+        // Dropping the transaction rolls back everything, the batch row included.
+        println!("{file}: dry run: {}{created_note} would be written; nothing was written", counts.summary());
+        return Ok(());
+    }
+    if counts.new + counts.updated == 0 && created == 0 {
+        // A file that changes nothing leaves no batch behind: there would be nothing to undo.
+        println!("{file}: {} — nothing changed, no batch recorded", counts.summary());
+        return Ok(());
+    }
+    tx.execute(
+        "UPDATE import_batch SET new = ?1, unchanged = ?2, updated = ?3 WHERE id = ?4",
+        params![counts.new, counts.unchanged, counts.updated, batch],
+    )?;
+    let new = json!({ "kind": kind_code(args.kind), "file": file, "sha256": fp.sha256,
+                      "new": counts.new, "unchanged": counts.unchanged, "updated": counts.updated });
+    db::audit(&tx, &ctx.actor_in(batch), "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
+    tx.commit()?;
+    println!("{file}: {}{created_note} — batch {batch}", counts.summary());
+    Ok(())
+}
+
+/// Flags that belong to another kind of import are a usage error, not silently ignored.
+fn check_flags(args: &ImportArgs) -> Result<()> {
+    let attendance = args.kind == ImportKind::Attendance;
+    if !attendance && (args.session.is_some() || args.course.is_some()) {
+        return Err(Error::usage("--session, --course, --date and --hours belong to `import attendance`"));
+    }
+    if args.kind != ImportKind::Results && args.assessment.is_some() {
+        return Err(Error::usage("--assessment belongs to `import results`"));
+    }
+    if args.kind == ImportKind::Results && args.assessment.is_none() {
+        return Err(Error::usage("`import results` needs --assessment CODE: the assessment the sheet is for"));
+    }
+    if args.kind != ImportKind::Learners && args.create_branches {
+        return Err(Error::usage("--create-branches belongs to `import learners`"));
+    }
+    if let Some(h) = &args.hours {
+        hours_arg("--hours", h)?;
+    }
+    Ok(())
+}
+
+pub fn kind_code(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Learners => "learners",
+        ImportKind::Courses => "courses",
+        ImportKind::Attendance => "attendance",
+        ImportKind::Results => "results",
+        ImportKind::Online => "online",
+    }
+}
+
+fn layout(kind: ImportKind) -> Layout {
+    match kind {
+        ImportKind::Learners => learners::LEARNERS,
+        ImportKind::Courses => learners::COURSES,
+        ImportKind::Attendance => attendance::LAYOUT,
+        ImportKind::Results => results::LAYOUT,
+        ImportKind::Online => online::LAYOUT,
+    }
+}
+
+impl Ctx {
+    /// The actor of a batch's own audit rows.
+    fn actor_in(&self, batch: i64) -> Actor {
+        Actor { batch: Some(batch), ..self.actor() }
+    }
+}
+
+/// One import under way: the transaction, the rows, and what was found so far.
+pub struct Job<'t> {
+    pub tx: &'t Transaction<'t>,
+    pub actor: Actor,
+    pub sheet: Sheet,
+    pub update: bool,
+    pub problems: Problems,
+    pub counts: Counts,
+    /// Sessions (or branches) the import created.
+    pub created: i64,
+    rows: u64,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+impl Job<'_> {
+    /// The next data row, or `None` at the end.
+    pub fn next_row(&mut self) -> Result<Option<Row>> {
+        self.rows += 1;
+        if let Some(bar) = &self.progress {
+            if self.rows.is_multiple_of(4096) {
+                bar.set_position(self.sheet.bytes_read);
+            }
+        }
+        self.sheet.next().transpose()
+    }
+
+    /// Reports a bad cell.
+    pub fn bad(&mut self, row: &Row, column: usize, message: impl Into<String>) {
+        let place = self.sheet.place(row, column);
+        self.problems.push(place, message);
+    }
+
+    /// Writes one record; a conflict or a key given twice is reported at the key column.
+    pub fn put(
+        &mut self,
+        writer: &Writer,
+        row: &Row,
+        key: &[Value],
+        values: &[Value],
+        describe: impl Fn(&[Value]) -> String,
+    ) -> Result<()> {
+        match writer.put(self.tx, &self.actor, key, values, self.update)? {
+            Put::Conflict(stored) => {
+                self.bad(row, 0, format!("{}; add --update to overwrite", describe(&stored)));
+            }
+            Put::Repeated(stored) => {
+                let message = format!("{} on an earlier row of this file, which says otherwise", describe(&stored));
+                self.bad(row, 0, message);
+            }
+            put => self.counts.add(&put),
+        }
+        Ok(())
+    }
+
+    /// The learner a row's staff id names, checking the name cell (column `name`) if the sheet
+    /// has one. Reports and returns `None` when either is wrong.
+    pub fn learner(&mut self, learners: &Learners, row: &Row, name: usize) -> Option<i64> {
+        let staff_id = row.get(0);
+        let Some(found) = learners.find(staff_id) else {
+            self.bad(row, 0, format!("staff id {staff_id} is not a known learner"));
+            return None;
+        };
+        let cell = row.get(name);
+        if !cell.is_empty() && squeeze(cell) != squeeze(&found.name) {
+            let message = format!("{cell:?} does not match staff id {}'s name {}", found.staff_id, found.name);
+            self.bad(row, name, message);
+            return None;
+        }
+        Some(found.id)
+    }
+}
+
+/// A name with all white space removed: `王  伟` is 王伟.
+fn squeeze(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A stored learner, as a sheet names it.
+#[derive(Debug, Clone)]
+pub struct Learner {
+    pub id: i64,
+    pub staff_id: String,
+    pub name: String,
+}
+
+/// Every learner, loaded once so that rows are checked without a query each.
+#[derive(Debug, Default)]
+pub struct Learners {
+    by_staff_id: HashMap<String, Learner>,
+    /// Staff ids without leading zeros (Excel's number cells lose them) → the one learner with
+    /// that id, or `None` when several share it and the sheet cannot say which.
+    by_number: HashMap<String, Option<String>>,
+}
+
+impl Learners {
+    pub fn load(tx: &Transaction) -> Result<Learners> {
+        let mut learners = Learners::default();
+        let mut stmt = tx.prepare("SELECT id, staff_id, name FROM learner")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            learners.insert(Learner { id: r.get(0)?, staff_id: r.get(1)?, name: r.get(2)? });
+        }
+        Ok(learners)
+    }
+
+    fn insert(&mut self, learner: Learner) {
+        let stripped = strip_zeros(&learner.staff_id).to_string();
+        self.by_number.entry(stripped).and_modify(|one| *one = None).or_insert_with(|| Some(learner.staff_id.clone()));
+        self.by_staff_id.insert(learner.staff_id.clone(), learner);
+    }
+
+    /// By exact staff id, else by the one staff id equal to it without leading zeros.
+    pub fn find(&self, staff_id: &str) -> Option<&Learner> {
+        self.by_staff_id.get(staff_id).or_else(|| {
+            let one = self.by_number.get(strip_zeros(staff_id))?.as_ref()?;
+            self.by_staff_id.get(one)
+        })
+    }
+}
+
+fn strip_zeros(staff_id: &str) -> &str {
+    let t = staff_id.trim_start_matches('0');
+    if t.is_empty() && !staff_id.is_empty() {
+        "0"
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn learner(id: i64, staff_id: &str) -> Learner {
+        Learner { id, staff_id: staff_id.into(), name: format!("L{id}") }
+    }
+
+    #[test]
+    fn a_staff_id_that_lost_its_zeros_finds_its_learner() {
+        let mut ls = Learners::default();
+        ls.insert(learner(1, "0012"));
+        ls.insert(learner(2, "0034"));
+        ls.insert(learner(3, "034"));
+        ls.insert(learner(4, "12345"));
+        assert_eq!(ls.find("0012").map(|l| l.id), Some(1));
+        assert_eq!(ls.find("12").map(|l| l.id), Some(1));
+        assert_eq!(ls.find("034").map(|l| l.id), Some(3), "an exact match wins");
+        assert_eq!(ls.find("34").map(|l| l.id), None, "two learners fit: neither is guessed");
+        assert_eq!(ls.find("12345").map(|l| l.id), Some(4));
+        assert_eq!(ls.find("99").map(|l| l.id), None);
+    }
+
+    #[test]
+    fn names_compare_without_white_space() {
+        assert_eq!(squeeze("王  伟"), squeeze("王伟"));
+        assert_ne!(squeeze("王伟X"), squeeze("王伟"));
+    }
 }

@@ -1,0 +1,211 @@
+//! Attendance sheets: sign-in lists, rosters with status words, and sheets covering several
+//! sessions with course and date columns.
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value;
+
+use super::sheet::{Column, Layout};
+use super::{Job, Learners, DATE, HOURS, NAME, STAFF_ID};
+use crate::cli::ImportArgs;
+use crate::commands::events::{add_session, check_own_hours, describe_attendance};
+use crate::commands::hours_arg;
+use crate::date;
+use crate::error::{Error, Result};
+use crate::hours::{parse_hours, Fixed, Hours};
+use crate::model::Status;
+use crate::store::{self, Writer};
+
+pub const LAYOUT: Layout = Layout {
+    columns: &[
+        STAFF_ID,
+        NAME,
+        Column { name: "status", aliases: &["状态", "出勤", "出勤情况", "签到", "考勤"] },
+        HOURS,
+        Column { name: "course", aliases: &["课程", "课程编号", "课程代码"] },
+        DATE,
+    ],
+};
+const A_NAME: usize = 1;
+const A_STATUS: usize = 2;
+const A_HOURS: usize = 3;
+const A_COURSE: usize = 4;
+const A_DATE: usize = 5;
+
+/// Courses by code: (id, default hours).
+type Courses = HashMap<String, (i64, i64)>;
+/// Sessions by (course id, ISO date): (id, hours) of each held that day.
+type Sessions = HashMap<(i64, String), Vec<(i64, i64)>>;
+
+/// Where a sheet's rows find their session.
+enum Target {
+    /// `--session`, or `--course` and `--date`: one session for the whole sheet.
+    One { id: i64, hours: Hours },
+    /// Course and date columns: the session is found (or created) per row.
+    PerRow { courses: Courses, sessions: Sessions },
+}
+
+pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
+    let mut target = target(job, args)?;
+    let learners = Learners::load(job.tx)?;
+    let writer = Writer::new(&store::ATTENDANCE);
+    let has_status = job.sheet.has(A_STATUS);
+    while let Some(row) = job.next_row()? {
+        let learner = job.learner(&learners, &row, A_NAME);
+        let session = match &mut target {
+            Target::One { id, hours } => Some((*id, *hours)),
+            Target::PerRow { courses, sessions } => session_of_row(job, &row, courses, sessions)?,
+        };
+        // No status column: a sign-in list, where being listed means being there. With one, a
+        // blank mark is a printed roster's absentee.
+        let status = if !has_status {
+            Some(Status::Present)
+        } else if row.get(A_STATUS).is_empty() {
+            Some(Status::Absent)
+        } else {
+            Status::parse(row.get(A_STATUS)).map_err(|e| job.bad(&row, A_STATUS, e.to_string())).ok()
+        };
+        let hours_cell = row.get(A_HOURS).to_string();
+        let own = if hours_cell.is_empty() {
+            Some(None)
+        } else {
+            parse_hours(&hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
+        };
+        let (Some(learner), Some((session_id, session_hours)), Some(status), Some(mut own)) =
+            (learner, session, status, own)
+        else {
+            continue;
+        };
+        // A printed roster often shows 0 for those who were not there: that is no hours at all.
+        if !status.attended() && own == Some(Fixed(0)) {
+            own = None;
+        }
+        if let Err(e) = check_own_hours(status, own, session_hours) {
+            job.bad(&row, A_HOURS, e);
+            continue;
+        }
+        let values = [Value::Text(status.code().into()), store::int(own.map(|h| h.0))];
+        let key = [Value::Integer(session_id), Value::Integer(learner)];
+        let staff_id = row.get(0).to_string();
+        job.put(&writer, &row, &key, &values, |stored| {
+            format!("session {session_id} already records {} for staff id {staff_id}", describe_attendance(stored))
+        })?;
+    }
+    Ok(())
+}
+
+fn target(job: &mut Job, args: &ImportArgs) -> Result<Target> {
+    if let Some(id) = args.session {
+        let hours = crate::lookup::session(job.tx, id)?;
+        return Ok(Target::One { id, hours: Fixed(hours) });
+    }
+    let courses = load_courses(job)?;
+    let sessions = load_sessions(job)?;
+    if let (Some(code), Some(day)) = (&args.course, args.date) {
+        let code = code.trim();
+        let &(course_id, course_hours) = courses.get(code).ok_or_else(|| {
+            Error::invalid(format!("--course: {code:?} is not a known course (see `xueshi course list`)"))
+        })?;
+        let wanted = args.hours.as_deref().map(|h| hours_arg("--hours", h)).transpose()?;
+        let day = date::iso(day);
+        return match sessions.get(&(course_id, day.clone())).map(Vec::as_slice).unwrap_or_default() {
+            [] => {
+                let hours = wanted.unwrap_or(Fixed(course_hours));
+                let id = add_session(job.tx, &job.actor, course_id, &day, hours, None)?;
+                job.created += 1;
+                Ok(Target::One { id, hours })
+            }
+            [(id, hours)] => match wanted {
+                Some(w) if w.0 != *hours => Err(Error::invalid(format!(
+                    "--hours: session {id} of {code} on {day} is worth {} hours, not {w}; change it with `xueshi session set {id} --hours {w}` or leave --hours out",
+                    Fixed(*hours)
+                ))),
+                _ => Ok(Target::One { id: *id, hours: Fixed(*hours) }),
+            },
+            several => Err(Error::invalid(format!(
+                "{code} has {} sessions on {day} (ids {}): name the sheet's session with --session ID",
+                several.len(),
+                several.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ")
+            ))),
+        };
+    }
+    if !job.sheet.has(A_COURSE) || !job.sheet.has(A_DATE) {
+        return Err(Error::invalid_at(
+            &job.sheet.file,
+            "the sheet has no course and date columns: name its session with --session ID, or --course CODE --date DATE",
+        ));
+    }
+    Ok(Target::PerRow { courses, sessions })
+}
+
+fn load_courses(job: &Job) -> Result<Courses> {
+    let mut stmt = job.tx.prepare("SELECT code, id, hours FROM course")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn load_sessions(job: &Job) -> Result<Sessions> {
+    let mut sessions = Sessions::new();
+    let mut stmt = job.tx.prepare("SELECT course_id, date, id, hours FROM session ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        sessions.entry((r.get(0)?, r.get(1)?)).or_default().push((r.get(2)?, r.get(3)?));
+    }
+    Ok(sessions)
+}
+
+/// The session a row's course and date name, created with the course's hours if there is none.
+fn session_of_row(
+    job: &mut Job,
+    row: &super::Row,
+    courses: &Courses,
+    sessions: &mut Sessions,
+) -> Result<Option<(i64, Hours)>> {
+    let code = row.get(A_COURSE);
+    let course = match courses.get(code) {
+        Some(c) => Some(*c),
+        None if code.is_empty() => {
+            job.bad(row, A_COURSE, "the course is missing");
+            None
+        }
+        None => {
+            job.bad(row, A_COURSE, format!("{code:?} is not a known course (see `xueshi course list`)"));
+            None
+        }
+    };
+    let day_cell = row.get(A_DATE);
+    let day = date::parse(day_cell).map(date::iso);
+    if day.is_none() {
+        let message = if day_cell.is_empty() {
+            "the date is missing".to_string()
+        } else {
+            format!("{day_cell:?} is not a date (write 2024-03-15)")
+        };
+        job.bad(row, A_DATE, message);
+    }
+    let (Some((course_id, course_hours)), Some(day)) = (course, day) else {
+        return Ok(None);
+    };
+    let held = sessions.entry((course_id, day.clone())).or_default();
+    match held.as_slice() {
+        [] => {
+            let id = add_session(job.tx, &job.actor, course_id, &day, Fixed(course_hours), None)?;
+            job.created += 1;
+            held.push((id, course_hours));
+            Ok(Some((id, Fixed(course_hours))))
+        }
+        [(id, hours)] => Ok(Some((*id, Fixed(*hours)))),
+        several => {
+            let ids = several.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
+            job.bad(
+                row,
+                A_DATE,
+                format!(
+                    "{code} has {} sessions on {day} (ids {ids}): import this sheet with --session ID",
+                    several.len()
+                ),
+            );
+            Ok(None)
+        }
+    }
+}

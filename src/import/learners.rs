@@ -1,0 +1,189 @@
+//! The school's standing records from sheets: the learner roster and the course list.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+use rusqlite::types::Value;
+use serde_json::json;
+
+use super::sheet::{Column, Layout};
+use super::{Job, Learners, HOURS, NAME, STAFF_ID};
+use crate::cli::ImportArgs;
+use crate::date;
+use crate::db::{self, Action};
+use crate::error::Result;
+use crate::hours::parse_hours;
+use crate::model::{Category, CourseKind, Mode};
+use crate::store::{self, Writer};
+
+pub const LEARNERS: Layout = Layout {
+    columns: &[
+        STAFF_ID,
+        NAME,
+        Column { name: "branch", aliases: &["支部", "党支部", "所在支部"] },
+        Column { name: "category", aliases: &["类别", "人员类别", "身份"] },
+        Column { name: "joined", aliases: &["入职日期", "加入日期"] },
+    ],
+};
+const L_NAME: usize = 1;
+const L_BRANCH: usize = 2;
+const L_CATEGORY: usize = 3;
+const L_JOINED: usize = 4;
+
+pub const COURSES: Layout = Layout {
+    columns: &[
+        Column { name: "code", aliases: &["课程代码", "课程编号", "编号"] },
+        Column { name: "title", aliases: &["标题", "课程名称"] },
+        Column { name: "kind", aliases: &["课程类型"] },
+        Column { name: "mode", aliases: &["教学方式"] },
+        HOURS,
+    ],
+};
+const C_TITLE: usize = 1;
+const C_KIND: usize = 2;
+const C_MODE: usize = 3;
+const C_HOURS: usize = 4;
+
+/// Branches by code and by name; a code wins when a name happens to equal another's code.
+struct Branches {
+    by_code: HashMap<String, i64>,
+    by_name: HashMap<String, i64>,
+}
+
+impl Branches {
+    fn load(job: &Job) -> Result<Branches> {
+        let mut stmt = job.tx.prepare("SELECT id, code, name FROM branch")?;
+        let mut rows = stmt.query([])?;
+        let (mut by_code, mut by_name) = (HashMap::new(), HashMap::new());
+        while let Some(r) = rows.next()? {
+            by_code.insert(r.get::<_, String>(1)?, r.get(0)?);
+            by_name.insert(r.get::<_, String>(2)?, r.get(0)?);
+        }
+        Ok(Branches { by_code, by_name })
+    }
+
+    fn find(&self, code_or_name: &str) -> Option<i64> {
+        self.by_code.get(code_or_name).or_else(|| self.by_name.get(code_or_name)).copied()
+    }
+}
+
+pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
+    job.sheet.require(&[L_NAME, L_BRANCH, L_CATEGORY])?;
+    let known = Learners::load(job.tx)?;
+    let mut branches = Branches::load(job)?;
+    let writer = Writer::new(&store::LEARNER);
+    while let Some(row) = job.next_row()? {
+        let mut ok = true;
+        // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one.
+        let staff_id = known.find(row.get(0)).map_or_else(|| row.get(0).to_string(), |l| l.staff_id.clone());
+        let name = row.get(L_NAME).to_string();
+        if name.is_empty() {
+            job.bad(&row, L_NAME, "a learner needs a name");
+            ok = false;
+        }
+        let branch_cell = row.get(L_BRANCH).to_string();
+        let branch = match branches.find(&branch_cell) {
+            Some(id) => Some(id),
+            None if branch_cell.is_empty() => {
+                job.bad(&row, L_BRANCH, "a learner needs a branch (its code or name)");
+                None
+            }
+            None if args.create_branches => {
+                let id = create_branch(job, &branch_cell)?;
+                branches.by_code.insert(branch_cell.clone(), id);
+                Some(id)
+            }
+            None => {
+                job.bad(
+                    &row,
+                    L_BRANCH,
+                    format!("{branch_cell:?} is not a known branch code or name (add it with `xueshi branch add`, or import with --create-branches)"),
+                );
+                None
+            }
+        };
+        let category = match Category::parse(row.get(L_CATEGORY)) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                job.bad(&row, L_CATEGORY, e.to_string());
+                None
+            }
+        };
+        let joined_cell = row.get(L_JOINED).to_string();
+        let joined = if joined_cell.is_empty() {
+            Some(None)
+        } else {
+            match date::parse(&joined_cell) {
+                Some(d) => Some(Some(date::iso(d))),
+                None => {
+                    job.bad(&row, L_JOINED, format!("{joined_cell:?} is not a date (write 2024-03-15)"));
+                    None
+                }
+            }
+        };
+        let (Some(branch), Some(category), Some(joined), true) = (branch, category, joined, ok) else {
+            continue;
+        };
+        let values = [
+            Value::Text(name),
+            Value::Integer(branch),
+            Value::Text(category.code().into()),
+            store::text(joined.as_deref()),
+        ];
+        let key = [Value::Text(staff_id.clone())];
+        job.put(&writer, &row, &key, &values, |stored| {
+            format!(
+                "staff id {staff_id} is already a learner with other details ({})",
+                writer.values_json(stored, None)
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// A branch the roster names that does not exist yet: its code and its name are what the sheet
+/// says. Audited under the batch, which is how undo finds it.
+fn create_branch(job: &mut Job, code: &str) -> Result<i64> {
+    job.tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?1)", params![code])?;
+    let id = job.tx.last_insert_rowid();
+    db::audit(
+        job.tx,
+        &job.actor,
+        "branch",
+        &json!({ "code": code }),
+        Action::Insert,
+        None,
+        Some(&json!({ "name": code })),
+    )?;
+    job.created += 1;
+    Ok(id)
+}
+
+pub fn courses(job: &mut Job) -> Result<()> {
+    job.sheet.require(&[C_TITLE, C_KIND, C_MODE, C_HOURS])?;
+    let writer = Writer::new(&store::COURSE);
+    while let Some(row) = job.next_row()? {
+        let title = row.get(C_TITLE).to_string();
+        if title.is_empty() {
+            job.bad(&row, C_TITLE, "a course needs a title");
+        }
+        let kind = CourseKind::parse(row.get(C_KIND)).map_err(|e| job.bad(&row, C_KIND, e.to_string())).ok();
+        let mode = Mode::parse(row.get(C_MODE)).map_err(|e| job.bad(&row, C_MODE, e.to_string())).ok();
+        let hours_cell = row.get(C_HOURS).to_string();
+        let hours = parse_hours(&hours_cell).map_err(|e| job.bad(&row, C_HOURS, format!("{hours_cell:?} {e}"))).ok();
+        let (Some(kind), Some(mode), Some(hours), false) = (kind, mode, hours, title.is_empty()) else {
+            continue;
+        };
+        let code = row.get(0).to_string();
+        let values = [
+            Value::Text(title),
+            Value::Text(kind.code().into()),
+            Value::Text(mode.code().into()),
+            Value::Integer(hours.0),
+        ];
+        job.put(&writer, &row, &[Value::Text(code.clone())], &values, |stored| {
+            format!("course {code} exists with other details ({})", writer.values_json(stored, None))
+        })?;
+    }
+    Ok(())
+}

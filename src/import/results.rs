@@ -1,0 +1,62 @@
+//! Assessment results: one sheet per quiz, contest or essay contest (`--assessment CODE`).
+
+use rusqlite::types::Value;
+
+use super::sheet::{Column, Layout};
+use super::{Job, Learners, NAME, STAFF_ID};
+use crate::cli::ImportArgs;
+use crate::commands::events::MAX_SCORE;
+use crate::error::{Error, Result};
+use crate::hours::Fixed;
+use crate::model::Award;
+use crate::store::{self, Writer};
+
+pub const LAYOUT: Layout = Layout {
+    columns: &[
+        STAFF_ID,
+        NAME,
+        Column { name: "score", aliases: &["成绩", "分数"] },
+        Column { name: "award", aliases: &["奖项", "获奖", "获奖等级"] },
+    ],
+};
+const R_NAME: usize = 1;
+const R_SCORE: usize = 2;
+const R_AWARD: usize = 3;
+
+pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
+    let code = args.assessment.as_deref().ok_or_else(|| Error::usage("`import results` needs --assessment CODE"))?;
+    let assessment = crate::lookup::assessment(job.tx, code)?;
+    let learners = Learners::load(job.tx)?;
+    let writer = Writer::new(&store::RESULT);
+    while let Some(row) = job.next_row()? {
+        let learner = job.learner(&learners, &row, R_NAME);
+        let score_cell = row.get(R_SCORE).to_string();
+        let score = if score_cell.is_empty() {
+            Some(None)
+        } else {
+            Fixed::parse_max(&score_cell, MAX_SCORE)
+                .map(Some)
+                .map_err(|e| job.bad(&row, R_SCORE, format!("{score_cell:?} {e}")))
+                .ok()
+        };
+        let award_cell = row.get(R_AWARD);
+        let award = if award_cell.is_empty() {
+            Some(None)
+        } else {
+            Award::parse(award_cell).map(Some).map_err(|e| job.bad(&row, R_AWARD, e.to_string())).ok()
+        };
+        let (Some(learner), Some(score), Some(award)) = (learner, score, award) else {
+            continue;
+        };
+        let values = [store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
+        let staff_id = row.get(0).to_string();
+        job.put(&writer, &row, &[Value::Integer(assessment), Value::Integer(learner)], &values, |stored| {
+            format!(
+                "assessment {} already has a result for staff id {staff_id} ({})",
+                code.trim(),
+                writer.values_json(stored, None)
+            )
+        })?;
+    }
+    Ok(())
+}

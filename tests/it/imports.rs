@@ -1,0 +1,575 @@
+//! Imports through the real binary (SPEC §3): every sheet shape in fixtures/import, every error
+//! with its message and place, and the algebra of batches (twice = once, undo = never, dry run).
+
+use crate::common::{fixture, sample, School};
+
+fn f(name: &str) -> String {
+    fixture(&format!("import/{name}")).display().to_string()
+}
+
+/// Rows of a query on the school's database, columns joined by `|`.
+fn rows(s: &School, sql: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(s.db()).expect("open the database");
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        Ok((0..n)
+            .map(|i| match r.get_ref(i).unwrap() {
+                rusqlite::types::ValueRef::Null => "-".to_string(),
+                rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                rusqlite::types::ValueRef::Blob(_) => "blob".to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// Attendance as `staff_id|course|date|status|own hours`, in that order.
+fn attendance(s: &School) -> Vec<String> {
+    rows(
+        s,
+        "SELECT l.staff_id, c.code, se.date, a.status, a.hours FROM attendance a
+         JOIN learner l ON l.id = a.learner_id JOIN session se ON se.id = a.session_id
+         JOIN course c ON c.id = se.course_id ORDER BY se.date, c.code, l.staff_id",
+    )
+}
+
+/// The dump without the batch table (undo marks its batch; everything else must be as before).
+fn records(s: &School) -> String {
+    let dump = s.dump();
+    dump.split("[import_batch]").next().unwrap_or_default().to_string()
+}
+
+/// Branches by command, then the roster and the course list from the fixtures.
+fn school() -> School {
+    let s = School::new();
+    s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
+    s.run(&["branch", "add", "WK1", "外科一支部"]).ok();
+    s.run(&["import", "learners", &f("learners.csv")]).ok();
+    s.run(&["import", "courses", &f("courses.csv")]).ok();
+    s
+}
+
+#[test]
+fn a_roster_with_a_bom_and_a_title_line() {
+    let s = School::new();
+    s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
+    s.run(&["branch", "add", "WK1", "外科一支部"]).ok();
+    let out = s.run(&["import", "learners", &f("learners.csv")]).ok();
+    assert_eq!(out.stdout.trim(), "learners.csv: 6 new, 0 unchanged, 0 updated — batch 1");
+    assert_eq!(
+        rows(
+            &s,
+            "SELECT l.staff_id, l.name, b.code, l.category, l.joined, l.batch_id FROM learner l
+             JOIN branch b ON b.id = l.branch_id ORDER BY l.staff_id"
+        ),
+        [
+            "0001|王建国|NK1|cadre|-|1",
+            "0002|李秀英|NK1|member|2024-01-01|1",
+            "0003|张伟|NK1|probationary|-|1",
+            "0004|刘洋|WK1|member|2024-03-01|1",
+            "0005|陈静|WK1|candidate|-|1",
+            "0012|赵敏|WK1|youth|-|1",
+        ]
+    );
+}
+
+#[test]
+fn a_course_list_with_english_headers_in_capitals() {
+    let s = school();
+    assert_eq!(
+        rows(&s, "SELECT code, title, kind, mode, hours FROM course ORDER BY code"),
+        [
+            "DS01|党史学习教育专题党课|theory|offline|200",
+            "FZ01|医疗卫生法律法规|extension|offline|150",
+            "LL02|新时代党的创新理论学习|theory|online|300",
+        ]
+    );
+}
+
+#[test]
+fn a_gbk_sign_in_sheet_with_a_title_row_and_ticks() {
+    let s = school();
+    let out = s.run(&["import", "attendance", &f("signin.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"]).ok();
+    assert_eq!(out.stdout.trim(), "signin.gbk.csv: 4 new, 0 unchanged, 0 updated (1 session created) — batch 3");
+    assert_eq!(
+        attendance(&s),
+        [
+            "0001|DS01|2024-03-15|present|-",
+            "0002|DS01|2024-03-15|late|-",
+            "0003|DS01|2024-03-15|excused|-",
+            "0004|DS01|2024-03-15|absent|-",
+        ]
+    );
+    let sessions = s.run(&["session", "list", "--format", "json"]).ok().json();
+    assert_eq!(sessions[0]["hours"], 2.0);
+    assert_eq!(sessions[0]["attended"], 2);
+    let year = s.year(2024);
+    let wang = year["learners"].as_array().unwrap().iter().find(|l| l["staff_id"] == "0001").unwrap();
+    assert_eq!(wang["theory"], 2.0);
+}
+
+#[test]
+fn a_utf16_roster_with_words_and_own_hours() {
+    let s = school();
+    let id = s.run(&["session", "add", "--course", "LL02", "--date", "2024-05-20"]).ok().stdout.trim().to_string();
+    s.run(&["import", "attendance", &f("roster.utf16.csv"), "--session", &id]).ok();
+    assert_eq!(
+        attendance(&s),
+        [
+            "0001|LL02|2024-05-20|present|-",
+            "0002|LL02|2024-05-20|present|250",
+            "0005|LL02|2024-05-20|absent|-",
+            "0012|LL02|2024-05-20|late|100",
+        ]
+    );
+}
+
+#[test]
+fn an_xlsx_of_several_sessions_with_excel_dates_and_numeric_staff_ids() {
+    let s = school();
+    let out = s.run(&["import", "attendance", &f("multi.xlsx")]).ok();
+    assert!(out.stdout.contains("4 new") && out.stdout.contains("2 sessions created"), "{}", out.stdout);
+    assert_eq!(
+        attendance(&s),
+        [
+            "0001|DS01|2024-04-10|present|-",
+            "0002|DS01|2024-04-10|absent|-",
+            "0003|FZ01|2024-05-08|late|-",
+            "0012|FZ01|2024-05-08|present|100",
+        ]
+    );
+    let sessions = s.run(&["session", "list", "--format", "json"]).ok().json();
+    let hours: Vec<f64> = sessions.as_array().unwrap().iter().map(|x| x["hours"].as_f64().unwrap()).collect();
+    assert_eq!(hours, [2.0, 1.5], "created sessions take their course's hours");
+    // The second worksheet, by name, has no status column and no course: it needs a session.
+    let id = s.run(&["session", "add", "--course", "LL02", "--date", "2024-06-01"]).ok().stdout.trim().to_string();
+    s.run(&["import", "attendance", &f("multi.xlsx"), "--sheet", "备注", "--session", &id]).ok();
+    assert!(attendance(&s).contains(&"0004|LL02|2024-06-01|present|-".to_string()));
+}
+
+#[test]
+fn every_status_word() {
+    let s = school();
+    s.run(&["import", "attendance", &f("statuses.csv")]).ok();
+    let got: Vec<String> = attendance(&s).iter().map(|r| r.split('|').nth(3).unwrap().to_string()).collect();
+    let want: Vec<&str> = [("present", 11), ("late", 2), ("excused", 3), ("absent", 9)]
+        .iter()
+        .flat_map(|(w, n)| std::iter::repeat_n(*w, *n))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn every_date_spelling() {
+    let s = school();
+    s.run(&["import", "attendance", &f("dates.csv")]).ok();
+    let dates: Vec<String> = attendance(&s).iter().map(|r| r.split('|').nth(2).unwrap().to_string()).collect();
+    assert_eq!(dates, ["2024-07-01", "2024-07-02", "2024-07-03", "2024-07-04", "2024-07-05", "2024-07-06"]);
+    assert!(attendance(&s).iter().all(|r| r.ends_with("|present|-")), "a sheet without status is a sign-in list");
+}
+
+#[test]
+fn results_and_online_study() {
+    let s = school();
+    s.run(&["assessment", "add", "Q1", "党章党规知识测试", "--kind", "quiz", "--date", "2024-06-28", "--hours", "2"])
+        .ok();
+    s.run(&["import", "results", &f("results.gbk.csv"), "--assessment", "Q1"]).ok();
+    assert_eq!(
+        rows(&s, "SELECT l.staff_id, r.score, r.award FROM result r JOIN learner l ON l.id = r.learner_id ORDER BY 1"),
+        ["0001|9500|-", "0002|5850|merit", "0003|-|first"]
+    );
+    s.run(&["import", "online", &f("online.csv")]).ok();
+    assert_eq!(
+        rows(&s, "SELECT l.staff_id, o.date, o.source, o.hours FROM online o JOIN learner l ON l.id = o.learner_id ORDER BY 1"),
+        ["0001|2024-03-01|学习强国|200", "0002|2024-03-02|学习强国|150", "0003|2024-03-02||50"]
+    );
+    let year = s.year(2024);
+    let wang = year["learners"].as_array().unwrap().iter().find(|l| l["staff_id"] == "0001").unwrap();
+    assert_eq!((wang["online"].as_f64(), wang["assessment"].as_f64()), (Some(2.0), Some(2.0)));
+}
+
+/// Each bad sheet: the message, its place, exit 65, and nothing written.
+#[test]
+fn every_bad_cell_is_named_and_nothing_is_written() {
+    let s = school();
+    s.run(&["assessment", "add", "Q1", "测试", "--kind", "quiz", "--date", "2024-06-28", "--hours", "2"]).ok();
+    let session = s.run(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).ok().stdout.trim().to_string();
+    let cases: Vec<(&str, &str, Vec<&str>, &str)> = vec![
+        (
+            "attendance",
+            "工号,姓名\n0001,王建国\n99999,无此人\n",
+            vec!["--session", &session],
+            "error: a.csv:3: staff_id: staff id 99999 is not a known learner",
+        ),
+        (
+            "attendance",
+            "工号,姓名\n0001,王建国\n0002,李秀英X\n",
+            vec!["--session", &session],
+            "error: a.csv:3: name: \"李秀英X\" does not match staff id 0002's name 李秀英",
+        ),
+        (
+            "attendance",
+            "工号,课程,日期\n0001,XX99,2024-03-15\n",
+            vec![],
+            "error: a.csv:2: course: \"XX99\" is not a known course",
+        ),
+        (
+            "attendance",
+            "工号,课程,日期\n0001,DS01,2024-02-30\n",
+            vec![],
+            "error: a.csv:2: date: \"2024-02-30\" is not a date",
+        ),
+        (
+            "attendance",
+            "工号,学时\n0001,2..5\n",
+            vec!["--session", &session],
+            "error: a.csv:2: hours: \"2..5\" is not a number",
+        ),
+        (
+            "attendance",
+            "工号,学时\n0001,3\n",
+            vec!["--session", &session],
+            "error: a.csv:2: hours: 3 is more than the session's 2 hours",
+        ),
+        (
+            "attendance",
+            "工号,状态,学时\n0001,请假,1\n",
+            vec!["--session", &session],
+            "error: a.csv:2: hours: an excused record carries no hours (got 1)",
+        ),
+        (
+            "attendance",
+            "工号,状态\n0001,maybe\n",
+            vec!["--session", &session],
+            "error: a.csv:2: status: \"maybe\" is not a known attendance status (accepted: present 出席",
+        ),
+        (
+            "attendance",
+            "工号,状态\n0001,出席\n0002,出席\n0001,缺席\n",
+            vec!["--session", &session],
+            "error: a.csv:4: staff_id: session",
+        ),
+        (
+            "results",
+            "工号,成绩\n0001,abc\n",
+            vec!["--assessment", "Q1"],
+            "error: a.csv:2: score: \"abc\" is not a number",
+        ),
+        (
+            "results",
+            "工号,获奖等级\n0001,特等奖\n",
+            vec!["--assessment", "Q1"],
+            "error: a.csv:2: award: \"特等奖\" is not a known award (accepted: first 一等奖",
+        ),
+        (
+            "learners",
+            "工号,姓名,支部,类别\n0100,新人,NK1,群众\n",
+            vec![],
+            "error: a.csv:2: category: \"群众\" is not a known category",
+        ),
+        (
+            "learners",
+            "工号,姓名,支部,类别\n0100,新人,XX,党员\n",
+            vec![],
+            "error: a.csv:2: branch: \"XX\" is not a known branch code or name",
+        ),
+        ("online", "工号,日期,学时\n0001,2024-03-01,25\n", vec![], "error: a.csv:2: hours: \"25\" is more than 24"),
+        (
+            "courses",
+            "编号,课程名称,课程类型,教学方式,学时\nNEW1,新课,理论课,线下,2\n",
+            vec![],
+            "error: a.csv:2: kind: \"理论课\" is not a known course kind",
+        ),
+        (
+            "attendance",
+            "说明\n姓名,签到\n王建国,√\n",
+            vec!["--session", &session],
+            "error: a.csv: no header row: none of the first 10 rows has a column named staff_id",
+        ),
+    ];
+    for (kind, text, extra, want) in cases {
+        let before = s.dump();
+        let path = s.file("a.csv", text).display().to_string();
+        let mut args = vec!["import", kind, path.as_str()];
+        args.extend(extra);
+        let out = s.run(&args).expect(65);
+        assert!(out.stderr.contains(want), "{kind} {text:?}\nwant {want}\ngot {}", out.stderr);
+        assert_eq!(s.dump(), before, "{kind} {text:?} wrote something");
+    }
+}
+
+#[test]
+fn the_checker_bad_sheet_names_every_line() {
+    let s = school();
+    let (gbk, _, _) = encoding_rs::GB18030.encode("工号,姓名,出勤情况,学时\r\n0001,王建国,出席,\r\n99999,无此人,出席,\r\n0002,李秀英X,出席,\r\n0003,张伟,出席,2..5\r\n");
+    let path = s.file("bad.csv", &gbk);
+    let before = s.dump();
+    let out =
+        s.run(&["import", "attendance", path.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-15"]).expect(65);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "error: bad.csv:3: staff_id: staff id 99999 is not a known learner",
+            "error: bad.csv:4: name: \"李秀英X\" does not match staff id 0002's name 李秀英",
+            "error: bad.csv:5: hours: \"2..5\" is not a number",
+            "3 problems; nothing was written",
+        ]
+    );
+    assert_eq!(s.dump(), before, "not even the session is created");
+}
+
+#[test]
+fn an_xlsx_error_names_the_cell() {
+    let s = school();
+    s.run(&["learner", "leave", "0012", "--date", "2024-12-31"]).ok();
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    conn.execute("UPDATE learner SET name = '赵敏敏' WHERE staff_id = '0012'", []).unwrap();
+    drop(conn);
+    let out = s.run(&["import", "attendance", &f("multi.xlsx")]).expect(65);
+    assert!(
+        out.stderr.contains("error: multi.xlsx:出勤!B5: name: \"赵敏\" does not match staff id 0012's name 赵敏敏"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_missing_file_is_exit_66() {
+    let s = school();
+    let out = s.run(&["import", "attendance", "nowhere.csv", "--session", "1"]).expect(66);
+    assert!(out.stderr.contains("cannot read nowhere.csv"), "{}", out.stderr);
+}
+
+#[test]
+fn two_sessions_on_the_day_need_session() {
+    let s = school();
+    s.run(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).ok();
+    s.run(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).ok();
+    let before = s.dump();
+    let out =
+        s.run(&["import", "attendance", &f("signin.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"]).expect(65);
+    assert!(out.stderr.contains("DS01 has 2 sessions on 2024-03-15 (ids 1, 2)"), "{}", out.stderr);
+    assert!(out.stderr.contains("--session"), "{}", out.stderr);
+    let per_row = s.file("rows.csv", "工号,课程,日期\n0001,DS01,2024/3/15\n");
+    let out = s.run(&["import", "attendance", per_row.to_str().unwrap()]).expect(65);
+    assert!(out.stderr.contains("rows.csv:2: date: DS01 has 2 sessions on 2024-03-15"), "{}", out.stderr);
+    assert_eq!(s.dump(), before);
+}
+
+/// Every fixture import of a full school, as (args) lists.
+fn imports() -> Vec<Vec<String>> {
+    [
+        vec!["attendance", "signin.gbk.csv", "--course", "DS01", "--date", "2024-03-15"],
+        vec!["attendance", "multi.xlsx"],
+        vec!["attendance", "statuses.csv"],
+        vec!["attendance", "dates.csv"],
+        vec!["results", "results.gbk.csv", "--assessment", "Q1"],
+        vec!["online", "online.csv"],
+    ]
+    .into_iter()
+    .map(|a| a.iter().enumerate().map(|(i, x)| if i == 1 { f(x) } else { x.to_string() }).collect())
+    .collect()
+}
+
+fn run_import(s: &School, args: &[String]) -> crate::common::Run {
+    let mut all = vec!["import"];
+    all.extend(args.iter().map(String::as_str));
+    s.run(&all)
+}
+
+#[test]
+fn importing_twice_is_importing_once() {
+    let s = school();
+    s.run(&["assessment", "add", "Q1", "测试", "--kind", "quiz", "--date", "2024-06-28", "--hours", "2"]).ok();
+    for args in imports() {
+        run_import(&s, &args).ok();
+    }
+    let once = s.dump();
+    for args in imports() {
+        let out = run_import(&s, &args).ok();
+        assert!(out.stdout.contains("0 new") && out.stdout.contains("nothing changed"), "{}", out.stdout);
+    }
+    s.run(&["import", "learners", &f("learners.csv")]).ok();
+    s.run(&["import", "courses", &f("courses.csv")]).ok();
+    assert_eq!(s.dump(), once);
+}
+
+#[test]
+fn import_then_undo_is_never_importing() {
+    let s = school();
+    s.run(&["assessment", "add", "Q1", "测试", "--kind", "quiz", "--date", "2024-06-28", "--hours", "2"]).ok();
+    for args in imports() {
+        let before = records(&s);
+        let out = run_import(&s, &args).ok();
+        let batch = out.stdout.trim().rsplit(' ').next().unwrap().to_string();
+        let out = s.run(&["imports", "undo", &batch]).ok();
+        assert!(out.stdout.contains("undone"), "{}", out.stdout);
+        assert_eq!(records(&s), before, "undo of {args:?}");
+    }
+    // The roster and the course list too, once nothing depends on them.
+    let s = School::new();
+    s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
+    let before = records(&s);
+    s.run(&["import", "learners", &f("learners.csv"), "--create-branches"]).ok();
+    assert_eq!(
+        rows(&s, "SELECT code, name FROM branch ORDER BY code"),
+        ["NK1|内科一支部", "WK1|WK1", "外科一支部|外科一支部"]
+    );
+    s.run(&["imports", "undo", "1"]).ok();
+    assert_eq!(records(&s), before);
+    let list = s.run(&["imports", "list", "--format", "json"]).ok().json();
+    assert_eq!(list[0]["undone"], true);
+}
+
+#[test]
+fn undo_restores_what_an_update_overwrote() {
+    let s = school();
+    s.run(&["import", "attendance", &f("signin.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"]).ok();
+    let imported = records(&s);
+    let change = s.file("change.csv", "工号,状态\n0001,迟到\n0004,出席\n0005,出席\n");
+    let change = change.to_str().unwrap();
+    let out = s.run(&["import", "attendance", change, "--course", "DS01", "--date", "2024-03-15"]).expect(65);
+    assert!(
+        out.stderr
+            .contains("change.csv:2: staff_id: session 1 already records present for staff id 0001; add --update"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("change.csv:3: staff_id: session 1 already records absent"), "{}", out.stderr);
+    let out = s.run(&["import", "attendance", change, "--course", "DS01", "--date", "2024-03-15", "--update"]).ok();
+    assert_eq!(out.stdout.trim(), "change.csv: 1 new, 0 unchanged, 2 updated — batch 4");
+    assert!(attendance(&s).contains(&"0001|DS01|2024-03-15|late|-".to_string()));
+    // Batch 3's rows were changed by batch 4: taking 3 back first would lose 4's changes.
+    let out = s.run(&["imports", "undo", "3"]).expect(65);
+    assert!(out.stderr.contains("cannot undo batch 3") && out.stderr.contains("batch 4"), "{}", out.stderr);
+    s.run(&["imports", "undo", "4"]).ok();
+    assert_eq!(records(&s), imported);
+    let out = s.run(&["imports", "undo", "4"]).expect(65);
+    assert!(out.stderr.contains("batch 4 (change.csv) is undone already"), "{}", out.stderr);
+    s.run(&["imports", "undo", "3"]).ok();
+    assert!(attendance(&s).is_empty());
+    // A command that changes a row of a batch blocks its undo too.
+    s.run(&["import", "attendance", &f("signin.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"]).ok();
+    s.run(&["attend", "1", "0001", "--status", "absent", "--update"]).ok();
+    let out = s.run(&["imports", "undo", "5"]).expect(65);
+    assert!(out.stderr.contains("by a command"), "{}", out.stderr);
+}
+
+#[test]
+fn a_dry_run_writes_nothing() {
+    let s = school();
+    let before = s.dump();
+    let out = s.run(&["import", "attendance", &f("multi.xlsx"), "--dry-run"]).ok();
+    assert_eq!(
+        out.stdout.trim(),
+        "multi.xlsx: dry run: 4 new, 0 unchanged, 0 updated (2 sessions created) would be written; nothing was written"
+    );
+    assert_eq!(s.dump(), before);
+    let out = s.file("bad.csv", "工号\n77\n");
+    s.run(&["import", "attendance", out.to_str().unwrap(), "--dry-run", "--session", "1"]).expect(65);
+    assert_eq!(s.dump(), before);
+}
+
+#[test]
+fn imports_list_in_json() {
+    let s = school();
+    let list = s.run(&["imports", "list", "--format", "json"]).ok().json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let first = &list[0];
+    let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["id", "kind", "file", "sha256", "new", "unchanged", "updated", "operator", "at", "undone"]);
+    assert_eq!(
+        (first["id"].as_i64(), first["kind"].as_str(), first["file"].as_str()),
+        (Some(1), Some("learners"), Some("learners.csv"))
+    );
+    assert_eq!(
+        (first["new"].as_i64(), first["operator"].as_str(), first["undone"].as_bool()),
+        (Some(6), Some("tester"), Some(false))
+    );
+    let bytes = std::fs::read(fixture("import/learners.csv")).unwrap();
+    use sha2::Digest;
+    let want: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(first["sha256"].as_str(), Some(want.as_str()));
+    assert!(first["at"].as_str().unwrap().len() >= 25, "RFC 3339 with an offset");
+    assert_eq!(list[1]["kind"], "courses");
+}
+
+#[test]
+fn the_shared_samples_as_a_user_imports_them() {
+    let Some(dir) = sample("README.md").and_then(|p| p.parent().map(|d| d.to_path_buf())) else {
+        eprintln!("../shared/samples is not there: skipped");
+        return;
+    };
+    let p = |name: &str| dir.join(name).display().to_string();
+    let s = School::new();
+    for (code, name) in [("NK1", "内科一支部"), ("WK1", "外科一支部"), ("XZ", "行政后勤支部")] {
+        s.run(&["branch", "add", code, name]).ok();
+    }
+    s.run(&["assessment", "add", "Q1", "党章党规知识测试", "--kind", "quiz", "--date", "2024-06-28", "--hours", "2"])
+        .ok();
+    s.run(&[
+        "assessment",
+        "add",
+        "C1",
+        "知识竞赛",
+        "--kind",
+        "contest",
+        "--date",
+        "2024-10-15",
+        "--hours",
+        "1",
+        "--award",
+        "first=3",
+        "--award",
+        "second=2",
+        "--award",
+        "third=1",
+    ])
+    .ok();
+    s.run(&["import", "learners", &p("learners.csv")]).ok();
+    s.run(&["import", "courses", &p("courses.csv")]).ok();
+    s.run(&["import", "attendance", &p("signin-DS01-2024-03-15.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"])
+        .ok();
+    s.run(&["import", "attendance", &p("roster-LL02-2024-05-20.xlsx"), "--course", "LL02", "--date", "2024-05-20"])
+        .ok();
+    s.run(&["import", "attendance", &p("attendance-multi.csv")]).ok();
+    let before_xlsx = s.dump();
+    let out = s.run(&["import", "attendance", &p("attendance-multi.xlsx")]).ok();
+    assert!(out.stdout.contains("nothing changed"), "the xlsx holds the same records: {}", out.stdout);
+    assert_eq!(s.dump(), before_xlsx);
+    s.run(&["import", "results", &p("results-Q1.gbk.csv"), "--assessment", "Q1"]).ok();
+    s.run(&["import", "results", &p("results-C1.gbk.csv"), "--assessment", "C1"]).ok();
+    s.run(&["import", "online", &p("online.utf16.csv")]).ok();
+    assert_eq!(rows(&s, "SELECT COUNT(*) FROM learner"), ["8"]);
+    assert_eq!(rows(&s, "SELECT COUNT(*) FROM course"), ["4"]);
+    // Every sample's record against the world the samples were rendered from.
+    let world: serde_json::Value = std::fs::read_to_string(dir.join("../check/worlds/public.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let Some(want) = world["attendance"].as_array() else { return };
+    let stored = attendance(&s);
+    for a in want {
+        let status = a["status"].as_str().unwrap_or("present");
+        let line = format!(
+            "{}|{}|{}|{status}|",
+            a["staff_id"].as_str().unwrap(),
+            a["course"].as_str().unwrap(),
+            a["date"].as_str().unwrap()
+        );
+        assert!(stored.iter().any(|r| r.starts_with(&line)), "{line} not among {stored:?}");
+    }
+    assert_eq!(stored.len(), want.len());
+    let online = rows(&s, "SELECT COUNT(*) FROM online");
+    assert_eq!(online, [world["online"].as_array().map_or(0, Vec::len).to_string()]);
+    let results = rows(&s, "SELECT COUNT(*) FROM result");
+    assert_eq!(results, [world["results"].as_array().map_or(0, Vec::len).to_string()]);
+}
