@@ -14,8 +14,20 @@ fn count(s: &School, table: &str) -> i64 {
 fn generated(learners: &str, rows: &str) -> School {
     let s = School::new();
     let data = s.path("data");
-    s.run(&["gen", "--learners", learners, "--attendance", rows, "--year", "2024", "--seed", "3", "--out", data.to_str().unwrap()])
-        .ok();
+    s.run(&[
+        "gen",
+        "--learners",
+        learners,
+        "--attendance",
+        rows,
+        "--year",
+        "2024",
+        "--seed",
+        "3",
+        "--out",
+        data.to_str().unwrap(),
+    ])
+    .ok();
     s.run(&["import", "learners", data.join("learners.csv").to_str().unwrap(), "--create-branches"]).ok();
     s.run(&["import", "courses", data.join("courses.csv").to_str().unwrap()]).ok();
     s

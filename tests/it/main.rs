@@ -1,7 +1,7 @@
 //! The one integration test crate: the real binary, a fresh temporary folder and database per test.
 
 mod commands;
-mod durability;
 #[allow(dead_code)] // not every test file uses every helper yet
 mod common;
+mod durability;
 mod imports;
