@@ -54,7 +54,8 @@ CREATE INDEX session_course_date ON session(course_id, date);
 CREATE TABLE attendance (
     session_id INTEGER NOT NULL REFERENCES session(id),
     learner_id INTEGER NOT NULL REFERENCES learner(id),
-    status     TEXT NOT NULL CHECK (status IN ('present', 'late', 'excused', 'absent')),
+    -- OR, not IN: an IN list makes SQLite build a temporary table on every insert.
+    status     TEXT NOT NULL CHECK (status = 'present' OR status = 'late' OR status = 'excused' OR status = 'absent'),
     hours      INTEGER CHECK (hours BETWEEN 0 AND 2400),
     batch_id   INTEGER REFERENCES import_batch(id),
     PRIMARY KEY (session_id, learner_id)
@@ -79,7 +80,7 @@ CREATE TABLE result (
     assessment_id INTEGER NOT NULL REFERENCES assessment(id),
     learner_id    INTEGER NOT NULL REFERENCES learner(id),
     score         INTEGER,
-    award         TEXT CHECK (award IN ('first', 'second', 'third', 'merit')),
+    award         TEXT CHECK (award = 'first' OR award = 'second' OR award = 'third' OR award = 'merit'),
     batch_id      INTEGER REFERENCES import_batch(id),
     PRIMARY KEY (assessment_id, learner_id)
 ) WITHOUT ROWID;
