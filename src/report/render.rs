@@ -1,7 +1,7 @@
 //! Renderers: any report, built once as a `Document` (plus its JSON), printed as a terminal
 //! table, CSV, Markdown, JSON, HTML or XLSX. Renderers never compute; reports never format.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use comfy_table::{presets, Cell as TCell, CellAlignment, ContentArrangement, Table as CTable};
@@ -74,6 +74,9 @@ pub struct Document {
     pub footer: Vec<String>,
     /// A bar chart for the HTML page: its title and (label, ratio 0..1) bars.
     pub chart: Option<(String, Vec<(String, f64)>)>,
+    /// The order of the tables as workbook sheets, by index (a summary sheet first, say);
+    /// empty: as in `tables`.
+    pub sheets: Vec<usize>,
 }
 
 /// Chooses the format: `--format`, else the extension of `--out`, else the report's default.
@@ -110,7 +113,10 @@ pub fn emit(doc: &Document, json: &Json, format: Format, output: &Output, lang: 
             s.push('\n');
             s.into_bytes()
         }
-        Format::Table | Format::Text => terminal(doc, lang, output.out.is_none()).into_bytes(),
+        // Fit the table to the terminal only when there is one: a pipe or a file gets whole rows.
+        Format::Table | Format::Text => {
+            terminal(doc, lang, output.out.is_none() && std::io::stdout().is_terminal()).into_bytes()
+        }
         Format::Csv => csv(doc.tables.first(), lang)?,
         Format::Md => markdown(doc, lang).into_bytes(),
         Format::Html => super::html::page(doc, lang).into_bytes(),

@@ -3,3 +3,4 @@
 mod commands;
 #[allow(dead_code)] // not every test file uses every helper yet
 mod common;
+mod reports;
