@@ -3,12 +3,12 @@
 //! year report cannot disagree.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
 use super::render::{self, Cell, Document, Table};
 use crate::cli::{Format, Output};
-use crate::credit::{session_credit, AssessmentRule, Rules};
+use crate::credit::{self, session_credit, stored, Rules};
 use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
@@ -85,6 +85,9 @@ pub struct Item {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// A session's own hours, where a record may be credited fewer (left early).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_hours: Option<Hours>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessment: Option<AssessmentKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,7 +102,18 @@ pub struct Item {
 
 impl Item {
     fn new(date: String, kind: ItemKind, title: String, hours: Hours) -> Item {
-        Item { date, kind, title, status: None, assessment: None, score: None, award: None, cap: None, hours }
+        Item {
+            date,
+            kind,
+            title,
+            status: None,
+            session_hours: None,
+            assessment: None,
+            score: None,
+            award: None,
+            cap: None,
+            hours,
+        }
     }
 }
 
@@ -110,34 +124,11 @@ pub fn run(ctx: &Ctx, tx: &Transaction, staff_id: &str, year: Option<i32>, outpu
     render::emit(&transcript.document(ctx.lang), &json, format, output, ctx.lang)
 }
 
-fn stored<T: std::str::FromStr<Err = crate::model::UnknownWord>>(text: &str) -> Result<T> {
-    text.parse::<T>().map_err(|e| Error::Other(format!("stored record: {e}")))
-}
-
+/// Builds the transcript of the learner with `staff_id` for `year`.
 pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript> {
     let t = staff_id.trim();
-    let learner = conn
-        .query_row(
-            "SELECT l.id, l.staff_id, l.name, b.code, b.name, l.category, l.joined, l.left_on
-             FROM learner l JOIN branch b ON b.id = l.branch_id WHERE l.staff_id = ?1",
-            [t],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                ))
-            },
-        )
-        .optional()?
-        .ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
-    let (id, staff_id, name, branch, branch_name, category, joined, left) = learner;
-    let category: Category = stored(&category)?;
+    let learner =
+        credit::learner(conn, t)?.ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
     let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_day(year, 12, 31)?));
     let rules = Rules::load(conn)?;
     let mut items = Vec::new();
@@ -147,13 +138,15 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
          FROM attendance a JOIN session s ON s.id = a.session_id JOIN course c ON c.id = s.course_id
          WHERE a.learner_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.id",
     )?;
-    let mut rows = stmt.query(params![id, from, to])?;
+    let mut rows = stmt.query(params![learner.id, from, to])?;
     while let Some(r) = rows.next()? {
         let kind: CourseKind = stored(&r.get::<_, String>(2)?)?;
         let status: Status = stored(&r.get::<_, String>(3)?)?;
-        let hours = session_credit(status, r.get::<_, Option<i64>>(4)?.map(Fixed), Fixed(r.get(5)?));
+        let session_hours = Fixed(r.get(5)?);
+        let hours = session_credit(status, r.get::<_, Option<i64>>(4)?.map(Fixed), session_hours);
         let mut item = Item::new(r.get(0)?, kind.into(), r.get(1)?, hours);
         item.status = Some(status);
+        item.session_hours = Some(session_hours);
         items.push(item);
     }
 
@@ -162,16 +155,9 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
          FROM result r JOIN assessment a ON a.id = r.assessment_id
          WHERE r.learner_id = ?1 AND a.date BETWEEN ?2 AND ?3 ORDER BY a.date, a.id",
     )?;
-    let mut rows = stmt.query(params![id, from, to])?;
+    let mut rows = stmt.query(params![learner.id, from, to])?;
     while let Some(r) = rows.next()? {
-        let rule = AssessmentRule {
-            kind: stored(&r.get::<_, String>(2)?)?,
-            hours: Fixed(r.get(3)?),
-            pass_mark: Fixed(r.get(4)?),
-            bonus: [Fixed(r.get(5)?), Fixed(r.get(6)?), Fixed(r.get(7)?), Fixed(r.get(8)?)],
-        };
-        let score = r.get::<_, Option<i64>>(9)?.map(Fixed);
-        let award = r.get::<_, Option<String>>(10)?.map(|a| stored::<Award>(&a)).transpose()?;
+        let (rule, score, award) = credit::assessment_result(r, 2)?;
         let mut item = Item::new(r.get(0)?, ItemKind::Assessment, r.get(1)?, rule.credit(score, award));
         item.assessment = Some(rule.kind);
         item.score = score;
@@ -182,7 +168,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
     let mut stmt = conn.prepare(
         "SELECT date, source, hours FROM online WHERE learner_id = ?1 AND date BETWEEN ?2 AND ?3 ORDER BY date, source",
     )?;
-    let mut rows = stmt.query(params![id, from, to])?;
+    let mut rows = stmt.query(params![learner.id, from, to])?;
     while let Some(r) = rows.next()? {
         items.push(Item::new(r.get(0)?, ItemKind::Online, r.get(1)?, Fixed(r.get(2)?)));
     }
@@ -209,15 +195,13 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         items.push(cap);
     }
     let total = sub.theory + sub.extension + sub.topic + sub.online + sub.assessment;
-    let months =
-        date::active_months(year, 12, joined.as_deref().and_then(date::parse), left.as_deref().and_then(date::parse));
-    let required = rules.prorated(category, months);
+    let required = rules.prorated(learner.category, learner.active_months(year, 12));
     Ok(Transcript {
-        staff_id,
-        name,
-        branch,
-        branch_name,
-        category,
+        staff_id: learner.staff_id,
+        name: learner.name,
+        branch: learner.branch,
+        branch_name: learner.branch_name,
+        category: learner.category,
         year,
         items,
         subtotals: sub,
@@ -281,6 +265,9 @@ impl Transcript {
                             Lang::Zh => format!("线上自学年度上限 {cap} 学时"),
                             Lang::En => format!("online cap of {cap} hours a year"),
                         },
+                        None if i.title.is_empty() && i.kind == ItemKind::Online => {
+                            lang.pick("online study", "线上自学").to_string()
+                        }
                         None => i.title.clone(),
                     };
                     vec![
@@ -324,6 +311,12 @@ fn detail(item: &Item, lang: Lang) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(status) = item.status {
         parts.push(status.label(lang).to_string());
+    }
+    if let Some(of) = item.session_hours.filter(|&of| item.status.is_some_and(Status::attended) && item.hours != of) {
+        parts.push(match lang {
+            Lang::Zh => format!("计 {} 学时（本课次 {of} 学时）", item.hours),
+            Lang::En => format!("{} of {of} hours", item.hours),
+        });
     }
     if let Some(kind) = item.assessment {
         parts.push(kind.label(lang).to_string());
