@@ -4,7 +4,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use comfy_table::{presets, Cell as TCell, CellAlignment, ContentArrangement, Table as CTable};
+use comfy_table::{
+    presets, Cell as TCell, CellAlignment, ColumnConstraint, ContentArrangement, Table as CTable, Width,
+};
 use serde_json::Value as Json;
 
 use crate::cli::{Format, Output};
@@ -140,6 +142,20 @@ pub fn write_out(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     }
 }
 
+/// Cells up to this many columns wide are never wrapped on a terminal.
+const MAX_KEPT: u16 = 12;
+
+/// Terminal columns a text takes: East Asian wide characters (CJK, Hangul, full-width forms)
+/// take two.
+fn columns_of(text: &str) -> u16 {
+    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<u16>()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
 /// Tables for a terminal: box-drawn, Chinese aligned, fitted to the terminal's width when there
 /// is one.
 pub fn terminal(doc: &Document, lang: Lang, to_terminal: bool) -> String {
@@ -162,10 +178,19 @@ pub fn terminal(doc: &Document, lang: Lang, to_terminal: bool) -> String {
         }
         let mut t = CTable::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED);
+        t.set_header(table.columns.iter().map(TCell::new));
         if to_terminal {
             t.set_content_arrangement(ContentArrangement::Dynamic);
+            // Narrow terminals wrap headers and long titles, never a number, a date or a staff id: a
+            // table a little too wide reads better than `20.00` broken over lines. (The width
+            // counts the cell's padding, one column either side.)
+            for (i, column) in t.column_iter_mut().enumerate() {
+                let widest = table.rows.iter().filter_map(|r| r.get(i)).map(|c| columns_of(&c.display(lang))).max();
+                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                    widest.unwrap_or(0).min(MAX_KEPT) + 2,
+                )));
+            }
         }
-        t.set_header(table.columns.iter().map(TCell::new));
         for row in &table.rows {
             t.add_row(row.iter().map(|c| {
                 let cell = TCell::new(c.display(lang));

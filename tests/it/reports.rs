@@ -445,3 +445,38 @@ fn year_report_html_draws_a_page_that_is_not_blank() {
     let differing = pixels.chunks(step).filter(|p| p != &first).count();
     assert!(differing > 1000, "the screenshot is blank ({differing} pixels differ from the first)");
 }
+
+/// Display columns of a line: CJK characters and full-width forms take two, box drawing one.
+fn display_width(line: &str) -> usize {
+    line.chars()
+        .map(|c| if matches!(c as u32, 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xFF00..=0xFF60) { 2 } else { 1 })
+        .sum()
+}
+
+#[test]
+fn terminal_tables_fit_the_terminal() {
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipped: script (util-linux) not installed, no pseudo-terminal to print to");
+        return;
+    }
+    let s = small_school();
+    // A pseudo-terminal 120 columns wide, as a secretary's window might be.
+    let command =
+        format!("stty cols 120; {} --db {} --lang en report year 2024", env!("CARGO_BIN_EXE_xueshi"), s.db().display());
+    let out = std::process::Command::new(script)
+        .args(["-q", "-c", &command, "/dev/null"])
+        .env("XUESHI_TODAY", "2025-01-15")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run script");
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(text.contains("Learners"), "{text}");
+    assert!(!text.contains('\x1b'), "no ANSI codes on a terminal either");
+    for line in text.lines() {
+        assert!(display_width(line) <= 120, "wider than the terminal: {line}");
+    }
+    // The year report has 16 columns: the headers wrap, the numbers do not.
+    let row = text.lines().find(|l| l.contains("0001")).unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("张伟") && row.contains("20.00") && row.contains("32.00"), "{row}");
+}
