@@ -201,6 +201,9 @@ fn attendance_rate_is_null_without_records_and_counts_one_branch_with_branch() {
     assert_eq!(wk["branches"].as_array().map(Vec::len), Some(1));
     assert_eq!(wk["branches"][0]["code"], "WK1");
     assert!(wk["top"].as_array().unwrap().iter().all(|t| t["branch"] == "WK1"));
+    let text = zh(&s, &["notice", "2024-Q2", "--branch", "外科一支部"]);
+    assert!(text.starts_with("2024年第二季度党校学时通报（外科一支部）\n"), "{text}");
+    assert!(!text.contains("内科一支部"), "only the branch's learners: {text}");
 }
 
 #[test]
@@ -405,45 +408,51 @@ fn chromium() -> Option<std::path::PathBuf> {
 }
 
 #[test]
-fn year_report_html_draws_a_page_that_is_not_blank() {
+fn html_pages_draw_something_in_a_browser() {
     let s = small_school();
     s.run(&["report", "year", "2024", "--out", "year.html"]).ok();
-    let page = std::fs::read_to_string(s.path("year.html")).unwrap();
-    assert!(page.contains("<svg") && page.contains("@media print"), "a chart and print styles");
+    s.run(&["--lang", "zh", "notice", "2024-Q2", "--format", "html", "--out", "notice.html"]).ok();
+    for name in ["year", "notice"] {
+        let page = std::fs::read_to_string(s.path(&format!("{name}.html"))).unwrap();
+        assert!(page.contains("<svg") && page.contains("@media print"), "{name}: a chart and print styles");
+    }
     let Some(chromium) = chromium() else {
-        eprintln!("skipped: chromium not installed (the HTML page was checked as text only)");
+        eprintln!("skipped: chromium not installed (the HTML pages were checked as text only)");
         return;
     };
-    let png = s.path("year.png");
-    let status = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", s.path("chromium").display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg("--window-size=1200,900")
-        .arg(format!("file://{}", s.path("year.html").display()))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("run chromium");
-    assert!(status.success(), "chromium failed");
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).expect("a screenshot")));
-    let mut reader = decoder.read_info().expect("a PNG");
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).expect("a frame");
-    let pixels = &buf[..info.buffer_size()];
-    let step = info.color_type.samples() * if info.bit_depth == png::BitDepth::Sixteen { 2 } else { 1 };
-    let first = &pixels[..step];
-    let differing = pixels.chunks(step).filter(|p| p != &first).count();
-    assert!(differing > 1000, "the screenshot is blank ({differing} pixels differ from the first)");
+    for name in ["year", "notice"] {
+        let png = s.path(&format!("{name}.png"));
+        let status = std::process::Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .arg(format!("--user-data-dir={}", s.path("chromium").display()))
+            .arg(format!("--screenshot={}", png.display()))
+            .arg("--window-size=1200,900")
+            .arg(format!("file://{}", s.path(&format!("{name}.html")).display()))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("run chromium");
+        assert!(status.success(), "{name}: chromium failed");
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).expect("a screenshot")));
+        let mut reader = decoder.read_info().expect("a PNG");
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).expect("a frame");
+        let pixels = &buf[..info.buffer_size()];
+        let step = info.color_type.samples() * if info.bit_depth == png::BitDepth::Sixteen { 2 } else { 1 };
+        let first = &pixels[..step];
+        let differing = pixels.chunks(step).filter(|p| p != &first).count();
+        // Text, table rules and the red bars: far more than a few stray pixels.
+        assert!(differing > 1000, "{name}: the screenshot is blank ({differing} pixels differ from the first)");
+    }
 }
 
 /// Display columns of a line: CJK characters and full-width forms take two, box drawing one.
