@@ -263,10 +263,11 @@ impl Notice {
             ],
             Lang::En => vec![
                 format!(
-                    "From {} to {}, the party school held {} sessions; {}.",
+                    "From {} to {}, the party school held {} session{}; {}.",
                     en_date(from),
                     en_date(to),
                     self.sessions,
+                    if self.sessions == 1 { "" } else { "s" },
                     self.attendance_rate
                         .map_or("no attendance was recorded".to_string(), |r| format!("attendance was {}", rate(r)))
                 ),

@@ -151,7 +151,8 @@ fn columns_of(text: &str) -> u16 {
     text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<u16>()
 }
 
-fn is_wide(c: char) -> bool {
+/// Whether a character takes two columns on a terminal (and about two in a spreadsheet).
+pub fn is_wide(c: char) -> bool {
     matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
         | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }

@@ -3,13 +3,13 @@
 
 use rust_xlsxwriter::{Format as XFormat, Workbook};
 
-use super::render::{defuse, Cell, Document};
+use super::render::{defuse, is_wide, Cell, Document};
 use crate::error::{Error, Result};
 use crate::Lang;
 
 /// Display width in Excel's units: a CJK character is about two Latin ones.
 fn width(text: &str) -> f64 {
-    text.chars().map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.1 }).sum()
+    text.chars().map(|c| if is_wide(c) { 2.1 } else { 1.0 }).sum()
 }
 
 pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
