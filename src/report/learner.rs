@@ -29,6 +29,8 @@ pub struct Transcript {
     pub online_recorded: Hours,
     pub online_cap: Option<Hours>,
     pub total: Hours,
+    /// Months of the year the learner was enrolled (the requirement is prorated by them).
+    pub active_months: i64,
     pub required: Hours,
     pub met: bool,
 }
@@ -195,7 +197,8 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         items.push(cap);
     }
     let total = sub.theory + sub.extension + sub.topic + sub.online + sub.assessment;
-    let required = rules.prorated(learner.category, learner.active_months(year, 12));
+    let active_months = learner.active_months(year, 12);
+    let required = rules.prorated(learner.category, active_months);
     Ok(Transcript {
         staff_id: learner.staff_id,
         name: learner.name,
@@ -208,6 +211,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         online_recorded,
         online_cap: rules.online_cap,
         total,
+        active_months,
         required,
         met: total >= required,
     })
@@ -242,6 +246,14 @@ impl Transcript {
                 if self.met { "met" } else { "not met" }
             ),
         });
+        if self.active_months < 12 {
+            lines.push(match (lang, self.active_months) {
+                (Lang::Zh, 0) => format!("{}年不在籍，无学时要求。", self.year),
+                (Lang::Zh, n) => format!("{}年在籍 {n} 个月，应修学时按月折算。", self.year),
+                (Lang::En, 0) => format!("Not enrolled in {}: nothing is required.", self.year),
+                (Lang::En, n) => format!("Enrolled {n} months of {}: the requirement is prorated.", self.year),
+            });
+        }
         if let (Some(cap), true) = (self.online_cap, self.subtotals.online < self.online_recorded) {
             lines.push(match lang {
                 Lang::Zh => format!("线上自学记录 {} 学时，按年度上限计 {} 学时。", self.online_recorded, cap),

@@ -296,6 +296,11 @@ fn transcript_totals_equal_the_year_report() {
     let t = s.run(&["report", "learner", "0001", "--year", "2024", "--format", "json"]).ok().json();
     assert_eq!(num(&t["total"]), 20.0);
     assert_eq!(num(&t["online_recorded"]), 10.0);
+    // 0002 joined on 10 July: July to December, 32 × 6 ÷ 12 = 16 required.
+    let t = s.run(&["report", "learner", "0002", "--year", "2024", "--format", "json"]).ok().json();
+    assert_eq!((t["active_months"].as_i64(), num(&t["required"])), (Some(6), 16.0));
+    let text = s.run(&["report", "learner", "0002", "--year", "2024"]).ok().stdout;
+    assert!(text.contains("Enrolled 6 months of 2024"), "{text}");
     // The default year is today's (2025 in the harness): nothing credited yet.
     let t = s.run(&["report", "learner", "0001", "--format", "json"]).ok().json();
     assert_eq!((t["year"].as_i64(), num(&t["total"])), (Some(2025), 0.0));
