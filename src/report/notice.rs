@@ -116,8 +116,15 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
     let year_start = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a period's year is valid");
     // Pace is judged on the year so far: hours from 1 January, the online cap applied to that sum.
     let to_date = credit::totals(conn, &rules, year_start, period.to())?;
-    // Attendance and absences are about the period itself.
-    let in_period = credit::totals(conn, &rules, period.from(), period.to())?;
+    // Attendance and absences are about the period itself: the same range when the period starts
+    // in January (H1, Q1, the year, January), which is not worth a second pass over the records.
+    let own_range;
+    let in_period = if period.from() == year_start {
+        &to_date
+    } else {
+        own_range = credit::totals(conn, &rules, period.from(), period.to())?;
+        &own_range
+    };
 
     let mut lines = Vec::new();
     let mut branch_names = BTreeMap::new();
