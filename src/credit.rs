@@ -106,13 +106,23 @@ impl Learner {
 
 /// Every learner (of one branch, if given), by branch code then staff id.
 pub fn learners(conn: &Connection, branch: Option<i64>) -> Result<Vec<Learner>> {
-    let mut stmt = conn.prepare(
+    select_learners(conn, "?1 IS NULL OR l.branch_id = ?1", branch)
+}
+
+/// One learner, by staff id exactly as stored.
+pub fn learner(conn: &Connection, staff_id: &str) -> Result<Option<Learner>> {
+    Ok(select_learners(conn, "l.staff_id = ?1", staff_id)?.pop())
+}
+
+/// Learners matching `filter`, an SQL condition on `l` (the learner) with one bound parameter.
+fn select_learners(conn: &Connection, filter: &str, param: impl rusqlite::ToSql) -> Result<Vec<Learner>> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT l.id, l.staff_id, l.name, b.code, b.name, l.category, l.joined, l.left_on
          FROM learner l JOIN branch b ON b.id = l.branch_id
-         WHERE ?1 IS NULL OR l.branch_id = ?1
-         ORDER BY b.code, l.staff_id",
-    )?;
-    let rows = stmt.query_map([branch], |r| {
+         WHERE {filter}
+         ORDER BY b.code, l.staff_id"
+    ))?;
+    let rows = stmt.query_map([param], |r| {
         Ok((
             Learner {
                 id: r.get(0)?,
@@ -221,7 +231,8 @@ fn bad_code(code: &[u8]) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, String::from_utf8_lossy(code).into_owned(), rusqlite::types::Type::Text)
 }
 
-fn stored<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
+/// A stored vocabulary code, parsed; a code the schema would not allow is a database error.
+pub(crate) fn stored<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
     text.parse::<T>().map_err(|_| rusqlite::Error::InvalidColumnType(0, text.to_string(), rusqlite::types::Type::Text))
 }
 
@@ -276,19 +287,29 @@ fn results(conn: &Connection, from: &str, to: &str) -> Result<Vec<ResultRow>> {
          WHERE a.date BETWEEN ?1 AND ?2",
     )?;
     let rows = stmt.query_map(params![from, to], |r| {
-        let rule = AssessmentRule {
-            kind: stored(r.get_ref(1)?.as_str()?)?,
-            hours: Fixed(r.get(2)?),
-            pass_mark: Fixed(r.get(3)?),
-            bonus: [Fixed(r.get(4)?), Fixed(r.get(5)?), Fixed(r.get(6)?), Fixed(r.get(7)?)],
-        };
-        let award = match r.get_ref(9)?.as_str_or_null()? {
-            Some(a) => Some(stored::<Award>(a)?),
-            None => None,
-        };
-        Ok((r.get(0)?, rule, r.get::<_, Option<i64>>(8)?.map(Fixed), award))
+        let (rule, score, award) = assessment_result(r, 1)?;
+        Ok((r.get(0)?, rule, score, award))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An assessment's rule and one result of it, read from a row holding, from column `at`: kind,
+/// hours, pass mark, the four award bonuses, score, award.
+pub fn assessment_result(
+    r: &rusqlite::Row,
+    at: usize,
+) -> rusqlite::Result<(AssessmentRule, Option<Fixed>, Option<Award>)> {
+    let rule = AssessmentRule {
+        kind: stored(r.get_ref(at)?.as_str()?)?,
+        hours: Fixed(r.get(at + 1)?),
+        pass_mark: Fixed(r.get(at + 2)?),
+        bonus: [Fixed(r.get(at + 3)?), Fixed(r.get(at + 4)?), Fixed(r.get(at + 5)?), Fixed(r.get(at + 6)?)],
+    };
+    let award = match r.get_ref(at + 8)?.as_str_or_null()? {
+        Some(a) => Some(stored::<Award>(a)?),
+        None => None,
+    };
+    Ok((rule, r.get::<_, Option<i64>>(at + 7)?.map(Fixed), award))
 }
 
 /// The programme for a year: sessions held, their hours, and the theory hours among them.

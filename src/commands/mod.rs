@@ -75,7 +75,7 @@ impl Listing {
                 })
                 .collect(),
         );
-        let doc = Document {
+        let doc = || Document {
             title: String::new(),
             tables: vec![Table {
                 title: lang.pick(self.title.0, self.title.1).to_string(),
@@ -84,7 +84,7 @@ impl Listing {
             }],
             ..Document::default()
         };
-        render::emit(&doc, &json, format, output, lang)
+        render::emit(&json, doc, format, output, lang)
     }
 }
 

@@ -23,12 +23,14 @@ const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','Ping
 h1{font-size:1.5em;border-bottom:3px solid #c00;padding-bottom:.3em}h2{font-size:1.15em;margin-top:1.5em}\
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #999;padding:.25em .6em}\
 th{background:#f3e5e5}td.n{text-align:right;font-variant-numeric:tabular-nums}\
-.chart{margin:1em 0}.foot{margin-top:2em;color:#555}@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}";
+.chart{display:block;margin:.5em 0 1em}.foot{margin-top:2em;color:#555}\
+@page{margin:12mm}@media print{body{margin:0;font-size:10pt}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}\
+h2{break-after:avoid}tr{break-inside:avoid}thead{display:table-header-group}}";
 
 /// A bar chart as inline SVG: one bar per label, values as ratios 0..1 (completion, say).
 pub fn bar_chart(title: &str, bars: &[(String, f64)]) -> String {
     let (bar_h, gap, label_w, chart_w) = (22.0, 8.0, 150.0, 360.0);
-    let h = bars.len() as f64 * (bar_h + gap) + 30.0;
+    let h = bars.len() as f64 * (bar_h + gap) + 12.0;
     let mut svg = format!(
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{h}\" role=\"img\" aria-label=\"{}\">",
         label_w + chart_w + 70.0,
@@ -64,9 +66,12 @@ pub fn page(doc: &Document, lang: Lang) -> String {
     for line in &doc.lines {
         out.push_str(&format!("<p>{}</p>\n", escape(line)));
     }
-    if let Some(chart) = &doc.chart {
-        out.push_str(&bar_chart(&chart.0, &chart.1));
-        out.push('\n');
+    if let Some((title, bars)) = &doc.chart {
+        if !bars.is_empty() {
+            out.push_str(&format!("<h2>{}</h2>\n", escape(title)));
+            out.push_str(&bar_chart(title, bars));
+            out.push('\n');
+        }
     }
     for table in &doc.tables {
         if !table.title.is_empty() {

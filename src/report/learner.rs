@@ -1,11 +1,345 @@
 //! A learner's transcript: every credited item of a year, with subtotals and the requirement.
+//! Each item's hours come from the rule functions of `credit`, so that the transcript and the
+//! year report cannot disagree.
 
-use rusqlite::Transaction;
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, Transaction};
+use serde::Serialize;
 
-use crate::cli::Output;
+use super::render::{self, Cell, Document, Table};
+use crate::cli::{Format, Output};
+use crate::credit::{self, session_credit, stored, Rules};
+use crate::date;
 use crate::error::{Error, Result};
-use crate::Ctx;
+use crate::hours::{Fixed, Hours};
+use crate::model::{AssessmentKind, Award, Category, CourseKind, Status};
+use crate::{Ctx, Lang};
 
-pub fn run(_ctx: &Ctx, _tx: &Transaction, _staff_id: &str, _year: Option<i32>, _output: &Output) -> Result<()> {
-    Err(Error::Other("report learner is not available yet".into()))
+#[derive(Debug, Clone, Serialize)]
+pub struct Transcript {
+    pub staff_id: String,
+    pub name: String,
+    pub branch: String,
+    pub branch_name: String,
+    pub category: Category,
+    pub year: i32,
+    pub items: Vec<Item>,
+    pub subtotals: Subtotals,
+    /// Online hours as recorded, before the cap.
+    pub online_recorded: Hours,
+    pub online_cap: Option<Hours>,
+    pub total: Hours,
+    /// Months of the year the learner was enrolled (the requirement is prorated by them).
+    pub active_months: i64,
+    pub required: Hours,
+    pub met: bool,
+}
+
+/// Hours by kind, as the year report's columns.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Subtotals {
+    pub theory: Hours,
+    pub extension: Hours,
+    pub topic: Hours,
+    pub online: Hours,
+    pub assessment: Hours,
+}
+
+/// What an item is, as the year report's columns count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Theory,
+    Extension,
+    Topic,
+    Assessment,
+    Online,
+}
+
+impl From<CourseKind> for ItemKind {
+    fn from(k: CourseKind) -> ItemKind {
+        match k {
+            CourseKind::Theory => ItemKind::Theory,
+            CourseKind::Extension => ItemKind::Extension,
+            CourseKind::Topic => ItemKind::Topic,
+        }
+    }
+}
+
+impl From<ItemKind> for (&'static str, &'static str) {
+    fn from(k: ItemKind) -> Self {
+        match k {
+            ItemKind::Theory => ("theory", "党性教育基本课"),
+            ItemKind::Extension => ("extension", "拓展课"),
+            ItemKind::Topic => ("topic", "专题课"),
+            ItemKind::Assessment => ("assessment", "考核"),
+            ItemKind::Online => ("online", "线上自学"),
+        }
+    }
+}
+
+/// One credited item. Fields that do not apply to its kind are left out of the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub date: String,
+    pub kind: ItemKind,
+    /// The course, the assessment, or the online platform (empty when none was given).
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// A session's own hours, where a record may be credited fewer (left early).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_hours: Option<Hours>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<AssessmentKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<Fixed>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub award: Option<Award>,
+    /// Set on the one line that takes off the online hours above the yearly cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<Hours>,
+    pub hours: Hours,
+}
+
+impl Item {
+    fn new(date: String, kind: ItemKind, title: String, hours: Hours) -> Item {
+        Item {
+            date,
+            kind,
+            title,
+            status: None,
+            session_hours: None,
+            assessment: None,
+            score: None,
+            award: None,
+            cap: None,
+            hours,
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, tx: &Transaction, staff_id: &str, year: Option<i32>, output: &Output) -> Result<()> {
+    let format = render::choose(output, Format::Table, &[Format::Table, Format::Csv, Format::Json, Format::Md])?;
+    let transcript = build(tx, staff_id, year.unwrap_or_else(|| ctx.today.year()))?;
+    render::emit(&transcript, || transcript.document(ctx.lang), format, output, ctx.lang)
+}
+
+/// Builds the transcript of the learner with `staff_id` for `year`.
+pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript> {
+    let t = staff_id.trim();
+    let learner =
+        credit::learner(conn, t)?.ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
+    let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_day(year, 12, 31)?));
+    let rules = Rules::load(conn)?;
+    let mut items = Vec::new();
+
+    let mut stmt = conn.prepare(
+        "SELECT s.date, c.title, c.kind, a.status, a.hours, s.hours
+         FROM attendance a JOIN session s ON s.id = a.session_id JOIN course c ON c.id = s.course_id
+         WHERE a.learner_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.id",
+    )?;
+    let mut rows = stmt.query(params![learner.id, from, to])?;
+    while let Some(r) = rows.next()? {
+        let kind: CourseKind = stored(&r.get::<_, String>(2)?)?;
+        let status: Status = stored(&r.get::<_, String>(3)?)?;
+        let session_hours = Fixed(r.get(5)?);
+        let hours = session_credit(status, r.get::<_, Option<i64>>(4)?.map(Fixed), session_hours);
+        let mut item = Item::new(r.get(0)?, kind.into(), r.get(1)?, hours);
+        item.status = Some(status);
+        item.session_hours = Some(session_hours);
+        items.push(item);
+    }
+
+    let mut stmt = conn.prepare(
+        "SELECT a.date, a.title, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award
+         FROM result r JOIN assessment a ON a.id = r.assessment_id
+         WHERE r.learner_id = ?1 AND a.date BETWEEN ?2 AND ?3 ORDER BY a.date, a.id",
+    )?;
+    let mut rows = stmt.query(params![learner.id, from, to])?;
+    while let Some(r) = rows.next()? {
+        let (rule, score, award) = credit::assessment_result(r, 2)?;
+        let mut item = Item::new(r.get(0)?, ItemKind::Assessment, r.get(1)?, rule.credit(score, award));
+        item.assessment = Some(rule.kind);
+        item.score = score;
+        item.award = award;
+        items.push(item);
+    }
+
+    let mut stmt = conn.prepare(
+        "SELECT date, source, hours FROM online WHERE learner_id = ?1 AND date BETWEEN ?2 AND ?3 ORDER BY date, source",
+    )?;
+    let mut rows = stmt.query(params![learner.id, from, to])?;
+    while let Some(r) = rows.next()? {
+        items.push(Item::new(r.get(0)?, ItemKind::Online, r.get(1)?, Fixed(r.get(2)?)));
+    }
+    // By date; within a day sessions, then assessments, then online rows (the stable sort keeps
+    // the order they were read in).
+    items.sort_by(|a, b| a.date.cmp(&b.date));
+
+    let mut sub = Subtotals::default();
+    for item in &items {
+        match item.kind {
+            ItemKind::Theory => sub.theory += item.hours,
+            ItemKind::Extension => sub.extension += item.hours,
+            ItemKind::Topic => sub.topic += item.hours,
+            ItemKind::Assessment => sub.assessment += item.hours,
+            ItemKind::Online => sub.online += item.hours,
+        }
+    }
+    let online_recorded = sub.online;
+    sub.online = rules.cap_online(online_recorded);
+    if sub.online < online_recorded {
+        // One line takes off what the cap does not count, so that the items add up to the total.
+        let mut cap = Item::new(to.clone(), ItemKind::Online, String::new(), sub.online - online_recorded);
+        cap.cap = rules.online_cap;
+        items.push(cap);
+    }
+    let total = sub.theory + sub.extension + sub.topic + sub.online + sub.assessment;
+    let active_months = learner.active_months(year, 12);
+    let required = rules.prorated(learner.category, active_months);
+    Ok(Transcript {
+        staff_id: learner.staff_id,
+        name: learner.name,
+        branch: learner.branch,
+        branch_name: learner.branch_name,
+        category: learner.category,
+        year,
+        items,
+        subtotals: sub,
+        online_recorded,
+        online_cap: rules.online_cap,
+        total,
+        active_months,
+        required,
+        met: total >= required,
+    })
+}
+
+fn year_day(year: i32, month: u32, day: u32) -> Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| Error::usage(format!("--year {year} is not a year")))
+}
+
+impl Transcript {
+    /// The printable form: the items (the main table, the one a CSV holds), then the subtotals.
+    pub fn document(&self, lang: Lang) -> Document {
+        let title = match lang {
+            Lang::Zh => format!("{}年度学时档案：{}（{}）", self.year, self.name, self.staff_id),
+            Lang::En => format!("Credit hours {}: transcript of {} ({})", self.year, self.name, self.staff_id),
+        };
+        let mut lines = vec![match lang {
+            Lang::Zh => format!("支部：{}（{}）；人员类别：{}。", self.branch_name, self.branch, self.category.zh()),
+            Lang::En => format!("Branch: {} ({}); category: {}.", self.branch_name, self.branch, self.category.code()),
+        }];
+        lines.push(match lang {
+            Lang::Zh => format!(
+                "合计 {} 学时，应修 {} 学时，{}。",
+                self.total,
+                self.required,
+                if self.met { "已达标" } else { "未达标" }
+            ),
+            Lang::En => format!(
+                "Total {} hours against {} required: {}.",
+                self.total,
+                self.required,
+                if self.met { "met" } else { "not met" }
+            ),
+        });
+        if self.active_months < 12 {
+            lines.push(match (lang, self.active_months) {
+                (Lang::Zh, 0) => format!("{}年不在籍，无学时要求。", self.year),
+                (Lang::Zh, n) => format!("{}年在籍 {n} 个月，应修学时按月折算。", self.year),
+                (Lang::En, 0) => format!("Not enrolled in {}: nothing is required.", self.year),
+                (Lang::En, n) => format!("Enrolled {n} months of {}: the requirement is prorated.", self.year),
+            });
+        }
+        if let (Some(cap), true) = (self.online_cap, self.subtotals.online < self.online_recorded) {
+            lines.push(match lang {
+                Lang::Zh => format!("线上自学记录 {} 学时，按年度上限计 {} 学时。", self.online_recorded, cap),
+                Lang::En => {
+                    format!("Online study recorded {} hours; {} count (the yearly cap).", self.online_recorded, cap)
+                }
+            });
+        }
+        let items = Table {
+            title: lang.pick("Items", "学时明细").to_string(),
+            columns: [("Date", "日期"), ("Kind", "类型"), ("Title", "名称"), ("Detail", "情况"), ("Hours", "学时")]
+                .iter()
+                .map(|(en, zh)| lang.pick(en, zh).to_string())
+                .collect(),
+            rows: self
+                .items
+                .iter()
+                .map(|i| {
+                    let title = match i.cap {
+                        Some(cap) => match lang {
+                            Lang::Zh => format!("线上自学年度上限 {cap} 学时"),
+                            Lang::En => format!("online cap of {cap} hours a year"),
+                        },
+                        None if i.title.is_empty() && i.kind == ItemKind::Online => {
+                            lang.pick("online study", "线上自学").to_string()
+                        }
+                        None => i.title.clone(),
+                    };
+                    vec![
+                        Cell::text(&i.date),
+                        Cell::word(i.kind),
+                        Cell::Text(title),
+                        Cell::Text(detail(i, lang)),
+                        Cell::Hours(i.hours),
+                    ]
+                })
+                .collect(),
+        };
+        let s = &self.subtotals;
+        let subtotals = Table {
+            title: lang.pick("Subtotals", "分类小计").to_string(),
+            columns: [("Kind", "类型"), ("Hours", "学时")]
+                .iter()
+                .map(|(en, zh)| lang.pick(en, zh).to_string())
+                .collect(),
+            rows: [
+                (ItemKind::Theory, s.theory),
+                (ItemKind::Extension, s.extension),
+                (ItemKind::Topic, s.topic),
+                (ItemKind::Assessment, s.assessment),
+                (ItemKind::Online, s.online),
+            ]
+            .into_iter()
+            .map(|(k, h)| vec![Cell::word(k), Cell::Hours(h)])
+            .chain([
+                vec![Cell::text(lang.pick("Total", "合计")), Cell::Hours(self.total)],
+                vec![Cell::text(lang.pick("Required", "应修")), Cell::Hours(self.required)],
+            ])
+            .collect(),
+        };
+        Document { title, lines, tables: vec![items, subtotals], ..Document::default() }
+    }
+}
+
+/// What happened: a session's status; an assessment's kind, score and award; nothing for online.
+fn detail(item: &Item, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(status) = item.status {
+        parts.push(status.label(lang).to_string());
+    }
+    if let Some(of) = item.session_hours.filter(|&of| item.status.is_some_and(Status::attended) && item.hours != of) {
+        parts.push(match lang {
+            Lang::Zh => format!("计 {} 学时（本课次 {of} 学时）", item.hours),
+            Lang::En => format!("{} of {of} hours", item.hours),
+        });
+    }
+    if let Some(kind) = item.assessment {
+        parts.push(kind.label(lang).to_string());
+    }
+    if let Some(score) = item.score {
+        parts.push(match lang {
+            Lang::Zh => format!("成绩 {score}"),
+            Lang::En => format!("score {score}"),
+        });
+    }
+    if let Some(award) = item.award {
+        parts.push(award.label(lang).to_string());
+    }
+    parts.join(lang.pick(", ", "，"))
 }

@@ -1,11 +1,12 @@
 //! Renderers: any report, built once as a `Document` (plus its JSON), printed as a terminal
 //! table, CSV, Markdown, JSON, HTML or XLSX. Renderers never compute; reports never format.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use comfy_table::{presets, Cell as TCell, CellAlignment, ContentArrangement, Table as CTable};
-use serde_json::Value as Json;
+use comfy_table::{
+    presets, Cell as TCell, CellAlignment, ColumnConstraint, ContentArrangement, Table as CTable, Width,
+};
 
 use crate::cli::{Format, Output};
 use crate::error::{Error, Result};
@@ -74,6 +75,9 @@ pub struct Document {
     pub footer: Vec<String>,
     /// A bar chart for the HTML page: its title and (label, ratio 0..1) bars.
     pub chart: Option<(String, Vec<(String, f64)>)>,
+    /// The order of the tables as workbook sheets, by index (a summary sheet first, say);
+    /// empty: as in `tables`.
+    pub sheets: Vec<usize>,
 }
 
 /// Chooses the format: `--format`, else the extension of `--out`, else the report's default.
@@ -103,14 +107,28 @@ pub fn choose(output: &Output, default: Format, supported: &[Format]) -> Result<
 }
 
 /// Renders `doc` (or `json`) in `format` to `--out` or standard output.
-pub fn emit(doc: &Document, json: &Json, format: Format, output: &Output, lang: Lang) -> Result<()> {
+/// JSON comes straight from the report's struct; the printable `Document` is built only for
+/// the other formats (a year report may hold fifty thousand learners).
+pub fn emit<T: serde::Serialize + ?Sized>(
+    report: &T,
+    document: impl FnOnce() -> Document,
+    format: Format,
+    output: &Output,
+    lang: Lang,
+) -> Result<()> {
+    if format == Format::Json {
+        let mut bytes = serde_json::to_vec_pretty(report).map_err(|e| Error::Other(e.to_string()))?;
+        bytes.push(b'\n');
+        return write_out(&bytes, output.out.as_deref());
+    }
+    let doc = document();
+    let doc = &doc;
     let bytes = match format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(json).map_err(|e| Error::Other(e.to_string()))?;
-            s.push('\n');
-            s.into_bytes()
+        Format::Json => unreachable!("written above"),
+        // Fit the table to the terminal only when there is one: a pipe or a file gets whole rows.
+        Format::Table | Format::Text => {
+            terminal(doc, lang, output.out.is_none() && std::io::stdout().is_terminal()).into_bytes()
         }
-        Format::Table | Format::Text => terminal(doc, lang, output.out.is_none()).into_bytes(),
         Format::Csv => csv(doc.tables.first(), lang)?,
         Format::Md => markdown(doc, lang).into_bytes(),
         Format::Html => super::html::page(doc, lang).into_bytes(),
@@ -132,6 +150,21 @@ pub fn write_out(bytes: &[u8], out: Option<&Path>) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Cells up to this many columns wide are never wrapped on a terminal.
+const MAX_KEPT: u16 = 12;
+
+/// Terminal columns a text takes: East Asian wide characters (CJK, Hangul, full-width forms)
+/// take two.
+fn columns_of(text: &str) -> u16 {
+    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<u16>()
+}
+
+/// Whether a character takes two columns on a terminal (and about two in a spreadsheet).
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
 /// Tables for a terminal: box-drawn, Chinese aligned, fitted to the terminal's width when there
@@ -156,10 +189,19 @@ pub fn terminal(doc: &Document, lang: Lang, to_terminal: bool) -> String {
         }
         let mut t = CTable::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED);
+        t.set_header(table.columns.iter().map(TCell::new));
         if to_terminal {
             t.set_content_arrangement(ContentArrangement::Dynamic);
+            // Narrow terminals wrap headers and long titles, never a number, a date or a staff id: a
+            // table a little too wide reads better than `20.00` broken over lines. (The width
+            // counts the cell's padding, one column either side.)
+            for (i, column) in t.column_iter_mut().enumerate() {
+                let widest = table.rows.iter().filter_map(|r| r.get(i)).map(|c| columns_of(&c.display(lang))).max();
+                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                    widest.unwrap_or(0).min(MAX_KEPT) + 2,
+                )));
+            }
         }
-        t.set_header(table.columns.iter().map(TCell::new));
         for row in &table.rows {
             t.add_row(row.iter().map(|c| {
                 let cell = TCell::new(c.display(lang));

@@ -3,13 +3,13 @@
 
 use rust_xlsxwriter::{Format as XFormat, Workbook};
 
-use super::render::{defuse, Cell, Document};
+use super::render::{defuse, is_wide, Cell, Document};
 use crate::error::{Error, Result};
 use crate::Lang;
 
 /// Display width in Excel's units: a CJK character is about two Latin ones.
 fn width(text: &str) -> f64 {
-    text.chars().map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.1 }).sum()
+    text.chars().map(|c| if is_wide(c) { 2.1 } else { 1.0 }).sum()
 }
 
 pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
@@ -19,7 +19,8 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
     let hours = XFormat::new().set_num_format("0.00");
     let percent = XFormat::new().set_num_format("0.0%");
     let mut used = Vec::new();
-    for (i, table) in doc.tables.iter().enumerate() {
+    let order: Vec<usize> = if doc.sheets.is_empty() { (0..doc.tables.len()).collect() } else { doc.sheets.clone() };
+    for (i, table) in order.iter().filter_map(|&t| doc.tables.get(t)).enumerate() {
         let sheet = book.add_worksheet();
         // Sheet names: at most 31 characters, unique, none of []:*?/\ .
         let mut name: String = table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();

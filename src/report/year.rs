@@ -253,6 +253,14 @@ impl YearReport {
             lang.pick("Completion by branch", "各支部达标率").to_string(),
             self.branches.iter().map(|b| (b.name.clone(), ratio4(b.met, b.learners))).collect(),
         );
-        Document { title, lines, tables: vec![learner_table, branch_table], footer: Vec::new(), chart: Some(chart) }
+        Document {
+            title,
+            lines,
+            tables: vec![learner_table, branch_table],
+            footer: Vec::new(),
+            chart: Some(chart),
+            // The appraisal committee reads the branch summary first; the detail sheet follows.
+            sheets: vec![1, 0],
+        }
     }
 }

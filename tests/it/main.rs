@@ -1,7 +1,9 @@
 //! The one integration test crate: the real binary, a fresh temporary folder and database per test.
 
 mod commands;
-#[allow(dead_code)] // not every test file uses every helper yet
+#[allow(dead_code)] // not every test file uses every helper
 mod common;
+mod demo;
 mod durability;
 mod imports;
+mod reports;
