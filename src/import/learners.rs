@@ -131,7 +131,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
             store::text(joined.as_deref()),
         ];
         let key = [Value::Text(staff_id.clone())];
-        job.put(&writer, &row, &key, &values, |stored| {
+        job.put(&writer, &row, &key, &values, |stored, _, _| {
             format!(
                 "staff id {staff_id} is already a learner with other details ({})",
                 writer.values_json(stored, None)
@@ -181,7 +181,7 @@ pub fn courses(job: &mut Job) -> Result<()> {
             Value::Text(mode.code().into()),
             Value::Integer(hours.0),
         ];
-        job.put(&writer, &row, &[Value::Text(code.clone())], &values, |stored| {
+        job.put(&writer, &row, &[Value::Text(code.clone())], &values, |stored, _, _| {
             format!("course {code} exists with other details ({})", writer.values_json(stored, None))
         })?;
     }

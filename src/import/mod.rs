@@ -3,6 +3,7 @@
 
 mod attendance;
 pub mod batch;
+mod bulk;
 mod learners;
 mod online;
 mod results;
@@ -43,6 +44,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let fp = sheet::fingerprint(&args.file)?;
     let mut conn = ctx.open()?;
     conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    // Each chunk of rows is one statement, with a statement journal: keep it off the disk.
+    conn.pragma_update(None, "temp_store", "memory")?;
     let tx = db::write(&mut conn)?;
     let mut actor = ctx.actor();
     tx.execute(
@@ -67,6 +70,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         sheet,
         update: args.update,
         problems: Problems::default(),
+        problem_lines: Vec::new(),
         counts: Counts::default(),
         created: 0,
         rows: 0,
@@ -82,8 +86,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if let Some(bar) = &job.progress {
         bar.finish_and_clear();
     }
-    let Job { problems, counts, created, .. } = job;
-    problems.into_result()?;
+    job.sorted_problems().into_result()?;
+    let Job { counts, created, .. } = job;
     let created_note = match (created, args.kind) {
         (0, _) => String::new(),
         (1, ImportKind::Learners) => " (1 branch created)".to_string(),
@@ -167,7 +171,9 @@ pub struct Job<'t> {
     pub actor: Actor,
     pub sheet: Sheet,
     pub update: bool,
-    pub problems: Problems,
+    problems: Problems,
+    /// The line of each problem, to list them in the sheet's order.
+    problem_lines: Vec<u64>,
     pub counts: Counts,
     /// Sessions (or branches) the import created.
     pub created: i64,
@@ -191,6 +197,16 @@ impl Job<'_> {
     pub fn bad(&mut self, row: &Row, column: usize, message: impl Into<String>) {
         let place = self.sheet.place(row, column);
         self.problems.push(place, message);
+        self.problem_lines.push(row.line);
+    }
+
+    /// The problems in the order of the sheet's rows (conflicts are found when a chunk of rows is
+    /// written, after the cells of later rows were checked).
+    fn sorted_problems(&mut self) -> Problems {
+        let mut problems: Vec<_> =
+            std::mem::take(&mut self.problems.0).into_iter().zip(std::mem::take(&mut self.problem_lines)).collect();
+        problems.sort_by_key(|(_, line)| *line);
+        Problems(problems.into_iter().map(|(p, _)| p).collect())
     }
 
     /// Writes one record; a conflict or a key given twice is reported at the key column.
@@ -200,14 +216,15 @@ impl Job<'_> {
         row: &Row,
         key: &[Value],
         values: &[Value],
-        describe: impl Fn(&[Value]) -> String,
+        describe: impl Fn(&[Value], &[Value], &Row) -> String,
     ) -> Result<()> {
         match writer.put(self.tx, &self.actor, key, values, self.update)? {
             Put::Conflict(stored) => {
-                self.bad(row, 0, format!("{}; add --update to overwrite", describe(&stored)));
+                self.bad(row, 0, format!("{}; add --update to overwrite", describe(&stored, key, row)));
             }
             Put::Repeated(stored) => {
-                let message = format!("{} on an earlier row of this file, which says otherwise", describe(&stored));
+                let message =
+                    format!("{} on an earlier row of this file, which says otherwise", describe(&stored, key, row));
                 self.bad(row, 0, message);
             }
             put => self.counts.add(&put),

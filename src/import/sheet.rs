@@ -251,8 +251,12 @@ impl Sheet {
         }
     }
 
-    fn shape(&self, line: u64, raw: Vec<String>) -> Row {
-        let cells = self.positions.iter().map(|p| p.and_then(|i| raw.get(i).cloned()).unwrap_or_default()).collect();
+    fn shape(&self, line: u64, mut raw: Vec<String>) -> Row {
+        let cells = self
+            .positions
+            .iter()
+            .map(|p| p.and_then(|i| raw.get_mut(i).map(std::mem::take)).unwrap_or_default())
+            .collect();
         Row { cells, line }
     }
 

@@ -253,7 +253,7 @@ fn every_bad_cell_is_named_and_nothing_is_written() {
             "attendance",
             "工号,状态\n0001,出席\n0002,出席\n0001,缺席\n",
             vec!["--session", &session],
-            "error: a.csv:4: staff_id: session",
+            "error: a.csv:4: staff_id: session 1 already records present for staff id 0001 on an earlier row of this file, which says otherwise",
         ),
         (
             "results",
@@ -435,6 +435,14 @@ fn undo_restores_what_an_update_overwrote() {
     let imported = records(&s);
     let change = s.file("change.csv", "工号,状态\n0001,迟到\n0004,出席\n0005,出席\n");
     let change = change.to_str().unwrap();
+    // Conflicts are found when rows are written, cell errors as they are read: listed by line.
+    let worse = s.file("worse.csv", "工号,状态\n0001,迟到\n0005,maybe\n");
+    let out = s
+        .run(&["import", "attendance", worse.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-15"])
+        .expect(65);
+    let places: Vec<&str> =
+        out.stderr.lines().filter_map(|l| l.strip_prefix("error: ")).filter_map(|l| l.split(": ").next()).collect();
+    assert_eq!(places, ["worse.csv:2", "worse.csv:3"]);
     let out = s.run(&["import", "attendance", change, "--course", "DS01", "--date", "2024-03-15"]).expect(65);
     assert!(
         out.stderr
