@@ -289,8 +289,20 @@ impl Learners {
         self.by_staff_id.insert(learner.staff_id.clone(), learner);
     }
 
-    /// By exact staff id, else by the one staff id equal to it without leading zeros.
+    /// By exact staff id, else by the one staff id equal to it without leading zeros; a number
+    /// cell some tools write as `12.0` is the number 12.
     pub fn find(&self, staff_id: &str) -> Option<&Learner> {
+        self.exact_or_number(staff_id).or_else(|| {
+            let (whole, fraction) = staff_id.split_once('.')?;
+            let digits = |s: &str, all: fn(&u8) -> bool| !s.is_empty() && s.as_bytes().iter().all(all);
+            if !digits(whole, u8::is_ascii_digit) || !digits(fraction, |b| *b == b'0') {
+                return None;
+            }
+            self.exact_or_number(whole)
+        })
+    }
+
+    fn exact_or_number(&self, staff_id: &str) -> Option<&Learner> {
         self.by_staff_id.get(staff_id).or_else(|| {
             let one = self.by_number.get(strip_zeros(staff_id))?.as_ref()?;
             self.by_staff_id.get(one)
@@ -327,6 +339,8 @@ mod tests {
         assert_eq!(ls.find("034").map(|l| l.id), Some(3), "an exact match wins");
         assert_eq!(ls.find("34").map(|l| l.id), None, "two learners fit: neither is guessed");
         assert_eq!(ls.find("12345").map(|l| l.id), Some(4));
+        assert_eq!(ls.find("12.0").map(|l| l.id), Some(1), "a number cell written as text");
+        assert_eq!(ls.find("12.5").map(|l| l.id), None);
         assert_eq!(ls.find("99").map(|l| l.id), None);
     }
 

@@ -581,3 +581,65 @@ fn the_shared_samples_as_a_user_imports_them() {
     let results = rows(&s, "SELECT COUNT(*) FROM result");
     assert_eq!(results, [world["results"].as_array().map_or(0, Vec::len).to_string()]);
 }
+
+#[test]
+fn a_workbook_written_by_a_spreadsheet_library() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let s = school();
+    let path = s.path("考勤.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("五月考勤").unwrap();
+    sheet.merge_range(0, 0, 0, 5, "2024年5月考勤汇总", &Format::new()).unwrap();
+    sheet.write_string(1, 0, "制表：党办").unwrap();
+    for (c, h) in ["序号", "职工号", "员工姓名", "课程代码", "日期", "学时"].iter().enumerate() {
+        sheet.write_string(2, c as u16, *h).unwrap();
+    }
+    let day = ExcelDateTime::from_ymd(2024, 5, 8).unwrap();
+    let date_format = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    for (r, (staff, name, hours)) in [(1.0, "王建国", 1.5), (12.0, "赵 敏", 1.0)].iter().enumerate() {
+        let r = r as u32 + 3;
+        sheet.write_number(r, 0, (r - 2) as f64).unwrap();
+        sheet.write_number(r, 1, *staff).unwrap();
+        sheet.write_string(r, 2, *name).unwrap();
+        sheet.write_string(r, 3, "FZ01").unwrap();
+        sheet.write_datetime_with_format(r, 4, &day, &date_format).unwrap();
+        sheet.write_number(r, 5, *hours).unwrap();
+    }
+    sheet.write_string(6, 2, "合计：2人").unwrap();
+    book.save(&path).unwrap();
+    s.run(&["import", "attendance", path.to_str().unwrap()]).ok();
+    assert_eq!(attendance(&s), ["0001|FZ01|2024-05-08|present|150", "0012|FZ01|2024-05-08|present|100"]);
+}
+
+#[test]
+fn tab_separated_unicode_text_as_excel_saves_it() {
+    let s = school();
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "工号\t姓名\t状态\r\n0003\t张伟\t迟到\r\n0005\t陈静\t×\r\n".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let path = s.file("签到.txt", bytes);
+    s.run(&["import", "attendance", path.to_str().unwrap(), "--course", "LL02", "--date", "2024.9.1"]).ok();
+    assert_eq!(attendance(&s), ["0003|LL02|2024-09-01|late|-", "0005|LL02|2024-09-01|absent|-"]);
+}
+
+#[test]
+fn a_session_changed_since_blocks_undo() {
+    let s = school();
+    s.run(&["import", "attendance", &f("signin.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"]).ok();
+    s.run(&["session", "set", "1", "--teacher", "李老师"]).ok();
+    let before = s.dump();
+    let out = s.run(&["imports", "undo", "3"]).expect(65);
+    assert!(out.stderr.contains("session 1 it created has records added or changed since"), "{}", out.stderr);
+    assert_eq!(s.dump(), before);
+}
+
+#[test]
+fn flags_of_another_kind_are_usage_errors() {
+    let s = school();
+    let out = s.run(&["import", "results", &f("results.gbk.csv")]).expect(2);
+    assert!(out.stderr.contains("needs --assessment"), "{}", out.stderr);
+    s.run(&["import", "online", &f("online.csv"), "--session", "1"]).expect(2);
+    s.run(&["import", "courses", &f("courses.csv"), "--create-branches"]).expect(2);
+}
