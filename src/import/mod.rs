@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     job.sorted_problems().into_result()?;
-    let Job { counts, created, .. } = job;
+    let Job { counts, created, actor, .. } = job;
     let created_note = match (created, args.kind) {
         (0, _) => String::new(),
         (1, ImportKind::Learners) => " (1 branch created)".to_string(),
@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     )?;
     let new = json!({ "kind": kind_code(args.kind), "file": file, "sha256": fp.sha256,
                       "new": counts.new, "unchanged": counts.unchanged, "updated": counts.updated });
-    db::audit(&tx, &ctx.actor_in(batch), "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
+    db::audit(&tx, &actor, "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
     tx.commit()?;
     println!("{file}: {}{created_note} — batch {batch}", counts.summary());
     Ok(())
@@ -155,13 +155,6 @@ fn layout(kind: ImportKind) -> Layout {
         ImportKind::Attendance => attendance::LAYOUT,
         ImportKind::Results => results::LAYOUT,
         ImportKind::Online => online::LAYOUT,
-    }
-}
-
-impl Ctx {
-    /// The actor of a batch's own audit rows.
-    fn actor_in(&self, batch: i64) -> Actor {
-        Actor { batch: Some(batch), ..self.actor() }
     }
 }
 
