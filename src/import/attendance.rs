@@ -185,7 +185,7 @@ fn session_of_row(
         }
     };
     let day_cell = row.get(A_DATE);
-    let day = date::parse(day_cell).map(date::iso);
+    let day = super::parse_day(day_cell).map(date::iso);
     if day.is_none() {
         let message = if day_cell.is_empty() {
             "the date is missing".to_string()

@@ -113,7 +113,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let joined = if joined_cell.is_empty() {
             Some(None)
         } else {
-            match date::parse(&joined_cell) {
+            match super::parse_day(&joined_cell) {
                 Some(d) => Some(Some(date::iso(d))),
                 None => {
                     job.bad(&row, L_JOINED, format!("{joined_cell:?} is not a date (write 2024-03-15)"));

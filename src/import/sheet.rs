@@ -32,8 +32,14 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Printed forms space out short headers to align them (`工  号`, `姓　名`): white space inside
+    /// a header does not count.
     fn matches(column: &Column, header: &str) -> bool {
-        column.name.eq_ignore_ascii_case(header) || column.aliases.iter().any(|a| a.eq_ignore_ascii_case(header))
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let header = squeeze(header);
+        std::iter::once(column.name)
+            .chain(column.aliases.iter().copied())
+            .any(|a| squeeze(a).eq_ignore_ascii_case(&header))
     }
 
     /// Which of this layout's columns a header cell names.
@@ -647,6 +653,8 @@ mod tests {
         let (sheet, rows) = read(b"NAME,Staff_ID,notes\nWang,12,x\n", &Options::default()).unwrap();
         assert!(sheet.has(0) && sheet.has(1) && !sheet.has(2));
         assert_eq!(cells(&rows), vec![vec!["12", "Wang", ""]]);
+        let (_, rows) = read("工  号,姓\u{3000}名\n0001,王\n".as_bytes(), &Options::default()).unwrap();
+        assert_eq!(cells(&rows), vec![vec!["0001", "王", ""]]);
     }
 
     #[test]

@@ -643,3 +643,16 @@ fn flags_of_another_kind_are_usage_errors() {
     s.run(&["import", "online", &f("online.csv"), "--session", "1"]).expect(2);
     s.run(&["import", "courses", &f("courses.csv"), "--create-branches"]).expect(2);
 }
+
+#[test]
+fn an_export_with_spaced_headers_and_date_times() {
+    let s = school();
+    let text = "序 号,工  号,姓　名,课程编号,日  期\n1,0001,王建国,DS01,2024/10/9 0:00\n2,0002,李秀英,DS01,2024-10-09 00:00:00\n3,0003,张伟,DS01,45574\n";
+    let path = s.file("export.csv", text);
+    let out = s.run(&["import", "attendance", path.to_str().unwrap()]).ok();
+    assert!(out.stdout.contains("3 new") && out.stdout.contains("1 session created"), "{}", out.stdout);
+    assert_eq!(
+        attendance(&s),
+        ["0001|DS01|2024-10-09|present|-", "0002|DS01|2024-10-09|present|-", "0003|DS01|2024-10-09|present|-"]
+    );
+}
