@@ -230,7 +230,7 @@ impl Sheet {
         let name = self.layout.columns[column].name;
         match (&self.worksheet, self.positions.get(column).copied().flatten()) {
             (Some(ws), Some(c)) => format!("{}:{ws}!{}{}: {name}", self.file, column_letters(c), row.line),
-            (Some(ws), None) => format!("{}:{ws}!{}: {name}", self.file, row.line),
+            (Some(ws), None) => format!("{}:{ws}: row {}: {name}", self.file, row.line),
             (None, _) => format!("{}:{}: {name}", self.file, row.line),
         }
     }
@@ -272,8 +272,7 @@ impl Sheet {
         match &mut self.source {
             Source::Xlsx { rows } => Ok(rows.next()),
             Source::Csv { .. } => {
-                let file = self.file.clone();
-                let r = next_csv(&mut self.source, &file)?;
+                let r = next_csv(&mut self.source, &self.file)?;
                 if let Source::Csv { reader, .. } = &self.source {
                     self.bytes_read = reader.position().byte();
                 }

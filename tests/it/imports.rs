@@ -656,3 +656,40 @@ fn an_export_with_spaced_headers_and_date_times() {
         ["0001|DS01|2024-10-09|present|-", "0002|DS01|2024-10-09|present|-", "0003|DS01|2024-10-09|present|-"]
     );
 }
+
+#[test]
+fn a_hundred_problems_then_a_count() {
+    let s = school();
+    let mut text = String::from("工号\n");
+    for i in 0..150 {
+        text.push_str(&format!("9{i:04}\n"));
+    }
+    let path = s.file("many.csv", text);
+    let out =
+        s.run(&["import", "attendance", path.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-15"]).expect(65);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 102, "{}", out.stderr);
+    assert_eq!(lines[0], "error: many.csv:2: staff_id: staff id 90000 is not a known learner");
+    assert_eq!(lines[100], "error: … and 50 more problems");
+    assert_eq!(lines[101], "150 problems; nothing was written");
+}
+
+#[test]
+fn encoding_named_on_the_command_line_wins() {
+    let s = school();
+    let out =
+        s.run(&["import", "results", &f("results.gbk.csv"), "--assessment", "Q1", "--encoding", "utf-8"]).expect(65);
+    assert!(out.stderr.contains("results.gbk.csv:1: is not valid UTF-8 text"), "{}", out.stderr);
+    s.run(&["assessment", "add", "Q1", "测试", "--kind", "quiz", "--date", "2024-06-28", "--hours", "2"]).ok();
+    s.run(&["import", "results", &f("results.gbk.csv"), "--assessment", "Q1", "--encoding", "gbk"]).ok();
+    assert_eq!(rows(&s, "SELECT COUNT(*) FROM result"), ["3"]);
+}
+
+#[test]
+fn a_roster_re_keyed_by_excel_is_the_same_learners() {
+    let s = school();
+    let path = s.file("again.csv", "工号,姓名,支部,类别\n12,赵敏,WK1,团员\n1.0,王建国,NK1,党员干部\n");
+    let out = s.run(&["import", "learners", path.to_str().unwrap()]).ok();
+    assert_eq!(out.stdout.trim(), "again.csv: 0 new, 2 unchanged, 0 updated — nothing changed, no batch recorded");
+    assert_eq!(rows(&s, "SELECT COUNT(*) FROM learner"), ["6"]);
+}
