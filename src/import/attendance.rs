@@ -80,7 +80,7 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         } else {
             Status::parse(row.get(A_STATUS)).map_err(|e| job.bad(&row, A_STATUS, e.to_string())).ok()
         };
-        let hours_cell = row.get(A_HOURS).to_string();
+        let hours_cell = row.get(A_HOURS);
         let own = if hours_cell.is_empty() {
             Some(None)
         } else {

@@ -693,3 +693,35 @@ fn a_roster_re_keyed_by_excel_is_the_same_learners() {
     assert_eq!(out.stdout.trim(), "again.csv: 0 new, 2 unchanged, 0 updated — nothing changed, no batch recorded");
     assert_eq!(rows(&s, "SELECT COUNT(*) FROM learner"), ["6"]);
 }
+
+#[test]
+fn updating_the_roster_and_courses_is_undone_to_the_old_values() {
+    let s = school();
+    let before = records(&s);
+    let roster = s.file(
+        "moved.csv",
+        "工号,姓名,支部,类别,入职日期\n0003,张伟,WK1,正式党员,2024-02-01\n0099,新人,NK1,积极分子,\n",
+    );
+    let out = s.run(&["import", "learners", roster.to_str().unwrap()]).expect(65);
+    assert!(
+        out.stderr.contains("moved.csv:2: staff_id: staff id 0003 is already a learner with other details"),
+        "{}",
+        out.stderr
+    );
+    let out = s.run(&["import", "learners", roster.to_str().unwrap(), "--update"]).ok();
+    assert_eq!(out.stdout.trim(), "moved.csv: 1 new, 0 unchanged, 1 updated — batch 3");
+    assert_eq!(
+        rows(&s, "SELECT l.staff_id, b.code, l.category, l.joined FROM learner l JOIN branch b ON b.id = l.branch_id WHERE l.staff_id IN ('0003', '0099') ORDER BY 1"),
+        ["0003|WK1|member|2024-02-01", "0099|NK1|activist|-"]
+    );
+    let courses = s
+        .file("hours.csv", "课程代码,课程名称,课程类型,教学方式,学时\nDS01,党史学习教育专题党课,专题课,现场教学,2.5\n");
+    s.run(&["import", "courses", courses.to_str().unwrap(), "--update"]).ok();
+    assert_eq!(rows(&s, "SELECT kind, mode, hours FROM course WHERE code = 'DS01'"), ["topic|field|250"]);
+    s.run(&["imports", "undo", "4"]).ok();
+    s.run(&["imports", "undo", "3"]).ok();
+    assert_eq!(records(&s), before);
+    let list = s.run(&["imports", "list", "--format", "json"]).ok().json();
+    let undone: Vec<bool> = list.as_array().unwrap().iter().map(|b| b["undone"].as_bool().unwrap()).collect();
+    assert_eq!(undone, [false, false, true, true]);
+}
