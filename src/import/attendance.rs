@@ -84,7 +84,7 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let own = if hours_cell.is_empty() {
             Some(None)
         } else {
-            parse_hours(&hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
+            parse_hours(hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
         };
         let (Some(learner), Some((session_id, session_hours)), Some(status), Some(mut own)) =
             (learner, session, status, own)
