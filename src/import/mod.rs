@@ -322,7 +322,11 @@ impl Learners {
 
     fn exact_or_number(&self, staff_id: &str) -> Option<&Learner> {
         self.by_staff_id.get(staff_id).or_else(|| {
-            let one = self.by_number.get(strip_zeros(staff_id))?.as_ref()?;
+            // Only a cell that looks like a number lost zeros; `0100` is not learner 100.
+            if strip_zeros(staff_id) != staff_id {
+                return None;
+            }
+            let one = self.by_number.get(staff_id)?.as_ref()?;
             self.by_staff_id.get(one)
         })
     }
@@ -359,6 +363,8 @@ mod tests {
         assert_eq!(ls.find("12345").map(|l| l.id), Some(4));
         assert_eq!(ls.find("12.0").map(|l| l.id), Some(1), "a number cell written as text");
         assert_eq!(ls.find("12.5").map(|l| l.id), None);
+        assert_eq!(ls.find("012345").map(|l| l.id), None, "zeros are lost, never added");
+        assert_eq!(ls.find("012").map(|l| l.id), None);
         assert_eq!(ls.find("99").map(|l| l.id), None);
     }
 
