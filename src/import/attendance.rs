@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use rusqlite::types::Value;
 
+use super::bulk::Bulk;
 use super::sheet::{Column, Layout};
-use super::{Job, Learners, DATE, HOURS, NAME, STAFF_ID};
+use super::{Job, Learners, Row, DATE, HOURS, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
 use crate::commands::events::{add_session, check_own_hours, describe_attendance};
 use crate::commands::hours_arg;
@@ -14,7 +15,7 @@ use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{parse_hours, Fixed, Hours};
 use crate::model::Status;
-use crate::store::{self, Writer};
+use crate::store;
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -42,19 +43,33 @@ enum Target {
     /// `--session`, or `--course` and `--date`: one session for the whole sheet.
     One { id: i64, hours: Hours },
     /// Course and date columns: the session is found (or created) per row.
-    PerRow { courses: Courses, sessions: Sessions },
+    PerRow { courses: Courses, sessions: Sessions, last: Option<(String, String, (i64, Hours))> },
 }
 
 pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let mut target = target(job, args)?;
     let learners = Learners::load(job.tx)?;
-    let writer = Writer::new(&store::ATTENDANCE);
+    let mut bulk = Bulk::new(&store::ATTENDANCE);
+    let describe = |stored: &[Value], key: &[Value], row: &Row| {
+        let session = key.first().map_or_else(String::new, |k| store::sql_to_json(k).to_string());
+        format!("session {session} already records {} for staff id {}", describe_attendance(stored), row.get(0))
+    };
     let has_status = job.sheet.has(A_STATUS);
     while let Some(row) = job.next_row()? {
         let learner = job.learner(&learners, &row, A_NAME);
         let session = match &mut target {
             Target::One { id, hours } => Some((*id, *hours)),
-            Target::PerRow { courses, sessions } => session_of_row(job, &row, courses, sessions)?,
+            Target::PerRow { courses, sessions, last } => {
+                // Sheets list a session's rows together: the previous row's session is likely this one's.
+                match last {
+                    Some((code, day, found)) if code == row.get(A_COURSE) && day == row.get(A_DATE) => Some(*found),
+                    _ => {
+                        let found = session_of_row(job, &row, courses, sessions)?;
+                        *last = found.map(|f| (row.get(A_COURSE).to_string(), row.get(A_DATE).to_string(), f));
+                        found
+                    }
+                }
+            }
         };
         // No status column: a sign-in list, where being listed means being there. With one, a
         // blank mark is a printed roster's absentee.
@@ -65,11 +80,11 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         } else {
             Status::parse(row.get(A_STATUS)).map_err(|e| job.bad(&row, A_STATUS, e.to_string())).ok()
         };
-        let hours_cell = row.get(A_HOURS).to_string();
+        let hours_cell = row.get(A_HOURS);
         let own = if hours_cell.is_empty() {
             Some(None)
         } else {
-            parse_hours(&hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
+            parse_hours(hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
         };
         let (Some(learner), Some((session_id, session_hours)), Some(status), Some(mut own)) =
             (learner, session, status, own)
@@ -84,14 +99,10 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
             job.bad(&row, A_HOURS, e);
             continue;
         }
-        let values = [Value::Text(status.code().into()), store::int(own.map(|h| h.0))];
-        let key = [Value::Integer(session_id), Value::Integer(learner)];
-        let staff_id = row.get(0).to_string();
-        job.put(&writer, &row, &key, &values, |stored| {
-            format!("session {session_id} already records {} for staff id {staff_id}", describe_attendance(stored))
-        })?;
+        let values = vec![Value::Text(status.code().into()), store::int(own.map(|h| h.0))];
+        bulk.push(job, row, (session_id, learner), values, &describe)?;
     }
-    Ok(())
+    bulk.flush(job, &describe)
 }
 
 fn target(job: &mut Job, args: &ImportArgs) -> Result<Target> {
@@ -135,7 +146,7 @@ fn target(job: &mut Job, args: &ImportArgs) -> Result<Target> {
             "the sheet has no course and date columns: name its session with --session ID, or --course CODE --date DATE",
         ));
     }
-    Ok(Target::PerRow { courses, sessions })
+    Ok(Target::PerRow { courses, sessions, last: None })
 }
 
 fn load_courses(job: &Job) -> Result<Courses> {
@@ -157,7 +168,7 @@ fn load_sessions(job: &Job) -> Result<Sessions> {
 /// The session a row's course and date name, created with the course's hours if there is none.
 fn session_of_row(
     job: &mut Job,
-    row: &super::Row,
+    row: &Row,
     courses: &Courses,
     sessions: &mut Sessions,
 ) -> Result<Option<(i64, Hours)>> {
@@ -174,7 +185,7 @@ fn session_of_row(
         }
     };
     let day_cell = row.get(A_DATE);
-    let day = date::parse(day_cell).map(date::iso);
+    let day = super::parse_day(day_cell).map(date::iso);
     if day.is_none() {
         let message = if day_cell.is_empty() {
             "the date is missing".to_string()

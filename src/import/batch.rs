@@ -152,6 +152,12 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
              WHERE s.batch_id = ?1 AND a.batch_id IS NOT ?1",
         ),
         (
+            "session",
+            "SELECT DISTINCT s.id FROM session s JOIN audit a ON a.entity = 'session' AND a.action = 'update'
+                 AND a.key = json_object('id', s.id)
+             WHERE s.batch_id = ?1 AND a.batch_id IS NOT ?1",
+        ),
+        (
             "learner",
             "SELECT l.staff_id FROM learner l WHERE l.batch_id = ?1 AND (
                  l.left_on IS NOT NULL

@@ -113,7 +113,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let joined = if joined_cell.is_empty() {
             Some(None)
         } else {
-            match date::parse(&joined_cell) {
+            match super::parse_day(&joined_cell) {
                 Some(d) => Some(Some(date::iso(d))),
                 None => {
                     job.bad(&row, L_JOINED, format!("{joined_cell:?} is not a date (write 2024-03-15)"));
@@ -131,7 +131,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
             store::text(joined.as_deref()),
         ];
         let key = [Value::Text(staff_id.clone())];
-        job.put(&writer, &row, &key, &values, |stored| {
+        job.put(&writer, &row, &key, &values, |stored, _, _| {
             format!(
                 "staff id {staff_id} is already a learner with other details ({})",
                 writer.values_json(stored, None)
@@ -181,7 +181,7 @@ pub fn courses(job: &mut Job) -> Result<()> {
             Value::Text(mode.code().into()),
             Value::Integer(hours.0),
         ];
-        job.put(&writer, &row, &[Value::Text(code.clone())], &values, |stored| {
+        job.put(&writer, &row, &[Value::Text(code.clone())], &values, |stored, _, _| {
             format!("course {code} exists with other details ({})", writer.values_json(stored, None))
         })?;
     }

@@ -3,6 +3,7 @@
 
 mod attendance;
 pub mod batch;
+mod bulk;
 mod learners;
 mod online;
 mod results;
@@ -17,6 +18,7 @@ use serde_json::json;
 
 use crate::cli::{ImportArgs, ImportKind};
 use crate::commands::{hours_arg, Counts};
+use crate::date::{self, Date as NaiveDate};
 use crate::db::{self, Action, Actor};
 use crate::error::{Error, Problems, Result};
 use crate::store::{Put, Writer};
@@ -43,6 +45,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let fp = sheet::fingerprint(&args.file)?;
     let mut conn = ctx.open()?;
     conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    // Each chunk of rows is one statement, with a statement journal: keep it off the disk.
+    conn.pragma_update(None, "temp_store", "memory")?;
     let tx = db::write(&mut conn)?;
     let mut actor = ctx.actor();
     tx.execute(
@@ -67,6 +71,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         sheet,
         update: args.update,
         problems: Problems::default(),
+        problem_lines: Vec::new(),
         counts: Counts::default(),
         created: 0,
         rows: 0,
@@ -82,8 +87,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if let Some(bar) = &job.progress {
         bar.finish_and_clear();
     }
-    let Job { problems, counts, created, .. } = job;
-    problems.into_result()?;
+    job.sorted_problems().into_result()?;
+    let Job { counts, created, actor, .. } = job;
     let created_note = match (created, args.kind) {
         (0, _) => String::new(),
         (1, ImportKind::Learners) => " (1 branch created)".to_string(),
@@ -107,7 +112,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     )?;
     let new = json!({ "kind": kind_code(args.kind), "file": file, "sha256": fp.sha256,
                       "new": counts.new, "unchanged": counts.unchanged, "updated": counts.updated });
-    db::audit(&tx, &ctx.actor_in(batch), "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
+    db::audit(&tx, &actor, "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
     tx.commit()?;
     println!("{file}: {}{created_note} — batch {batch}", counts.summary());
     Ok(())
@@ -154,20 +159,15 @@ fn layout(kind: ImportKind) -> Layout {
     }
 }
 
-impl Ctx {
-    /// The actor of a batch's own audit rows.
-    fn actor_in(&self, batch: i64) -> Actor {
-        Actor { batch: Some(batch), ..self.actor() }
-    }
-}
-
 /// One import under way: the transaction, the rows, and what was found so far.
 pub struct Job<'t> {
     pub tx: &'t Transaction<'t>,
     pub actor: Actor,
     pub sheet: Sheet,
     pub update: bool,
-    pub problems: Problems,
+    problems: Problems,
+    /// The line of each problem, to list them in the sheet's order.
+    problem_lines: Vec<u64>,
     pub counts: Counts,
     /// Sessions (or branches) the import created.
     pub created: i64,
@@ -191,6 +191,16 @@ impl Job<'_> {
     pub fn bad(&mut self, row: &Row, column: usize, message: impl Into<String>) {
         let place = self.sheet.place(row, column);
         self.problems.push(place, message);
+        self.problem_lines.push(row.line);
+    }
+
+    /// The problems in the order of the sheet's rows (conflicts are found when a chunk of rows is
+    /// written, after the cells of later rows were checked).
+    fn sorted_problems(&mut self) -> Problems {
+        let mut problems: Vec<_> =
+            std::mem::take(&mut self.problems.0).into_iter().zip(std::mem::take(&mut self.problem_lines)).collect();
+        problems.sort_by_key(|(_, line)| *line);
+        Problems(problems.into_iter().map(|(p, _)| p).collect())
     }
 
     /// Writes one record; a conflict or a key given twice is reported at the key column.
@@ -200,14 +210,15 @@ impl Job<'_> {
         row: &Row,
         key: &[Value],
         values: &[Value],
-        describe: impl Fn(&[Value]) -> String,
+        describe: impl Fn(&[Value], &[Value], &Row) -> String,
     ) -> Result<()> {
         match writer.put(self.tx, &self.actor, key, values, self.update)? {
             Put::Conflict(stored) => {
-                self.bad(row, 0, format!("{}; add --update to overwrite", describe(&stored)));
+                self.bad(row, 0, format!("{}; add --update to overwrite", describe(&stored, key, row)));
             }
             Put::Repeated(stored) => {
-                let message = format!("{} on an earlier row of this file, which says otherwise", describe(&stored));
+                let message =
+                    format!("{} on an earlier row of this file, which says otherwise", describe(&stored, key, row));
                 self.bad(row, 0, message);
             }
             put => self.counts.add(&put),
@@ -231,6 +242,30 @@ impl Job<'_> {
         }
         Some(found.id)
     }
+}
+
+/// A date cell: every spelling `date::parse` knows, a date-time exported as text
+/// (`2024-03-15 00:00:00`, `2024-03-15T08:30`), or an Excel date serial exported as a number.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    if let Some(d) = date::parse(t) {
+        return Some(d);
+    }
+    if let Some((day, time)) = t.split_once([' ', 'T']) {
+        let time = time.trim();
+        if !time.is_empty() && time.contains(':') && time.bytes().all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+        {
+            return date::parse(day);
+        }
+    }
+    // Serials 30000 to 60000 are 1982 to 2064; no other spelling of a date is five digits.
+    if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let serial: f64 = t.parse().ok()?;
+        if (30_000.0..=60_000.0).contains(&serial) {
+            return date::from_excel_serial(serial);
+        }
+    }
+    None
 }
 
 /// A name with all white space removed: `王  伟` is 王伟.
@@ -272,10 +307,26 @@ impl Learners {
         self.by_staff_id.insert(learner.staff_id.clone(), learner);
     }
 
-    /// By exact staff id, else by the one staff id equal to it without leading zeros.
+    /// By exact staff id, else by the one staff id equal to it without leading zeros; a number
+    /// cell some tools write as `12.0` is the number 12.
     pub fn find(&self, staff_id: &str) -> Option<&Learner> {
+        self.exact_or_number(staff_id).or_else(|| {
+            let (whole, fraction) = staff_id.split_once('.')?;
+            let digits = |s: &str, all: fn(&u8) -> bool| !s.is_empty() && s.as_bytes().iter().all(all);
+            if !digits(whole, u8::is_ascii_digit) || !digits(fraction, |b| *b == b'0') {
+                return None;
+            }
+            self.exact_or_number(whole)
+        })
+    }
+
+    fn exact_or_number(&self, staff_id: &str) -> Option<&Learner> {
         self.by_staff_id.get(staff_id).or_else(|| {
-            let one = self.by_number.get(strip_zeros(staff_id))?.as_ref()?;
+            // Only a cell that looks like a number lost zeros; `0100` is not learner 100.
+            if strip_zeros(staff_id) != staff_id {
+                return None;
+            }
+            let one = self.by_number.get(staff_id)?.as_ref()?;
             self.by_staff_id.get(one)
         })
     }
@@ -310,7 +361,24 @@ mod tests {
         assert_eq!(ls.find("034").map(|l| l.id), Some(3), "an exact match wins");
         assert_eq!(ls.find("34").map(|l| l.id), None, "two learners fit: neither is guessed");
         assert_eq!(ls.find("12345").map(|l| l.id), Some(4));
+        assert_eq!(ls.find("12.0").map(|l| l.id), Some(1), "a number cell written as text");
+        assert_eq!(ls.find("12.5").map(|l| l.id), None);
+        assert_eq!(ls.find("012345").map(|l| l.id), None, "zeros are lost, never added");
+        assert_eq!(ls.find("012").map(|l| l.id), None);
         assert_eq!(ls.find("99").map(|l| l.id), None);
+    }
+
+    #[test]
+    fn dates_as_exports_write_them() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 15);
+        for text in
+            ["2024-03-15", "2024/3/15 0:00", "2024-03-15 00:00:00", "2024-03-15T08:30:00", "45366", "2024年3月15日"]
+        {
+            assert_eq!(parse_day(text), day, "{text}");
+        }
+        for text in ["", "2024-03-15 noon", "12345", "3/15", "2024-03-15 00:00 extra"] {
+            assert_eq!(parse_day(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub fn import(job: &mut Job) -> Result<()> {
     while let Some(row) = job.next_row()? {
         let learner = job.learner(&learners, &row, O_NAME);
         let day_cell = row.get(O_DATE).to_string();
-        let day = date::parse(&day_cell).map(date::iso);
+        let day = super::parse_day(&day_cell).map(date::iso);
         if day.is_none() {
             job.bad(&row, O_DATE, format!("{day_cell:?} is not a date (write 2024-03-15)"));
         }
@@ -34,14 +34,13 @@ pub fn import(job: &mut Job) -> Result<()> {
         };
         // A sheet without a source column is one platform's export: its records have source "".
         let source = row.get(O_SOURCE).to_string();
-        let staff_id = row.get(0).to_string();
         let key = [Value::Integer(learner), Value::Text(day.clone()), Value::Text(source.clone())];
-        job.put(&writer, &row, &key, &[Value::Integer(hours.0)], |stored| {
+        job.put(&writer, &row, &key, &[Value::Integer(hours.0)], |stored, _, row| {
             let had = match stored.first() {
                 Some(Value::Integer(h)) => Fixed(*h),
                 _ => Fixed(0),
             };
-            format!("staff id {staff_id} already has {had} online hours from {source:?} on {day}")
+            format!("staff id {} already has {had} online hours from {source:?} on {day}", row.get(0))
         })?;
     }
     Ok(())

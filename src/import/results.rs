@@ -2,8 +2,9 @@
 
 use rusqlite::types::Value;
 
+use super::bulk::Bulk;
 use super::sheet::{Column, Layout};
-use super::{Job, Learners, NAME, STAFF_ID};
+use super::{Job, Learners, Row, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
 use crate::commands::events::MAX_SCORE;
 use crate::error::{Error, Result};
@@ -27,7 +28,16 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let code = args.assessment.as_deref().ok_or_else(|| Error::usage("`import results` needs --assessment CODE"))?;
     let assessment = crate::lookup::assessment(job.tx, code)?;
     let learners = Learners::load(job.tx)?;
+    let mut bulk = Bulk::new(&store::RESULT);
     let writer = Writer::new(&store::RESULT);
+    let describe = |stored: &[Value], _: &[Value], row: &Row| {
+        format!(
+            "assessment {} already has a result for staff id {} ({})",
+            code.trim(),
+            row.get(0),
+            writer.values_json(stored, None)
+        )
+    };
     while let Some(row) = job.next_row()? {
         let learner = job.learner(&learners, &row, R_NAME);
         let score_cell = row.get(R_SCORE).to_string();
@@ -48,15 +58,8 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let (Some(learner), Some(score), Some(award)) = (learner, score, award) else {
             continue;
         };
-        let values = [store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
-        let staff_id = row.get(0).to_string();
-        job.put(&writer, &row, &[Value::Integer(assessment), Value::Integer(learner)], &values, |stored| {
-            format!(
-                "assessment {} already has a result for staff id {staff_id} ({})",
-                code.trim(),
-                writer.values_json(stored, None)
-            )
-        })?;
+        let values = vec![store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
+        bulk.push(job, row, (assessment, learner), values, &describe)?;
     }
-    Ok(())
+    bulk.flush(job, &describe)
 }

@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 
-use calamine::{Data, Reader as _, Xlsx};
+use calamine::{Data, Reader as _};
 use encoding_rs::{Decoder, Encoding, GB18030, UTF_8};
 use sha2::{Digest, Sha256};
 
@@ -32,8 +32,14 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Printed forms space out short headers to align them (`工  号`, `姓　名`): white space inside
+    /// a header does not count.
     fn matches(column: &Column, header: &str) -> bool {
-        column.name.eq_ignore_ascii_case(header) || column.aliases.iter().any(|a| a.eq_ignore_ascii_case(header))
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let header = squeeze(header);
+        std::iter::once(column.name)
+            .chain(column.aliases.iter().copied())
+            .any(|a| squeeze(a).eq_ignore_ascii_case(&header))
     }
 
     /// Which of this layout's columns a header cell names.
@@ -62,7 +68,8 @@ pub struct Fingerprint {
     pub sha256: String,
     pub len: u64,
     pub valid_utf8: bool,
-    pub zip: bool,
+    /// Starts as a workbook does: a zip (.xlsx, .ods) or an OLE file (Excel 97-2003 .xls).
+    pub workbook: bool,
 }
 
 /// Reads the whole file once, in chunks, so that neither the hash nor the encoding check keeps
@@ -73,7 +80,7 @@ pub fn fingerprint(path: &Path) -> Result<Fingerprint> {
     let mut buf = vec![0u8; 1 << 16];
     let mut carry: Vec<u8> = Vec::new();
     let (mut len, mut valid_utf8, mut first) = (0u64, true, true);
-    let mut zip = false;
+    let mut workbook = false;
     loop {
         let n = file.read(&mut buf).map_err(|e| unreadable(path, &e))?;
         if n == 0 {
@@ -81,7 +88,7 @@ pub fn fingerprint(path: &Path) -> Result<Fingerprint> {
         }
         let chunk = &buf[..n];
         if first {
-            zip = chunk.starts_with(b"PK\x03\x04");
+            workbook = chunk.starts_with(b"PK\x03\x04") || chunk.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
             first = false;
         }
         hasher.update(chunk);
@@ -99,7 +106,7 @@ pub fn fingerprint(path: &Path) -> Result<Fingerprint> {
         }
     }
     let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Fingerprint { sha256, len, valid_utf8: valid_utf8 && carry.is_empty(), zip })
+    Ok(Fingerprint { sha256, len, valid_utf8: valid_utf8 && carry.is_empty(), workbook })
 }
 
 fn open_input(path: &Path) -> Result<File> {
@@ -170,18 +177,16 @@ pub struct Sheet {
 impl Sheet {
     /// Opens `path` and finds its header row. `fp` is the file's fingerprint.
     pub fn open(path: &Path, file: &str, layout: Layout, options: &Options, fp: &Fingerprint) -> Result<Sheet> {
-        let is_xlsx = fp.zip
-            || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-        let (source, worksheet, mut head) = if is_xlsx {
+        let (source, worksheet, mut head) = if fp.workbook {
             let (worksheet, rows) = read_xlsx(path, file, options)?;
             let mut rows = rows.into_iter();
             let head: Vec<_> = rows.by_ref().take(HEADER_SEARCH_ROWS).collect();
             (Source::Xlsx { rows }, Some(worksheet), head)
         } else {
-            let reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(decoding_reader(path, options, fp)?);
+            let (delimiter, text) =
+                sniff_delimiter(decoding_reader(path, options, fp)?).map_err(|e| unreadable(path, &e))?;
+            let reader =
+                csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text);
             let mut source = Source::Csv { reader, record: csv::StringRecord::new() };
             let mut head = Vec::new();
             while head.len() < HEADER_SEARCH_ROWS {
@@ -225,7 +230,7 @@ impl Sheet {
         let name = self.layout.columns[column].name;
         match (&self.worksheet, self.positions.get(column).copied().flatten()) {
             (Some(ws), Some(c)) => format!("{}:{ws}!{}{}: {name}", self.file, column_letters(c), row.line),
-            (Some(ws), None) => format!("{}:{ws}!{}: {name}", self.file, row.line),
+            (Some(ws), None) => format!("{}:{ws}: row {}: {name}", self.file, row.line),
             (None, _) => format!("{}:{}: {name}", self.file, row.line),
         }
     }
@@ -251,8 +256,12 @@ impl Sheet {
         }
     }
 
-    fn shape(&self, line: u64, raw: Vec<String>) -> Row {
-        let cells = self.positions.iter().map(|p| p.and_then(|i| raw.get(i).cloned()).unwrap_or_default()).collect();
+    fn shape(&self, line: u64, mut raw: Vec<String>) -> Row {
+        let cells = self
+            .positions
+            .iter()
+            .map(|p| p.and_then(|i| raw.get_mut(i).map(std::mem::take)).unwrap_or_default())
+            .collect();
         Row { cells, line }
     }
 
@@ -263,8 +272,7 @@ impl Sheet {
         match &mut self.source {
             Source::Xlsx { rows } => Ok(rows.next()),
             Source::Csv { .. } => {
-                let file = self.file.clone();
-                let r = next_csv(&mut self.source, &file)?;
+                let r = next_csv(&mut self.source, &self.file)?;
                 if let Source::Csv { reader, .. } = &self.source {
                     self.bytes_read = reader.position().byte();
                 }
@@ -418,6 +426,25 @@ impl Read for Newlines {
     }
 }
 
+/// Commas, or tabs when the top of the text has more tabs than commas: Excel's "Unicode text"
+/// (UTF-16 with tabs) and many systems' exports are tab-separated. Returns the whole text again.
+fn sniff_delimiter(mut text: Box<dyn Read>) -> io::Result<(u8, Box<dyn Read>)> {
+    let mut head = vec![0u8; 1 << 14];
+    let mut got = 0;
+    while got < head.len() {
+        let n = text.read(&mut head[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    head.truncate(got);
+    let top: Vec<u8> = head.split(|&b| b == b'\n').take(HEADER_SEARCH_ROWS + 5).flatten().copied().collect();
+    let count = |c: u8| top.iter().filter(|&&b| b == c).count();
+    let delimiter = if count(b'\t') > count(b',') { b'\t' } else { b',' };
+    Ok((delimiter, Box::new(io::Cursor::new(head).chain(text))))
+}
+
 /// Decodes a byte stream into UTF-8 as it is read, a chunk at a time.
 struct Decoding {
     decoder: Decoder,
@@ -476,12 +503,14 @@ impl Read for Decoding {
     }
 }
 
-/// The worksheet's name and its rows as text, each with its 1-based row number. Excel date cells
+/// The worksheet's name and its rows as text, each with its 1-based row number (a workbook is
+/// read whole: calamine has no streaming reader). Excel date cells
 /// become ISO dates; whole numbers their digits (a staff id typed as a number).
 fn read_xlsx(path: &Path, file: &str, options: &Options) -> Result<(String, Vec<RawRow>)> {
-    let reader = BufReader::new(open_input(path)?);
-    let mut book: Xlsx<_> =
-        Xlsx::new(reader).map_err(|e| Error::invalid_at(file, format!("is not a readable .xlsx workbook: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| unreadable(path, &e))?;
+    // .xlsx as the contract asks, and what else Excel and WPS save (.xls, .xlsb, .ods).
+    let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes))
+        .map_err(|e| Error::invalid_at(file, format!("is not a readable workbook: {e}")))?;
     let names = book.sheet_names();
     let name = match &options.sheet {
         Some(wanted) => names.iter().find(|n| n.trim() == wanted.trim()).cloned().ok_or_else(|| {
@@ -608,10 +637,23 @@ mod tests {
     }
 
     #[test]
+    fn tab_separated_text_is_read_too() {
+        let text = "签到表\t\t\n工号\t姓名\t签到\n0001\t王, 建国\t√\n";
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let (_, rows) = read(&le, &Options::default()).unwrap();
+        assert_eq!(cells(&rows), vec![vec!["0001", "王, 建国", "√"]]);
+    }
+
+    #[test]
     fn headers_match_aliases_in_any_case() {
         let (sheet, rows) = read(b"NAME,Staff_ID,notes\nWang,12,x\n", &Options::default()).unwrap();
         assert!(sheet.has(0) && sheet.has(1) && !sheet.has(2));
         assert_eq!(cells(&rows), vec![vec!["12", "Wang", ""]]);
+        let (_, rows) = read("工  号,姓\u{3000}名\n0001,王\n".as_bytes(), &Options::default()).unwrap();
+        assert_eq!(cells(&rows), vec![vec!["0001", "王", ""]]);
     }
 
     #[test]

@@ -253,7 +253,7 @@ fn every_bad_cell_is_named_and_nothing_is_written() {
             "attendance",
             "工号,状态\n0001,出席\n0002,出席\n0001,缺席\n",
             vec!["--session", &session],
-            "error: a.csv:4: staff_id: session",
+            "error: a.csv:4: staff_id: session 1 already records present for staff id 0001 on an earlier row of this file, which says otherwise",
         ),
         (
             "results",
@@ -435,6 +435,14 @@ fn undo_restores_what_an_update_overwrote() {
     let imported = records(&s);
     let change = s.file("change.csv", "工号,状态\n0001,迟到\n0004,出席\n0005,出席\n");
     let change = change.to_str().unwrap();
+    // Conflicts are found when rows are written, cell errors as they are read: listed by line.
+    let worse = s.file("worse.csv", "工号,状态\n0001,迟到\n0005,maybe\n");
+    let out = s
+        .run(&["import", "attendance", worse.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-15"])
+        .expect(65);
+    let places: Vec<&str> =
+        out.stderr.lines().filter_map(|l| l.strip_prefix("error: ")).filter_map(|l| l.split(": ").next()).collect();
+    assert_eq!(places, ["worse.csv:2", "worse.csv:3"]);
     let out = s.run(&["import", "attendance", change, "--course", "DS01", "--date", "2024-03-15"]).expect(65);
     assert!(
         out.stderr
@@ -572,4 +580,148 @@ fn the_shared_samples_as_a_user_imports_them() {
     assert_eq!(online, [world["online"].as_array().map_or(0, Vec::len).to_string()]);
     let results = rows(&s, "SELECT COUNT(*) FROM result");
     assert_eq!(results, [world["results"].as_array().map_or(0, Vec::len).to_string()]);
+}
+
+#[test]
+fn a_workbook_written_by_a_spreadsheet_library() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let s = school();
+    let path = s.path("考勤.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("五月考勤").unwrap();
+    sheet.merge_range(0, 0, 0, 5, "2024年5月考勤汇总", &Format::new()).unwrap();
+    sheet.write_string(1, 0, "制表：党办").unwrap();
+    for (c, h) in ["序号", "职工号", "员工姓名", "课程代码", "日期", "学时"].iter().enumerate() {
+        sheet.write_string(2, c as u16, *h).unwrap();
+    }
+    let day = ExcelDateTime::from_ymd(2024, 5, 8).unwrap();
+    let date_format = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    for (r, (staff, name, hours)) in [(1.0, "王建国", 1.5), (12.0, "赵 敏", 1.0)].iter().enumerate() {
+        let r = r as u32 + 3;
+        sheet.write_number(r, 0, (r - 2) as f64).unwrap();
+        sheet.write_number(r, 1, *staff).unwrap();
+        sheet.write_string(r, 2, *name).unwrap();
+        sheet.write_string(r, 3, "FZ01").unwrap();
+        sheet.write_datetime_with_format(r, 4, &day, &date_format).unwrap();
+        sheet.write_number(r, 5, *hours).unwrap();
+    }
+    sheet.write_string(6, 2, "合计：2人").unwrap();
+    book.save(&path).unwrap();
+    s.run(&["import", "attendance", path.to_str().unwrap()]).ok();
+    assert_eq!(attendance(&s), ["0001|FZ01|2024-05-08|present|150", "0012|FZ01|2024-05-08|present|100"]);
+}
+
+#[test]
+fn tab_separated_unicode_text_as_excel_saves_it() {
+    let s = school();
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "工号\t姓名\t状态\r\n0003\t张伟\t迟到\r\n0005\t陈静\t×\r\n".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let path = s.file("签到.txt", bytes);
+    s.run(&["import", "attendance", path.to_str().unwrap(), "--course", "LL02", "--date", "2024.9.1"]).ok();
+    assert_eq!(attendance(&s), ["0003|LL02|2024-09-01|late|-", "0005|LL02|2024-09-01|absent|-"]);
+}
+
+#[test]
+fn a_session_changed_since_blocks_undo() {
+    let s = school();
+    s.run(&["import", "attendance", &f("signin.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"]).ok();
+    s.run(&["session", "set", "1", "--teacher", "李老师"]).ok();
+    let before = s.dump();
+    let out = s.run(&["imports", "undo", "3"]).expect(65);
+    assert!(out.stderr.contains("session 1 it created has records added or changed since"), "{}", out.stderr);
+    assert_eq!(s.dump(), before);
+}
+
+#[test]
+fn flags_of_another_kind_are_usage_errors() {
+    let s = school();
+    let out = s.run(&["import", "results", &f("results.gbk.csv")]).expect(2);
+    assert!(out.stderr.contains("needs --assessment"), "{}", out.stderr);
+    s.run(&["import", "online", &f("online.csv"), "--session", "1"]).expect(2);
+    s.run(&["import", "courses", &f("courses.csv"), "--create-branches"]).expect(2);
+}
+
+#[test]
+fn an_export_with_spaced_headers_and_date_times() {
+    let s = school();
+    let text = "序 号,工  号,姓　名,课程编号,日  期\n1,0001,王建国,DS01,2024/10/9 0:00\n2,0002,李秀英,DS01,2024-10-09 00:00:00\n3,0003,张伟,DS01,45574\n";
+    let path = s.file("export.csv", text);
+    let out = s.run(&["import", "attendance", path.to_str().unwrap()]).ok();
+    assert!(out.stdout.contains("3 new") && out.stdout.contains("1 session created"), "{}", out.stdout);
+    assert_eq!(
+        attendance(&s),
+        ["0001|DS01|2024-10-09|present|-", "0002|DS01|2024-10-09|present|-", "0003|DS01|2024-10-09|present|-"]
+    );
+}
+
+#[test]
+fn a_hundred_problems_then_a_count() {
+    let s = school();
+    let mut text = String::from("工号\n");
+    for i in 0..150 {
+        text.push_str(&format!("9{i:04}\n"));
+    }
+    let path = s.file("many.csv", text);
+    let out =
+        s.run(&["import", "attendance", path.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-15"]).expect(65);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 102, "{}", out.stderr);
+    assert_eq!(lines[0], "error: many.csv:2: staff_id: staff id 90000 is not a known learner");
+    assert_eq!(lines[100], "error: … and 50 more problems");
+    assert_eq!(lines[101], "150 problems; nothing was written");
+}
+
+#[test]
+fn encoding_named_on_the_command_line_wins() {
+    let s = school();
+    let out =
+        s.run(&["import", "results", &f("results.gbk.csv"), "--assessment", "Q1", "--encoding", "utf-8"]).expect(65);
+    assert!(out.stderr.contains("results.gbk.csv:1: is not valid UTF-8 text"), "{}", out.stderr);
+    s.run(&["assessment", "add", "Q1", "测试", "--kind", "quiz", "--date", "2024-06-28", "--hours", "2"]).ok();
+    s.run(&["import", "results", &f("results.gbk.csv"), "--assessment", "Q1", "--encoding", "gbk"]).ok();
+    assert_eq!(rows(&s, "SELECT COUNT(*) FROM result"), ["3"]);
+}
+
+#[test]
+fn a_roster_re_keyed_by_excel_is_the_same_learners() {
+    let s = school();
+    let path = s.file("again.csv", "工号,姓名,支部,类别\n12,赵敏,WK1,团员\n1.0,王建国,NK1,党员干部\n");
+    let out = s.run(&["import", "learners", path.to_str().unwrap()]).ok();
+    assert_eq!(out.stdout.trim(), "again.csv: 0 new, 2 unchanged, 0 updated — nothing changed, no batch recorded");
+    assert_eq!(rows(&s, "SELECT COUNT(*) FROM learner"), ["6"]);
+}
+
+#[test]
+fn updating_the_roster_and_courses_is_undone_to_the_old_values() {
+    let s = school();
+    let before = records(&s);
+    let roster = s.file(
+        "moved.csv",
+        "工号,姓名,支部,类别,入职日期\n0003,张伟,WK1,正式党员,2024-02-01\n0099,新人,NK1,积极分子,\n",
+    );
+    let out = s.run(&["import", "learners", roster.to_str().unwrap()]).expect(65);
+    assert!(
+        out.stderr.contains("moved.csv:2: staff_id: staff id 0003 is already a learner with other details"),
+        "{}",
+        out.stderr
+    );
+    let out = s.run(&["import", "learners", roster.to_str().unwrap(), "--update"]).ok();
+    assert_eq!(out.stdout.trim(), "moved.csv: 1 new, 0 unchanged, 1 updated — batch 3");
+    assert_eq!(
+        rows(&s, "SELECT l.staff_id, b.code, l.category, l.joined FROM learner l JOIN branch b ON b.id = l.branch_id WHERE l.staff_id IN ('0003', '0099') ORDER BY 1"),
+        ["0003|WK1|member|2024-02-01", "0099|NK1|activist|-"]
+    );
+    let courses = s
+        .file("hours.csv", "课程代码,课程名称,课程类型,教学方式,学时\nDS01,党史学习教育专题党课,专题课,现场教学,2.5\n");
+    s.run(&["import", "courses", courses.to_str().unwrap(), "--update"]).ok();
+    assert_eq!(rows(&s, "SELECT kind, mode, hours FROM course WHERE code = 'DS01'"), ["topic|field|250"]);
+    s.run(&["imports", "undo", "4"]).ok();
+    s.run(&["imports", "undo", "3"]).ok();
+    assert_eq!(records(&s), before);
+    let list = s.run(&["imports", "list", "--format", "json"]).ok().json();
+    let undone: Vec<bool> = list.as_array().unwrap().iter().map(|b| b["undone"].as_bool().unwrap()).collect();
+    assert_eq!(undone, [false, false, true, true]);
 }
