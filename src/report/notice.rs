@@ -167,18 +167,15 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
             Some(conn.query_row("SELECT code, name FROM branch WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?);
     }
 
-    let branches = branch_names
-        .into_iter()
-        .map(|(code, name)| {
-            let mine: Vec<&Line> = lines.iter().filter(|l| l.branch == code).collect();
-            let n = mine.len() as i64;
-            BranchPace {
-                learners: n,
-                on_pace: mine.iter().filter(|l| l.hours >= l.expected).count() as i64,
-                average_hours: Fixed(div_half_up(mine.iter().map(|l| l.hours.0).sum(), n)),
-                code,
-                name,
-            }
+    // Lines come sorted by branch (credit::learners): one pass over runs, not one per branch.
+    let branches = lines
+        .chunk_by(|a, b| a.branch == b.branch)
+        .map(|mine| BranchPace {
+            code: mine[0].branch.clone(),
+            name: branch_names.get(&mine[0].branch).cloned().unwrap_or_default(),
+            learners: mine.len() as i64,
+            on_pace: mine.iter().filter(|l| l.hours >= l.expected).count() as i64,
+            average_hours: Fixed(div_half_up(mine.iter().map(|l| l.hours.0).sum(), mine.len() as i64)),
         })
         .collect();
 

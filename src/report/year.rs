@@ -99,24 +99,17 @@ pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearRe
     }
     learners.sort_by(|a, b| a.branch.cmp(&b.branch).then(b.total.cmp(&a.total)).then(a.staff_id.cmp(&b.staff_id)));
 
-    // One pass over the learners (sorted by branch), not one per branch.
-    let mut branches: Vec<BranchLine> = Vec::with_capacity(branch_names.len());
-    let mut sums: Vec<i64> = Vec::with_capacity(branch_names.len());
-    for l in &learners {
-        if branches.last().is_none_or(|b| b.code != l.branch) {
-            let name = branch_names.get(&l.branch).cloned().unwrap_or_default();
-            branches.push(BranchLine { code: l.branch.clone(), name, learners: 0, met: 0, average_total: Fixed(0) });
-            sums.push(0);
-        }
-        if let (Some(b), Some(sum)) = (branches.last_mut(), sums.last_mut()) {
-            b.learners += 1;
-            b.met += i64::from(l.met);
-            *sum += l.total.0;
-        }
-    }
-    for (b, sum) in branches.iter_mut().zip(sums) {
-        b.average_total = Fixed(div_half_up(sum, b.learners));
-    }
+    // Learners are sorted by branch: one pass over runs, not one pass per branch.
+    let branches = learners
+        .chunk_by(|a, b| a.branch == b.branch)
+        .map(|mine| BranchLine {
+            code: mine[0].branch.clone(),
+            name: branch_names.get(&mine[0].branch).cloned().unwrap_or_default(),
+            learners: mine.len() as i64,
+            met: mine.iter().filter(|l| l.met).count() as i64,
+            average_total: Fixed(div_half_up(mine.iter().map(|l| l.total.0).sum(), mine.len() as i64)),
+        })
+        .collect();
     let p = credit::programme(conn, from, to)?;
     Ok(YearReport {
         year,
