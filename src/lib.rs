@@ -53,6 +53,11 @@ impl Lang {
             Lang::Zh => zh,
         }
     }
+
+    /// Column headers from (English, Chinese) pairs.
+    pub fn labels(self, names: &[(&str, &str)]) -> Vec<String> {
+        names.iter().map(|(en, zh)| self.pick(en, zh).to_string()).collect()
+    }
 }
 
 /// What every command needs besides its own arguments.

@@ -263,10 +263,13 @@ impl Transcript {
         }
         let items = Table {
             title: lang.pick("Items", "学时明细").to_string(),
-            columns: [("Date", "日期"), ("Kind", "类型"), ("Title", "名称"), ("Detail", "情况"), ("Hours", "学时")]
-                .iter()
-                .map(|(en, zh)| lang.pick(en, zh).to_string())
-                .collect(),
+            columns: lang.labels(&[
+                ("Date", "日期"),
+                ("Kind", "类型"),
+                ("Title", "名称"),
+                ("Detail", "情况"),
+                ("Hours", "学时"),
+            ]),
             rows: self
                 .items
                 .iter()
@@ -294,10 +297,7 @@ impl Transcript {
         let s = &self.subtotals;
         let subtotals = Table {
             title: lang.pick("Subtotals", "分类小计").to_string(),
-            columns: [("Kind", "类型"), ("Hours", "学时")]
-                .iter()
-                .map(|(en, zh)| lang.pick(en, zh).to_string())
-                .collect(),
+            columns: lang.labels(&[("Kind", "类型"), ("Hours", "学时")]),
             rows: [
                 (ItemKind::Theory, s.theory),
                 (ItemKind::Extension, s.extension),

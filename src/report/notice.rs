@@ -228,10 +228,6 @@ fn en_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-fn columns(lang: Lang, names: &[(&str, &str)]) -> Vec<String> {
-    names.iter().map(|(en, zh)| lang.pick(en, zh).to_string()).collect()
-}
-
 impl Notice {
     /// The notice as posted: title, summary, branches, honour list, who is behind, who misses
     /// sessions, the date of issue.
@@ -285,17 +281,14 @@ impl Notice {
         };
         let branch_table = Table {
             title: lang.pick("Branches", "各支部学时进度").to_string(),
-            columns: columns(
-                lang,
-                &[
-                    ("Branch", "支部"),
-                    ("Name", "名称"),
-                    ("Learners", "人数"),
-                    ("On pace", "达到进度"),
-                    ("Share", "进度达标率"),
-                    ("Average hours", "人均学时"),
-                ],
-            ),
+            columns: lang.labels(&[
+                ("Branch", "支部"),
+                ("Name", "名称"),
+                ("Learners", "人数"),
+                ("On pace", "达到进度"),
+                ("Share", "进度达标率"),
+                ("Average hours", "人均学时"),
+            ]),
             rows: self
                 .branches
                 .iter()
@@ -314,10 +307,13 @@ impl Notice {
         let keyed: Vec<((), Hours)> = self.top.iter().map(|t| ((), t.hours)).collect();
         let top_table = Table {
             title: lang.pick("Honour list", "学时光荣榜").to_string(),
-            columns: columns(
-                lang,
-                &[("Rank", "名次"), ("Staff id", "工号"), ("Name", "姓名"), ("Branch", "支部"), ("Hours", "学时")],
-            ),
+            columns: lang.labels(&[
+                ("Rank", "名次"),
+                ("Staff id", "工号"),
+                ("Name", "姓名"),
+                ("Branch", "支部"),
+                ("Hours", "学时"),
+            ]),
             rows: self
                 .top
                 .iter()
@@ -335,17 +331,14 @@ impl Notice {
         };
         let behind_table = Table {
             title: lang.pick("Behind pace", "学时进度滞后学员").to_string(),
-            columns: columns(
-                lang,
-                &[
-                    ("Staff id", "工号"),
-                    ("Name", "姓名"),
-                    ("Branch", "支部"),
-                    ("Hours", "已修学时"),
-                    ("Expected", "应达学时"),
-                    ("Shortfall", "差额"),
-                ],
-            ),
+            columns: lang.labels(&[
+                ("Staff id", "工号"),
+                ("Name", "姓名"),
+                ("Branch", "支部"),
+                ("Hours", "已修学时"),
+                ("Expected", "应达学时"),
+                ("Shortfall", "差额"),
+            ]),
             rows: self
                 .behind
                 .iter()
@@ -365,17 +358,14 @@ impl Notice {
             title: lang
                 .pick("Absent from more than a quarter of their sessions", "缺勤超过本期课次25%的学员")
                 .to_string(),
-            columns: columns(
-                lang,
-                &[
-                    ("Staff id", "工号"),
-                    ("Name", "姓名"),
-                    ("Branch", "支部"),
-                    ("Absences", "缺勤次数"),
-                    ("Recorded", "应到次数"),
-                    ("Absence rate", "缺勤率"),
-                ],
-            ),
+            columns: lang.labels(&[
+                ("Staff id", "工号"),
+                ("Name", "姓名"),
+                ("Branch", "支部"),
+                ("Absences", "缺勤次数"),
+                ("Recorded", "应到次数"),
+                ("Absence rate", "缺勤率"),
+            ]),
             rows: self
                 .absentees
                 .iter()

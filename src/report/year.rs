@@ -168,7 +168,7 @@ impl YearReport {
         .collect();
         let learner_table = Table {
             title: lang.pick("Learners", "学员学时明细").to_string(),
-            columns: [
+            columns: lang.labels(&[
                 ("Staff id", "工号"),
                 ("Name", "姓名"),
                 ("Branch", "支部"),
@@ -185,10 +185,7 @@ impl YearReport {
                 ("Absences", "缺勤"),
                 ("Branch rank", "支部排名"),
                 ("Eligible", "评优资格"),
-            ]
-            .iter()
-            .map(|(en, zh)| lang.pick(en, zh).to_string())
-            .collect(),
+            ]),
             rows: self
                 .learners
                 .iter()
@@ -216,17 +213,14 @@ impl YearReport {
         };
         let branch_table = Table {
             title: lang.pick("Branches", "各支部完成情况").to_string(),
-            columns: [
+            columns: lang.labels(&[
                 ("Branch", "支部"),
                 ("Name", "名称"),
                 ("Learners", "人数"),
                 ("Met", "达标人数"),
                 ("Completion", "达标率"),
                 ("Average hours", "人均学时"),
-            ]
-            .iter()
-            .map(|(en, zh)| lang.pick(en, zh).to_string())
-            .collect(),
+            ]),
             rows: self
                 .branches
                 .iter()
