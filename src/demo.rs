@@ -68,12 +68,15 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         });
         let cli = Cli::try_parse_from(std::iter::once("xueshi".to_string()).chain(words))
             .map_err(|e| Error::Other(format!("{place}: {}", e.to_string().trim())))?;
-        commands::run(&ctx, cli.command).map_err(|e| Error::Other(format!("{place}: {line}: {e}")))?;
+        commands::run(&ctx, cli.command).map_err(|e| match e {
+            Error::PipeClosed => e,
+            e => Error::Other(format!("{place}: {line}: {e}")),
+        })?;
     }
 
     let report = ReportCmd::Year { year: YEAR, branch: None, output: Output::default() };
     commands::run(&ctx, Command::Report(report))?;
-    println!();
+    crate::say("")?;
     let period = NOTICE.parse().map_err(Error::Other)?;
     commands::run(&ctx, Command::Notice(NoticeArgs { period: Some(period), branch: None, output: Output::default() }))
 }

@@ -91,8 +91,15 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// The message alone, without the `error: ` that `lines` puts before each line on stderr.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.lines().join("\n"))
+        match self {
+            Error::Invalid(problems) => {
+                f.write_str(&problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("; "))
+            }
+            Error::Usage(m) | Error::Input(m) | Error::Other(m) => f.write_str(m),
+            Error::PipeClosed => f.write_str("standard output was closed"),
+        }
     }
 }
 

@@ -23,6 +23,14 @@ use chrono::NaiveDate;
 
 pub use error::{Error, Result};
 
+/// Prints a line on standard output. A reader that has gone away (`xueshi … | head`) ends the
+/// command quietly (exit 0) instead of a panic, and after a commit the data is written all the same.
+pub fn say(line: impl std::fmt::Display) -> Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{line}")?;
+    Ok(())
+}
+
 /// The language of reports, notices and table headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {

@@ -40,6 +40,9 @@ pub enum Put {
 /// Prepared SQL for one table; built once per command, used for every row.
 pub struct Writer<'t> {
     table: &'t Table,
+    /// Which value columns the caller knows: a sheet without a column says nothing about it, so
+    /// that column is neither compared nor overwritten (a new record gets the value passed).
+    known: Vec<bool>,
     insert: String,
     select: String,
     update: String,
@@ -47,16 +50,28 @@ pub struct Writer<'t> {
 
 impl<'t> Writer<'t> {
     pub fn new(table: &'t Table) -> Writer<'t> {
+        Writer::partial(table, &vec![true; table.values.len()])
+    }
+
+    /// A writer for callers that know only some of the value columns (`known`, in table order).
+    pub fn partial(table: &'t Table, known: &[bool]) -> Writer<'t> {
         let name = table.entity;
         let cols: Vec<&str> = table.key.iter().chain(table.values).copied().collect();
         let marks: Vec<String> = (1..=cols.len() + 1).map(|i| format!("?{i}")).collect();
         let key_match: Vec<String> = table.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect();
         let key_match = key_match.join(" AND ");
         let nk = table.key.len();
-        let sets: Vec<String> =
-            table.values.iter().enumerate().map(|(i, v)| format!("{v} = ?{}", nk + i + 1)).collect();
+        // Parameters are numbered by column: those of unknown columns are bound but not used.
+        let sets: Vec<String> = table
+            .values
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| known.get(*i).copied().unwrap_or(true))
+            .map(|(i, v)| format!("{v} = ?{}", nk + i + 1))
+            .collect();
         Writer {
             table,
+            known: known.to_vec(),
             insert: format!(
                 "INSERT INTO {name} ({}, batch_id) VALUES ({}) ON CONFLICT DO NOTHING",
                 cols.join(", "),
@@ -90,7 +105,7 @@ impl<'t> Writer<'t> {
             let stored = (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
             Ok((stored, r.get::<_, Option<i64>>(n)?))
         })?;
-        if stored == values {
+        if self.same(&stored, values) {
             return Ok(Put::Unchanged);
         }
         if actor.batch.is_some() && stored_batch == actor.batch {
@@ -100,10 +115,21 @@ impl<'t> Writer<'t> {
             return Ok(Put::Conflict(stored));
         }
         tx.prepare_cached(&self.update)?.execute(params_from_iter(params()))?;
+        let merged: Vec<Value> = values
+            .iter()
+            .zip(&stored)
+            .zip(&self.known)
+            .map(|((given, had), known)| if *known { given.clone() } else { had.clone() })
+            .collect();
         let old = self.values_json(&stored, Some(stored_batch));
-        let new = self.values_json(values, Some(actor.batch));
+        let new = self.values_json(&merged, Some(actor.batch));
         db::audit(tx, actor, self.table.entity, &self.key_json(key), Action::Update, Some(&old), Some(&new))?;
         Ok(Put::Updated)
+    }
+
+    /// Whether a stored record says what `values` say, in the columns the caller knows.
+    pub fn same(&self, stored: &[Value], values: &[Value]) -> bool {
+        stored.iter().zip(values).zip(&self.known).all(|((had, given), known)| !known || had == given)
     }
 
     pub fn key_json(&self, key: &[Value]) -> Json {

@@ -82,7 +82,7 @@ pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
     }
     // Create it private first; the backup API then fills it page by page, taking a consistent
     // snapshot while others may be writing.
-    let (dest, _) = db::create(file).map_err(|e| Error::Other(format!("cannot create {}: {e}", file.display())))?;
+    let (dest, _) = db::create(file)?;
     drop(dest);
     let mut dest = rusqlite::Connection::open(file)?;
     {
@@ -139,10 +139,10 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     .map(|t| Ok(((*t).to_string(), tx.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?)))
     .collect::<Result<_>>()?;
     for (t, n) in &counts {
-        println!("{t:<12} {n:>10}");
+        crate::say(format_args!("{t:<12} {n:>10}"))?;
     }
     if problems.is_empty() {
-        println!("ok");
+        crate::say(format_args!("ok"))?;
         Ok(())
     } else {
         Err(Error::Other(problems.join("\n")))

@@ -48,7 +48,7 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
             let hours = hours.unwrap_or(Fixed(course_hours));
             let id = add_session(&tx, &ctx.actor(), course_id, &date::iso(day), hours, teacher.as_deref())?;
             tx.commit()?;
-            println!("{id}");
+            crate::say(format_args!("{id}"))?;
             Ok(())
         }
         SessionCmd::List { year, output } => {
@@ -206,8 +206,20 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
     }
     problems.into_result()?;
     tx.commit()?;
-    println!("session {}: {}", a.session, counts.summary());
+    crate::say(format_args!("session {}: {}", a.session, counts.summary()))?;
     Ok(())
+}
+
+/// How a stored result reads, for an error message: `score 59.5, first prize`.
+pub fn describe_result(stored: &[Value]) -> String {
+    let score = match stored.first() {
+        Some(Value::Integer(s)) => format!("score {}", Fixed(*s)),
+        _ => "no score".to_string(),
+    };
+    match stored.get(1) {
+        Some(Value::Text(a)) => format!("{score}, award {a}"),
+        _ => format!("{score}, no award"),
+    }
 }
 
 /// `first=3` → (Award::First, 3 hours).
@@ -320,11 +332,10 @@ pub fn result(ctx: &Ctx, cmd: ResultCmd) -> Result<()> {
     match writer.put(&tx, &ctx.actor(), &[Value::Integer(assessment_id), Value::Integer(learner)], &values, update)? {
         Put::Conflict(stored) | Put::Repeated(stored) => {
             return Err(Error::invalid(format!(
-                "{}: assessment {} already has a result for staff id {} ({}); add --update to overwrite",
-                staff_id.trim(),
+                "assessment {} already has a result for staff id {} ({}); add --update to overwrite",
                 assessment.trim(),
                 staff_id.trim(),
-                writer.values_json(&stored, None)
+                describe_result(&stored)
             )))
         }
         _ => {}

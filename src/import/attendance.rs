@@ -49,13 +49,29 @@ enum Target {
 pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let mut target = target(job, args)?;
     let learners = Learners::load(job.tx)?;
-    let mut bulk = Bulk::new(&store::ATTENDANCE);
+    // Without an hours column the sheet says nothing of own hours: stored ones stay.
+    let mut bulk = Bulk::new(&store::ATTENDANCE, &[true, job.sheet.has(A_HOURS)]);
     let describe = |stored: &[Value], key: &[Value], row: &Row| {
         let session = key.first().map_or_else(String::new, |k| store::sql_to_json(k).to_string());
         format!("session {session} already records {} for staff id {}", describe_attendance(stored), row.get(0))
     };
     let has_status = job.sheet.has(A_STATUS);
+    // A sheet whose session is named on the command line may still have course and date columns:
+    // a row naming another session is an error, not silently filed under this one.
+    let named = match &target {
+        Target::One { id, .. } if job.sheet.has(A_COURSE) || job.sheet.has(A_DATE) => Some(job.tx.query_row(
+            "SELECT s.id, c.code, s.date FROM session s JOIN course c ON c.id = s.course_id WHERE s.id = ?1",
+            [id],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+        )?),
+        _ => None,
+    };
     while let Some(row) = job.next_row()? {
+        if let Some((id, code, day)) = &named {
+            if !same_session(job, &row, *id, code, day) {
+                continue;
+            }
+        }
         let learner = job.learner(&learners, &row, A_NAME);
         let session = match &mut target {
             Target::One { id, hours } => Some((*id, *hours)),
@@ -103,6 +119,21 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         bulk.push(job, row, (session_id, learner), values, &describe)?;
     }
     bulk.flush(job, &describe)
+}
+
+/// Whether a row's course and date cells (where filled in) are those of the named session.
+fn same_session(job: &mut Job, row: &Row, id: i64, code: &str, day: &str) -> bool {
+    let course = row.get(A_COURSE);
+    if !course.is_empty() && course != code {
+        job.bad(row, A_COURSE, format!("{course:?} is not the course of session {id} ({code} on {day})"));
+        return false;
+    }
+    let cell = row.get(A_DATE);
+    if !cell.is_empty() && super::parse_day(cell).map(date::iso).as_deref() != Some(day) {
+        job.bad(row, A_DATE, format!("{cell:?} is not the date of session {id} ({code} on {day})"));
+        return false;
+    }
+    true
 }
 
 fn target(job: &mut Job, args: &ImportArgs) -> Result<Target> {

@@ -113,7 +113,7 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
         Some(&json!({ "undone": true })),
     )?;
     tx.commit()?;
-    println!("batch {batch} ({file}) undone: {deleted} rows removed, {restored} restored");
+    crate::say(format_args!("batch {batch} ({file}) undone: {deleted} rows removed, {restored} restored"))?;
     Ok(())
 }
 

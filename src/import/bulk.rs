@@ -27,8 +27,9 @@ pub struct Bulk<'w> {
 }
 
 impl Bulk<'static> {
-    pub fn new(table: &'static Table) -> Bulk<'static> {
-        Bulk { table, writer: Writer::new(table), pending: Vec::with_capacity(CHUNK), keys: HashSet::new() }
+    /// `known`: which of the table's value columns the sheet has (see `Writer::partial`).
+    pub fn new(table: &'static Table, known: &[bool]) -> Bulk<'static> {
+        Bulk { table, writer: Writer::partial(table, known), pending: Vec::with_capacity(CHUNK), keys: HashSet::new() }
     }
 }
 
@@ -89,7 +90,7 @@ impl Bulk<'_> {
                 .prepare_cached(&select)?
                 .query_row([key.0, key.1], |r| (0..t.values.len()).map(|i| r.get(i)).collect())
                 .optional()?;
-            if stored.as_deref() == Some(values.as_slice()) {
+            if stored.as_deref().is_some_and(|stored| self.writer.same(stored, &values)) {
                 job.counts.unchanged += 1;
             } else {
                 job.put(&self.writer, &row, &[Value::Integer(key.0), Value::Integer(key.1)], &values, describe)?;

@@ -62,6 +62,25 @@ impl Branches {
         Ok(Branches { by_code, by_name })
     }
 
+    /// A stored learner's values (name, branch id, category, joined) as a person reads them.
+    fn describe(&self, stored: &[Value]) -> String {
+        let text = |v: Option<&Value>| match v {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let branch = match stored.get(1) {
+            Some(Value::Integer(id)) => {
+                self.by_code.iter().find(|(_, b)| *b == id).map_or_else(|| id.to_string(), |(code, _)| code.clone())
+            }
+            _ => String::new(),
+        };
+        let joined = match stored.get(3) {
+            Some(Value::Text(d)) => format!(", joined {d}"),
+            _ => String::new(),
+        };
+        format!("{}, branch {branch}, {}{joined}", text(stored.first()), text(stored.get(2)))
+    }
+
     fn find(&self, code_or_name: &str) -> Option<i64> {
         self.by_code.get(code_or_name).or_else(|| self.by_name.get(code_or_name)).copied()
     }
@@ -71,7 +90,8 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
     job.sheet.require(&[L_NAME, L_BRANCH, L_CATEGORY])?;
     let known = Learners::load(job.tx)?;
     let mut branches = Branches::load(job)?;
-    let writer = Writer::new(&store::LEARNER);
+    // Without a join-date column the sheet says nothing of join dates: stored ones stay.
+    let writer = Writer::partial(&store::LEARNER, &[true, true, true, job.sheet.has(L_JOINED)]);
     while let Some(row) = job.next_row()? {
         let mut ok = true;
         // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one.
@@ -132,10 +152,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         ];
         let key = [Value::Text(staff_id.clone())];
         job.put(&writer, &row, &key, &values, |stored, _, _| {
-            format!(
-                "staff id {staff_id} is already a learner with other details ({})",
-                writer.values_json(stored, None)
-            )
+            format!("staff id {staff_id} is already a learner with other details ({})", branches.describe(stored))
         })?;
     }
     Ok(())

@@ -98,12 +98,15 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     };
     if args.dry_run {
         // Dropping the transaction rolls back everything, the batch row included.
-        println!("{file}: dry run: {}{created_note} would be written; nothing was written", counts.summary());
+        crate::say(format_args!(
+            "{file}: dry run: {}{created_note} would be written; nothing was written",
+            counts.summary()
+        ))?;
         return Ok(());
     }
     if counts.new + counts.updated == 0 && created == 0 {
         // A file that changes nothing leaves no batch behind: there would be nothing to undo.
-        println!("{file}: {} — nothing changed, no batch recorded", counts.summary());
+        crate::say(format_args!("{file}: {} — nothing changed, no batch recorded", counts.summary()))?;
         return Ok(());
     }
     tx.execute(
@@ -114,7 +117,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
                       "new": counts.new, "unchanged": counts.unchanged, "updated": counts.updated });
     db::audit(&tx, &actor, "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
     tx.commit()?;
-    println!("{file}: {}{created_note} — batch {batch}", counts.summary());
+    crate::say(format_args!("{file}: {}{created_note} — batch {batch}", counts.summary()))?;
     Ok(())
 }
 

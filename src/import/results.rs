@@ -6,11 +6,11 @@ use super::bulk::Bulk;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, Row, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
-use crate::commands::events::MAX_SCORE;
+use crate::commands::events::{describe_result, MAX_SCORE};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::Award;
-use crate::store::{self, Writer};
+use crate::store;
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -28,14 +28,14 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let code = args.assessment.as_deref().ok_or_else(|| Error::usage("`import results` needs --assessment CODE"))?;
     let assessment = crate::lookup::assessment(job.tx, code)?;
     let learners = Learners::load(job.tx)?;
-    let mut bulk = Bulk::new(&store::RESULT);
-    let writer = Writer::new(&store::RESULT);
+    // A sheet of scores says nothing of awards, and one of awards nothing of scores.
+    let mut bulk = Bulk::new(&store::RESULT, &[job.sheet.has(R_SCORE), job.sheet.has(R_AWARD)]);
     let describe = |stored: &[Value], _: &[Value], row: &Row| {
         format!(
             "assessment {} already has a result for staff id {} ({})",
             code.trim(),
             row.get(0),
-            writer.values_json(stored, None)
+            describe_result(stored)
         )
     };
     while let Some(row) = job.next_row()? {

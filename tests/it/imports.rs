@@ -725,3 +725,85 @@ fn updating_the_roster_and_courses_is_undone_to_the_old_values() {
     let undone: Vec<bool> = list.as_array().unwrap().iter().map(|b| b["undone"].as_bool().unwrap()).collect();
     assert_eq!(undone, [false, false, true, true]);
 }
+
+#[test]
+fn a_column_the_sheet_lacks_leaves_the_stored_value_alone() {
+    let s = School::new();
+    s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
+    s.run(&["learner", "add", "0100", "赵一", "--branch", "NK1", "--category", "member", "--joined", "2024-03-01"])
+        .ok();
+    // No join-date column: the same person again is unchanged, and an update keeps the date.
+    let same = s.file("same.csv", "工号,姓名,支部,类别\n0100,赵一,NK1,党员\n");
+    let out = s.run(&["import", "learners", same.to_str().unwrap()]).ok().stdout;
+    assert!(out.contains("0 new, 1 unchanged, 0 updated"), "{out}");
+    let other = s.file("other.csv", "工号,姓名,支部,类别\n0100,赵一,NK1,预备党员\n");
+    let r = s.run(&["import", "learners", other.to_str().unwrap()]).expect(65);
+    assert!(r.stderr.contains("(赵一, branch NK1, member, joined 2024-03-01)"), "{}", r.stderr);
+    s.run(&["import", "learners", other.to_str().unwrap(), "--update"]).ok();
+    assert_eq!(rows(&s, "SELECT category, joined FROM learner"), ["probationary|2024-03-01"]);
+
+    // A sheet of scores, then one of awards: the award joins the score, it does not erase it.
+    s.run(&[
+        "assessment",
+        "add",
+        "Q1",
+        "测试",
+        "--kind",
+        "quiz",
+        "--date",
+        "2024-05-01",
+        "--hours",
+        "2",
+        "--award",
+        "first=1",
+    ])
+    .ok();
+    let scores = s.file("scores.csv", "工号,姓名,成绩\n0100,赵一,80\n");
+    let awards = s.file("awards.csv", "工号,姓名,奖项\n0100,赵一,一等奖\n");
+    s.run(&["import", "results", scores.to_str().unwrap(), "--assessment", "Q1"]).ok();
+    let r = s.run(&["import", "results", awards.to_str().unwrap(), "--assessment", "Q1"]).expect(65);
+    assert!(r.stderr.contains("(score 80, no award)"), "{}", r.stderr);
+    s.run(&["import", "results", awards.to_str().unwrap(), "--assessment", "Q1", "--update"]).ok();
+    assert_eq!(rows(&s, "SELECT score, award FROM result"), ["8000|first"]);
+    let out = s.run(&["import", "results", scores.to_str().unwrap(), "--assessment", "Q1"]).ok().stdout;
+    assert!(out.contains("0 new, 1 unchanged"), "{out}");
+
+    // A sign-in list (no hours column) says nothing of the hours a record was corrected to.
+    s.run(&["course", "add", "DS01", "党课", "--kind", "theory", "--mode", "offline", "--hours", "2"]).ok();
+    let id = s.run(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).ok().stdout;
+    s.run(&["attend", id.trim(), "0100", "--hours", "1.5"]).ok();
+    let signin = s.file("signin.csv", "工号,姓名\n0100,赵一\n");
+    let out = s.run(&["import", "attendance", signin.to_str().unwrap(), "--session", id.trim()]).ok().stdout;
+    assert!(out.contains("0 new, 1 unchanged"), "{out}");
+    assert_eq!(rows(&s, "SELECT status, hours FROM attendance"), ["present|150"]);
+}
+
+#[test]
+fn a_row_naming_another_session_than_the_flags_is_an_error() {
+    let s = school();
+    let id = s.run(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).ok().stdout;
+    let sheet = s.file("m.csv", "工号,课程,日期\n0001,LL02,2024-03-15\n0002,DS01,2024-05-21\n0003,DS01,2024/3/15\n");
+    let before = s.dump();
+    let r = s.run(&["import", "attendance", sheet.to_str().unwrap(), "--session", id.trim()]).expect(65);
+    assert!(r.stderr.contains("m.csv:2: course: \"LL02\" is not the course of session"), "{}", r.stderr);
+    assert!(r.stderr.contains("m.csv:3: date: \"2024-05-21\" is not the date of session"), "{}", r.stderr);
+    assert!(!r.stderr.contains("m.csv:4"), "{}", r.stderr);
+    assert_eq!(s.dump(), before);
+}
+
+#[test]
+fn a_closed_pipe_after_the_commit_is_not_a_failure() {
+    let s = school();
+    let sheet = s.file("o.csv", "工号,日期,学时\n0001,2024-02-01,2\n");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("xueshi"))
+        .args(["--db", s.db().to_str().unwrap(), "import", "online", sheet.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            drop(child.stdout.take());
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rows(&s, "SELECT hours FROM online"), ["200"]);
+}
