@@ -182,7 +182,7 @@ pub enum SessionCmd {
     },
     /// List sessions
     List {
-        #[arg(long)]
+        #[arg(long, value_parser = parse_year)]
         year: Option<i32>,
         #[command(flatten)]
         output: Output,
@@ -339,7 +339,9 @@ pub enum ImportsCmd {
 pub enum ReportCmd {
     /// The year report for the annual appraisal (年度评优评先)
     Year {
-        year: i32,
+        /// [default: the year of the last complete month]
+        #[arg(value_parser = parse_year)]
+        year: Option<i32>,
         /// Only this branch's learners and records
         #[arg(long)]
         branch: Option<String>,
@@ -349,8 +351,8 @@ pub enum ReportCmd {
     /// A learner's transcript: every credited item and its hours
     Learner {
         staff_id: String,
-        /// [default: the current year]
-        #[arg(long)]
+        /// [default: the year of the last complete month]
+        #[arg(long, value_parser = parse_year)]
         year: Option<i32>,
         #[command(flatten)]
         output: Output,
@@ -389,7 +391,7 @@ pub struct GenArgs {
     pub learners: usize,
     #[arg(long)]
     pub attendance: usize,
-    #[arg(long)]
+    #[arg(long, value_parser = parse_year)]
     pub year: i32,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -403,6 +405,15 @@ fn parse_word<T: std::str::FromStr<Err = crate::model::UnknownWord>>(s: &str) ->
 
 fn parse_date(s: &str) -> Result<Date, String> {
     crate::date::parse(s).ok_or_else(|| format!("{s:?} is not a date (write 2024-03-15)"))
+}
+
+/// A calendar year written in full: `2024`, not `24`.
+fn parse_year(s: &str) -> Result<i32, String> {
+    let t = s.trim();
+    match t.parse::<i32>() {
+        Ok(y) if t.len() == 4 && (1900..=2999).contains(&y) => Ok(y),
+        _ => Err(format!("{s:?} is not a year (write it in full, e.g. 2024)")),
+    }
 }
 
 fn parse_period(s: &str) -> Result<crate::period::Period, String> {

@@ -74,7 +74,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         })?;
     }
 
-    let report = ReportCmd::Year { year: YEAR, branch: None, output: Output::default() };
+    let report = ReportCmd::Year { year: Some(YEAR), branch: None, output: Output::default() };
     commands::run(&ctx, Command::Report(report))?;
     crate::say("")?;
     let period = NOTICE.parse().map_err(Error::Other)?;

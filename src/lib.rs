@@ -102,6 +102,12 @@ impl Ctx {
         Ok(Ctx { db, db_named, lang: Lang::resolve(cli.lang)?, operator, today })
     }
 
+    /// The year a report is about when none is named: that of the last complete month, so that
+    /// in January it is the year just ended.
+    pub fn default_year(&self) -> i32 {
+        period::Period::last_complete_month(self.today).year
+    }
+
     pub fn actor(&self) -> db::Actor {
         db::Actor::new(&self.operator)
     }

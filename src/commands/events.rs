@@ -243,8 +243,12 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
             let pass_mark =
                 pass_mark.map(|p| amount_arg("--pass-mark", &p, MAX_SCORE)).transpose()?.unwrap_or(Fixed(6000));
             let mut bonus = [Fixed(0); 4];
+            let mut given = [false; 4];
             for a in &award {
                 let (level, h) = parse_award_bonus(a)?;
+                if std::mem::replace(&mut given[level as usize], true) {
+                    return Err(Error::usage(format!("--award: {} is given twice", level.code())));
+                }
                 bonus[level as usize] = h;
             }
             let tx = db::write(&mut conn)?;

@@ -177,7 +177,7 @@ pub struct Sheet {
 impl Sheet {
     /// Opens `path` and finds its header row. `fp` is the file's fingerprint.
     pub fn open(path: &Path, file: &str, layout: Layout, options: &Options, fp: &Fingerprint) -> Result<Sheet> {
-        let (source, worksheet, mut head) = if fp.workbook {
+        let (source, worksheet, mut head) = if fp.workbook || has_workbook_extension(path) {
             let (worksheet, rows) = read_xlsx(path, file, options)?;
             let mut rows = rows.into_iter();
             let head: Vec<_> = rows.by_ref().take(HEADER_SEARCH_ROWS).collect();
@@ -503,14 +503,23 @@ impl Read for Decoding {
     }
 }
 
+/// A file named as a workbook is read as one (and said to be unreadable if it is not), rather
+/// than taken for text with no header.
+fn has_workbook_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["xlsx", "xlsm", "xls", "xlsb", "ods"].iter().any(|w| e.eq_ignore_ascii_case(w)))
+}
+
 /// The worksheet's name and its rows as text, each with its 1-based row number (a workbook is
 /// read whole: calamine has no streaming reader). Excel date cells
 /// become ISO dates; whole numbers their digits (a staff id typed as a number).
 fn read_xlsx(path: &Path, file: &str, options: &Options) -> Result<(String, Vec<RawRow>)> {
     let bytes = std::fs::read(path).map_err(|e| unreadable(path, &e))?;
     // .xlsx as the contract asks, and what else Excel and WPS save (.xls, .xlsb, .ods).
-    let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes))
-        .map_err(|e| Error::invalid_at(file, format!("is not a readable workbook: {e}")))?;
+    let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes)).map_err(|e| {
+        Error::Input(format!("{file}: cannot be read as a workbook (damaged, or not really a spreadsheet): {e}"))
+    })?;
     let names = book.sheet_names();
     let name = match &options.sheet {
         Some(wanted) => names.iter().find(|n| n.trim() == wanted.trim()).cloned().ok_or_else(|| {

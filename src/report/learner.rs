@@ -2,7 +2,7 @@
 //! Each item's hours come from the rule functions of `credit`, so that the transcript and the
 //! year report cannot disagree.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
@@ -121,7 +121,7 @@ impl Item {
 
 pub fn run(ctx: &Ctx, tx: &Transaction, staff_id: &str, year: Option<i32>, output: &Output) -> Result<()> {
     let format = render::choose(output, Format::Table, &[Format::Table, Format::Csv, Format::Json, Format::Md])?;
-    let transcript = build(tx, staff_id, year.unwrap_or_else(|| ctx.today.year()))?;
+    let transcript = build(tx, staff_id, year.unwrap_or_else(|| ctx.default_year()))?;
     render::emit(&transcript, || transcript.document(ctx.lang), format, output, ctx.lang)
 }
 

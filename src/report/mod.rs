@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
             )?;
             let branch = branch.map(|b| lookup::branch(&tx, &b)).transpose()?;
-            let report = year::build(&tx, year, branch)?;
+            let report = year::build(&tx, year.unwrap_or_else(|| ctx.default_year()), branch)?;
             render::emit(&report, || report.document(ctx.lang), format, &output, ctx.lang)
         }
         ReportCmd::Learner { staff_id, year, output } => learner::run(ctx, &tx, &staff_id, year, &output),

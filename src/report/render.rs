@@ -249,7 +249,8 @@ pub fn csv(table: Option<&Table>, lang: Lang) -> Result<Vec<u8>> {
             for row in &table.rows {
                 w.write_record(row.iter().map(|c| match c {
                     Cell::Text(s) => defuse(s),
-                    Cell::Hours(h) => h.to_string(),
+                    // A negative number (the online cap's deduction) starts with '-' too.
+                    Cell::Hours(h) => defuse(&h.to_string()),
                     Cell::Ratio(r) => format!("{r:.4}"),
                     other => other.display(lang),
                 }))
@@ -264,7 +265,7 @@ pub fn csv(table: Option<&Table>, lang: Lang) -> Result<Vec<u8>> {
 /// Markdown: a heading, the summary, pipe tables.
 pub fn markdown(doc: &Document, lang: Lang) -> String {
     let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let mut out = format!("# {}\n\n", esc(&doc.title));
+    let mut out = if doc.title.is_empty() { String::new() } else { format!("# {}\n\n", esc(&doc.title)) };
     for line in &doc.lines {
         out.push_str(&format!("{}\n\n", esc(line)));
     }

@@ -488,3 +488,34 @@ fn every_change_is_audited_with_its_operator() {
     let inserts: i64 = conn.query_row("SELECT COUNT(*) FROM audit WHERE action = 'insert'", [], |r| r.get(0)).unwrap();
     assert_eq!(inserts, 2 + 4 + 4, "branches, learners, courses");
 }
+
+#[test]
+fn an_award_level_given_twice_is_refused() {
+    let s = school();
+    let r = s
+        .run(&[
+            "assessment",
+            "add",
+            "E1",
+            "征文",
+            "--kind",
+            "essay",
+            "--date",
+            "2024-07-01",
+            "--hours",
+            "2",
+            "--award",
+            "一等奖=3",
+            "--award",
+            "first=2",
+        ])
+        .expect(2);
+    assert!(r.stderr.contains("first is given twice"), "{}", r.stderr);
+}
+
+#[test]
+fn a_markdown_listing_has_no_empty_heading() {
+    let s = school();
+    let md = s.run(&["branch", "list", "--format", "md"]).ok().stdout;
+    assert!(md.starts_with("## Branches\n\n| Code | Name | Learners |"), "{md}");
+}

@@ -807,3 +807,15 @@ fn a_closed_pipe_after_the_commit_is_not_a_failure() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(rows(&s, "SELECT hours FROM online"), ["200"]);
 }
+
+#[test]
+fn a_damaged_workbook_is_an_unreadable_file() {
+    let s = school();
+    let whole = std::fs::read(f("multi.xlsx")).unwrap();
+    let cut = s.file("cut.xlsx", &whole[..whole.len() / 2]);
+    let fake = s.file("fake.xlsx", "工号,姓名\n0001,王建国\n");
+    for file in [cut, fake] {
+        let r = s.run(&["import", "attendance", file.to_str().unwrap()]).expect(66);
+        assert!(r.stderr.contains("cannot be read as a workbook"), "{}", r.stderr);
+    }
+}

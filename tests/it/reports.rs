@@ -301,8 +301,17 @@ fn transcript_totals_equal_the_year_report() {
     assert_eq!((t["active_months"].as_i64(), num(&t["required"])), (Some(6), 16.0));
     let text = s.run(&["report", "learner", "0002", "--year", "2024"]).ok().stdout;
     assert!(text.contains("Enrolled 6 months of 2024"), "{text}");
-    // The default year is today's (2025 in the harness): nothing credited yet.
+    // The default year is that of the last complete month: on 15 January 2025 (the harness's
+    // today) the year just ended, 2024, and the same for the year report.
     let t = s.run(&["report", "learner", "0001", "--format", "json"]).ok().json();
+    assert_eq!((t["year"].as_i64(), num(&t["total"])), (Some(2024), 20.0));
+    let y = s.run(&["report", "year", "--format", "json"]).ok().json();
+    assert_eq!(y["year"].as_i64(), Some(2024));
+    let r = s.run(&["report", "year", "24"]).expect(2);
+    assert!(r.stderr.contains("is not a year"), "{}", r.stderr);
+    // In February the current year has a complete month.
+    let t =
+        s.run_env(&["report", "learner", "0001", "--format", "json"], &[("XUESHI_TODAY", "2025-02-01")]).ok().json();
     assert_eq!((t["year"].as_i64(), num(&t["total"])), (Some(2025), 0.0));
 }
 
