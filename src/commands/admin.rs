@@ -115,13 +115,39 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     problems.extend(fk);
-    let over: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM attendance a JOIN session s ON s.id = a.session_id WHERE a.hours > s.hours",
-        [],
-        |r| r.get(0),
-    )?;
-    if over > 0 {
-        problems.push(format!("{over} attendance records carry more hours than their session"));
+    // Record-level rules the schema cannot state, each offending record named.
+    let rules: [(&str, &str); 3] = [
+        (
+            "SELECT 'session ' || s.id || ', staff id ' || l.staff_id || ': credited ' || a.hours || ' hundredths, more than the session''s ' || s.hours
+             FROM attendance a JOIN session s ON s.id = a.session_id JOIN learner l ON l.id = a.learner_id WHERE a.hours > s.hours",
+            "own hours above the session's",
+        ),
+        (
+            "SELECT 'session ' || a.session_id || ', staff id ' || l.staff_id || ': ' || a.status || ' with ' || a.hours || ' hundredths'
+             FROM attendance a JOIN learner l ON l.id = a.learner_id WHERE a.hours IS NOT NULL AND a.status NOT IN ('present', 'late')",
+            "hours on a record that earns none",
+        ),
+        (
+            "SELECT 'staff id ' || staff_id || ': left ' || left_on || ', before joining ' || joined FROM learner WHERE left_on < joined",
+            "leaving before joining",
+        ),
+    ];
+    for (sql, what) in rules {
+        let found: Vec<String> = tx.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        problems.extend(found.into_iter().map(|f| format!("{what}: {f}")));
+    }
+    let dates = "SELECT 'session ' || id, date FROM session
+                 UNION ALL SELECT 'assessment ' || code, date FROM assessment
+                 UNION ALL SELECT 'online hours of learner ' || learner_id, date FROM online
+                 UNION ALL SELECT 'staff id ' || staff_id || ' joined', joined FROM learner WHERE joined IS NOT NULL
+                 UNION ALL SELECT 'staff id ' || staff_id || ' left', left_on FROM learner WHERE left_on IS NOT NULL";
+    let mut stmt = tx.prepare(dates)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (what, day): (String, String) = (r.get(0)?, r.get(1)?);
+        if crate::date::parse(&day).map(crate::date::iso).as_deref() != Some(day.as_str()) {
+            problems.push(format!("not a date: {what}: {day:?}"));
+        }
     }
     let counts: Vec<(String, i64)> = [
         "branch",
@@ -145,6 +171,6 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         crate::say(format_args!("ok"))?;
         Ok(())
     } else {
-        Err(Error::Other(problems.join("\n")))
+        Err(Error::Invalid(problems.into_iter().map(crate::error::Problem::new).collect()))
     }
 }

@@ -234,7 +234,14 @@ impl Job<'_> {
     pub fn learner(&mut self, learners: &Learners, row: &Row, name: usize) -> Option<i64> {
         let staff_id = row.get(0);
         let Some(found) = learners.find(staff_id) else {
-            self.bad(row, 0, format!("staff id {staff_id} is not a known learner"));
+            let message = match learners.ambiguous(staff_id) {
+                Some(fits) => format!(
+                    "staff id {staff_id} lost its leading zeros and could be any of {}: write it in full",
+                    fits.join(", ")
+                ),
+                None => format!("staff id {staff_id} is not a known learner"),
+            };
+            self.bad(row, 0, message);
             return None;
         };
         let cell = row.get(name);
@@ -291,6 +298,8 @@ pub struct Learners {
     /// Staff ids without leading zeros (Excel's number cells lose them) → the one learner with
     /// that id, or `None` when several share it and the sheet cannot say which.
     by_number: HashMap<String, Option<String>>,
+    /// For those shared ones, every staff id that fits, to name them in the error.
+    shared: HashMap<String, Vec<String>>,
 }
 
 impl Learners {
@@ -306,8 +315,20 @@ impl Learners {
 
     fn insert(&mut self, learner: Learner) {
         let stripped = strip_zeros(&learner.staff_id).to_string();
-        self.by_number.entry(stripped).and_modify(|one| *one = None).or_insert_with(|| Some(learner.staff_id.clone()));
+        if let Some(one) = self.by_number.get_mut(&stripped) {
+            let fits = self.shared.entry(stripped).or_default();
+            fits.extend(one.take());
+            fits.push(learner.staff_id.clone());
+        } else {
+            self.by_number.insert(stripped, Some(learner.staff_id.clone()));
+        }
         self.by_staff_id.insert(learner.staff_id.clone(), learner);
+    }
+
+    /// The staff ids a cell could mean when it lost leading zeros and several learners fit.
+    pub fn ambiguous(&self, staff_id: &str) -> Option<&[String]> {
+        let whole = staff_id.strip_suffix(".0").unwrap_or(staff_id);
+        self.shared.get(whole).map(Vec::as_slice)
     }
 
     /// By exact staff id, else by the one staff id equal to it without leading zeros; a number

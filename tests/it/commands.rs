@@ -519,3 +519,18 @@ fn a_markdown_listing_has_no_empty_heading() {
     let md = s.run(&["branch", "list", "--format", "md"]).ok().stdout;
     assert!(md.starts_with("## Branches\n\n| Code | Name | Learners |"), "{md}");
 }
+
+#[test]
+fn check_names_records_that_break_the_rules() {
+    let s = school();
+    let id = session(&s, "DS01", "2024-03-15", &[]);
+    s.run(&["attend", &id, "0001", "--status", "absent"]).ok();
+    s.run(&["check"]).ok();
+    // What only a hand edit of the file could do.
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    conn.execute_batch("UPDATE attendance SET hours = 100; UPDATE session SET date = '2024-02-30';").unwrap();
+    drop(conn);
+    let r = s.run(&["check"]).expect(65);
+    assert!(r.stderr.contains("hours on a record that earns none: session 1, staff id 0001: absent"), "{}", r.stderr);
+    assert!(r.stderr.contains("not a date: session 1: \"2024-02-30\""), "{}", r.stderr);
+}

@@ -819,3 +819,19 @@ fn a_damaged_workbook_is_an_unreadable_file() {
         assert!(r.stderr.contains("cannot be read as a workbook"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn a_staff_id_that_could_be_two_learners_names_both() {
+    let s = school();
+    s.run(&["learner", "add", "0077", "甲", "--branch", "NK1", "--category", "member"]).ok();
+    s.run(&["learner", "add", "00077", "乙", "--branch", "NK1", "--category", "member"]).ok();
+    let sheet = s.file("amb.csv", "工号\n77\n");
+    let r = s
+        .run(&["import", "attendance", sheet.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-01"])
+        .expect(65);
+    assert!(
+        r.stderr.contains("amb.csv:2: staff_id: staff id 77 lost its leading zeros and could be any of 0077, 00077"),
+        "{}",
+        r.stderr
+    );
+}
