@@ -117,6 +117,39 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     Ok(())
 }
 
+/// A record named by its audit key, as a person knows it: staff ids and codes, not row ids.
+fn describe_record(tx: &Transaction, entity: &str, key: &str) -> Result<String> {
+    let key: serde_json::Value = serde_json::from_str(key).unwrap_or_default();
+    let id = |name: &str| key.get(name).and_then(serde_json::Value::as_i64);
+    let staff_id = |learner: Option<i64>| -> Result<String> {
+        Ok(tx
+            .query_row("SELECT staff_id FROM learner WHERE id = ?1", [learner], |r| r.get::<_, String>(0))
+            .optional()?
+            .unwrap_or_else(|| "?".into()))
+    };
+    Ok(match entity {
+        "attendance" => {
+            format!(
+                "the attendance of staff id {} at session {}",
+                staff_id(id("learner_id"))?,
+                id("session_id").unwrap_or(0)
+            )
+        }
+        "result" => {
+            let code: Option<String> = tx
+                .query_row("SELECT code FROM assessment WHERE id = ?1", [id("assessment_id")], |r| r.get(0))
+                .optional()?;
+            format!("the result of staff id {} in {}", staff_id(id("learner_id"))?, code.unwrap_or_else(|| "?".into()))
+        }
+        "online" => format!(
+            "the online hours of staff id {} on {}",
+            staff_id(id("learner_id"))?,
+            key.get("date").and_then(serde_json::Value::as_str).unwrap_or("?")
+        ),
+        other => format!("{other} {key}"),
+    })
+}
+
 /// Undo would silently lose a later change to a row the batch wrote: refuse, and say which.
 fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
     // An overwrite records the row's old batch id; one by another batch (not itself undone) or by
@@ -128,21 +161,19 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
            AND NOT EXISTS (SELECT 1 FROM import_batch b WHERE b.id = a.batch_id AND b.undone)
          ORDER BY a.id",
     )?;
-    let mut problems: Vec<Problem> = stmt
-        .query_map([batch], |r| {
-            let by = match r.get::<_, Option<i64>>(4)? {
-                Some(b) => format!("batch {b}"),
-                None => "a command".to_string(),
-            };
-            Ok(Problem::new(format!(
-                "cannot undo batch {batch}: {} {} was changed since by {by} ({}, {}); undo that first",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?
-            )))
-        })?
+    let changes: Vec<(String, String, String, String, Option<i64>)> = stmt
+        .query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut problems = Vec::with_capacity(changes.len());
+    for (entity, key, operator, at, by) in changes {
+        let what = describe_record(tx, &entity, &key)?;
+        problems.push(Problem::new(match by {
+            Some(b) => format!("cannot undo batch {batch}: {what} was changed since by batch {b} ({operator}, {at}); undo batch {b} first"),
+            None => format!(
+                "cannot undo batch {batch}: {what} was changed since by a command ({operator}, {at}), which undo cannot take back; set it back by hand first"
+            ),
+        }));
+    }
     // Rows others added that hang on what the batch created (a session's attendance recorded by
     // a command, a learner's results) would be orphaned.
     for (what, sql) in [
