@@ -840,9 +840,11 @@ fn a_staff_id_that_could_be_two_learners_names_both() {
 fn undo_names_what_a_command_changed_since() {
     let s = school();
     let sheet = s.file("s1.csv", "工号\n0001\n");
-    s.run(&["import", "attendance", sheet.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-01"]).ok();
+    let out =
+        s.run(&["import", "attendance", sheet.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-01"]).ok();
+    let batch = out.stdout.trim().rsplit(' ').next().unwrap().to_string();
     s.run(&["attend", "1", "0001", "--status", "late", "--update"]).ok();
-    let r = s.run(&["imports", "undo", "1"]).expect(65);
+    let r = s.run(&["imports", "undo", &batch]).expect(65);
     assert!(
         r.stderr.contains("the attendance of staff id 0001 at session 1 was changed since by a command (tester"),
         "{}",
