@@ -119,10 +119,10 @@ vocabulary!(
 vocabulary!(
     /// 出勤: one learner at one session.
     Status, "attendance status", {
-        Present => "present", "出席", ["到", "已到", "签到", "已签到", "√", "✓", "1", "yes", "y"];
+        Present => "present", "出席", ["到", "已到", "签到", "已签到", "√", "✓", "✔", "1", "yes", "y"];
         Late => "late", "迟到", [];
         Excused => "excused", "请假", ["假"];
-        Absent => "absent", "缺席", ["未到", "缺", "×", "✗", "0", "no", "n"];
+        Absent => "absent", "缺席", ["未到", "缺", "×", "✗", "✘", "0", "no", "n"];
     }
 );
 
@@ -170,6 +170,8 @@ mod tests {
             ("PRESENT", Status::Present),
             ("√", Status::Present),
             ("✓", Status::Present),
+            ("✔", Status::Present),
+            ("✘", Status::Absent),
             ("已签到", Status::Present),
             ("1", Status::Present),
             ("Y", Status::Present),
