@@ -279,31 +279,19 @@ impl Notice {
                 ),
             ],
         };
-        let branch_table = Table {
-            title: lang.pick("Branches", "各支部学时进度").to_string(),
-            columns: lang.labels(&[
-                ("Branch", "支部"),
-                ("Name", "名称"),
-                ("Learners", "人数"),
-                ("On pace", "达到进度"),
-                ("Share", "进度达标率"),
-                ("Average hours", "人均学时"),
-            ]),
-            rows: self
-                .branches
-                .iter()
-                .map(|b| {
-                    vec![
-                        Cell::text(&b.code),
-                        Cell::text(&b.name),
-                        Cell::Int(b.learners),
-                        Cell::Int(b.on_pace),
-                        Cell::Ratio(ratio4(b.on_pace, b.learners)),
-                        Cell::Hours(b.average_hours),
-                    ]
-                })
-                .collect(),
-        };
+        let branch_table = super::branch_table(
+            lang,
+            ("Branches", "各支部学时进度"),
+            ("On pace", "达到进度"),
+            ("Share", "进度达标率"),
+            self.branches.iter().map(|b| super::BranchRow {
+                code: &b.code,
+                name: &b.name,
+                learners: b.learners,
+                reached: b.on_pace,
+                average: b.average_hours,
+            }),
+        );
         let keyed: Vec<((), Hours)> = self.top.iter().map(|t| ((), t.hours)).collect();
         let top_table = Table {
             title: lang.pick("Honour list", "学时光荣榜").to_string(),

@@ -211,31 +211,19 @@ impl YearReport {
                 })
                 .collect(),
         };
-        let branch_table = Table {
-            title: lang.pick("Branches", "各支部完成情况").to_string(),
-            columns: lang.labels(&[
-                ("Branch", "支部"),
-                ("Name", "名称"),
-                ("Learners", "人数"),
-                ("Met", "达标人数"),
-                ("Completion", "达标率"),
-                ("Average hours", "人均学时"),
-            ]),
-            rows: self
-                .branches
-                .iter()
-                .map(|b| {
-                    vec![
-                        Cell::text(&b.code),
-                        Cell::text(&b.name),
-                        Cell::Int(b.learners),
-                        Cell::Int(b.met),
-                        Cell::Ratio(ratio4(b.met, b.learners)),
-                        Cell::Hours(b.average_total),
-                    ]
-                })
-                .collect(),
-        };
+        let branch_table = super::branch_table(
+            lang,
+            ("Branches", "各支部完成情况"),
+            ("Met", "达标人数"),
+            ("Completion", "达标率"),
+            self.branches.iter().map(|b| super::BranchRow {
+                code: &b.code,
+                name: &b.name,
+                learners: b.learners,
+                reached: b.met,
+                average: b.average_total,
+            }),
+        );
         let chart = (
             lang.pick("Completion by branch", "各支部达标率").to_string(),
             self.branches.iter().map(|b| (b.name.clone(), ratio4(b.met, b.learners))).collect(),
