@@ -195,11 +195,22 @@ pub fn terminal(doc: &Document, lang: Lang, to_terminal: bool) -> String {
             // Narrow terminals wrap headers and long titles, never a number, a date or a staff id: a
             // table a little too wide reads better than `20.00` broken over lines. (The width
             // counts the cell's padding, one column either side.)
-            for (i, column) in t.column_iter_mut().enumerate() {
-                let widest = table.rows.iter().filter_map(|r| r.get(i)).map(|c| columns_of(&c.display(lang))).max();
-                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
-                    widest.unwrap_or(0).min(MAX_KEPT) + 2,
-                )));
+            let widest: Vec<u16> = (0..table.columns.len())
+                .map(|i| {
+                    table.rows.iter().filter_map(|r| r.get(i)).map(|c| columns_of(&c.display(lang))).max().unwrap_or(0)
+                })
+                .map(|w| w.min(MAX_KEPT))
+                .collect();
+            // When even the unbreakable cells do not fit with a space either side (a year report
+            // has sixteen columns), the spaces go before any line is allowed to overflow.
+            let padded: u16 = widest.iter().map(|w| w + 3).sum::<u16>() + 1;
+            let tight = t.width().is_some_and(|width| padded > width);
+            let pad = if tight { 0 } else { 2 };
+            for (column, w) in t.column_iter_mut().zip(&widest) {
+                if tight {
+                    column.set_padding((0, 0));
+                }
+                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w + pad)));
             }
         }
         for row in &table.rows {
