@@ -58,44 +58,55 @@ impl Bulk<'_> {
         let columns: Vec<&str> = t.key.iter().chain(t.values).copied().chain(std::iter::once("batch_id")).collect();
         let one = format!("({})", vec!["?"; columns.len()].join(", "));
         let sql = format!(
-            "INSERT INTO {} ({}) VALUES {} ON CONFLICT DO NOTHING RETURNING {}",
+            "INSERT INTO {} ({}) VALUES {} ON CONFLICT DO NOTHING",
             t.entity,
             columns.join(", "),
             vec![one.as_str(); self.pending.len()].join(", "),
-            t.key.join(", ")
         );
         let batch = job.actor.batch.map_or(Value::Null, Value::Integer);
         let params = self.pending.iter().flat_map(|(_, (a, b), values)| {
             [Value::Integer(*a), Value::Integer(*b)].into_iter().chain(values.iter().cloned()).chain([batch.clone()])
         });
-        let mut inserted = HashSet::with_capacity(self.pending.len());
-        {
-            let mut stmt = job.tx.prepare_cached(&sql)?;
-            let mut rows = stmt.query(params_from_iter(params))?;
-            while let Some(r) = rows.next()? {
-                inserted.insert((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?));
-            }
+        // An import always runs under its batch, whose id marks its new rows (no audit row each).
+        let inserted = job.tx.prepare_cached(&sql)?.execute(params_from_iter(params))? as i64;
+        job.counts.new += inserted;
+        if inserted == self.pending.len() as i64 {
+            self.pending.clear();
+            self.keys.clear();
+            return Ok(());
         }
-        // A re-imported sheet is mostly unchanged rows: compare those with one cheap read each.
-        let select =
-            format!("SELECT {} FROM {} WHERE {} = ?1 AND {} = ?2", t.values.join(", "), t.entity, t.key[0], t.key[1]);
+        // Some keys were stored already: read each row once. A stored row that carries this batch
+        // and these values is one this statement just wrote or the same row given earlier in the
+        // file; taking the statement's count off them leaves the unchanged ones.
+        let select = format!(
+            "SELECT {}, batch_id FROM {} WHERE {} = ?1 AND {} = ?2",
+            t.values.join(", "),
+            t.entity,
+            t.key[0],
+            t.key[1]
+        );
+        let n = t.values.len();
+        let mut ours = 0;
         for (row, key, values) in self.pending.drain(..) {
-            // An import always runs under its batch, whose id marks its new rows (no audit row each).
-            if inserted.contains(&key) {
-                job.counts.new += 1;
-                continue;
-            }
-            let stored: Option<Vec<Value>> = job
+            let stored: Option<(Vec<Value>, Option<i64>)> = job
                 .tx
                 .prepare_cached(&select)?
-                .query_row([key.0, key.1], |r| (0..t.values.len()).map(|i| r.get(i)).collect())
+                .query_row([key.0, key.1], |r| {
+                    Ok(((0..n).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?, r.get(n)?))
+                })
                 .optional()?;
-            if stored.as_deref().is_some_and(|stored| self.writer.same(stored, &values)) {
-                job.counts.unchanged += 1;
-            } else {
-                job.put(&self.writer, &row, &[Value::Integer(key.0), Value::Integer(key.1)], &values, describe)?;
+            match stored {
+                Some((stored, batch)) if self.writer.same(&stored, &values) => {
+                    if batch == job.actor.batch {
+                        ours += 1;
+                    } else {
+                        job.counts.unchanged += 1;
+                    }
+                }
+                _ => job.put(&self.writer, &row, &[Value::Integer(key.0), Value::Integer(key.1)], &values, describe)?,
             }
         }
+        job.counts.unchanged += ours - inserted;
         self.keys.clear();
         Ok(())
     }

@@ -851,3 +851,37 @@ fn undo_names_what_a_command_changed_since() {
         r.stderr
     );
 }
+
+#[test]
+fn a_row_given_twice_counts_once_and_twice_with_other_values_is_an_error() {
+    let s = School::new();
+    s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
+    let mut roster = String::from("工号,姓名,支部,类别\n");
+    for i in 1..=300 {
+        roster.push_str(&format!("{i:04},学员{i},NK1,党员\n"));
+    }
+    s.run(&["import", "learners", s.file("roster.csv", roster).to_str().unwrap()]).ok();
+    s.run(&["course", "add", "DS01", "党课", "--kind", "theory", "--mode", "offline", "--hours", "2"]).ok();
+    // 300 learners, then 0001 and 0299 again with the same status: rows are written a few
+    // hundred at a time, and the repeats fall in the same statement as other new rows.
+    let mut sheet = String::from("工号,状态\n");
+    for i in 1..=300 {
+        sheet.push_str(&format!("{i:04},出席\n"));
+    }
+    sheet.push_str("0001,出席\n0299,出席\n");
+    let file = s.file("twice.csv", &sheet);
+    let out = s.run(&["import", "attendance", file.to_str().unwrap(), "--course", "DS01", "--date", "2024-03-01"]).ok();
+    assert!(out.stdout.contains("300 new, 2 unchanged, 0 updated"), "{}", out.stdout);
+    // Another status the second time: an error at that line, whichever statement it falls in.
+    sheet.push_str("0002,缺席\n");
+    let file = s.file("other.csv", &sheet);
+    let before = s.dump();
+    let r =
+        s.run(&["import", "attendance", file.to_str().unwrap(), "--course", "DS01", "--date", "2024-04-01"]).expect(65);
+    assert!(
+        r.stderr.contains("other.csv:304: staff_id:") && r.stderr.contains("earlier row of this file"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.dump(), before);
+}
