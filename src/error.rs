@@ -135,14 +135,6 @@ impl Problems {
         self.0.push(Problem::at(place, message));
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     /// `Ok(())` when none were found, else the invalid-data error listing them all.
     pub fn into_result(self) -> Result<()> {
         if self.0.is_empty() {

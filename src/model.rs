@@ -152,13 +152,6 @@ impl Status {
     }
 }
 
-impl Category {
-    /// The `rule` table's name for this category's requirement.
-    pub fn rule_name(self) -> &'static str {
-        self.code()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

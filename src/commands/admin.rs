@@ -50,7 +50,7 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
                 ("online_cap", hours)
             } else {
                 let cat = Category::parse(&name).map_err(|e| Error::usage(format!("{e}, or online-cap")))?;
-                (cat.rule_name(), Some(rule_hours(&value)?))
+                (cat.code(), Some(rule_hours(&value)?))
             };
             let tx = db::write(&mut conn)?;
             let old: Option<i64> = tx.query_row("SELECT hours FROM rule WHERE name = ?1", [rule], |r| r.get(0))?;
