@@ -63,9 +63,12 @@ pub enum Command {
     Report(ReportCmd),
     /// A periodic notice (学时定期通报): standings, honour list, who is behind
     Notice(NoticeArgs),
-    /// The yearly requirements per category and the online cap
+    /// The yearly requirements per category, the online cap, the absences allowed: by year
     #[command(subcommand)]
     Rules(RulesCmd),
+    /// Close a year once its appraisal is issued, reopen it, list the years
+    #[command(subcommand)]
+    Year(YearCmd),
     /// Write a consistent copy of the database (safe while others write)
     Backup {
         /// Where to write the copy
@@ -373,16 +376,44 @@ pub struct NoticeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCmd {
-    /// Show the rules in force
-    Show(#[command(flatten)] Output),
-    /// Set a category's yearly hours, or online-cap HOURS|none
+    /// Show the rules in force in a year
+    Show {
+        /// The year [default: that of the last complete month]
+        #[arg(long, value_parser = parse_year)]
+        year: Option<i32>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Set a rule for every year, or from one year on (earlier years keep their values)
+    ///
+    /// NAME is a category (its yearly hours), online-cap (HOURS, or none) or max-absences (the
+    /// absences an eligible learner may have, N). A closed year's rules cannot change.
     Set {
-        /// A category, or online-cap
+        /// A category, online-cap or max-absences
         name: String,
-        /// Hours, or none (online-cap only)
+        /// Hours; none (online-cap); a count (max-absences)
         #[arg(allow_hyphen_values = true)]
         value: String,
+        /// The first year the value holds [default: every year]
+        #[arg(long, value_parser = parse_year)]
+        from: Option<i32>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum YearCmd {
+    /// Close a year once its appraisal is issued: nothing may change its figures afterwards
+    Close {
+        #[arg(value_parser = parse_year)]
+        year: i32,
+    },
+    /// Reopen a closed year (audited)
+    Reopen {
+        #[arg(value_parser = parse_year)]
+        year: i32,
+    },
+    /// Each year with records, and whether it is closed
+    List(#[command(flatten)] Output),
 }
 
 #[derive(Debug, Args)]

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
 use crate::date;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hours::{div_half_up, Fixed, Hours};
+use crate::life::Life;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Status};
 
 /// What a session attendance record earns: the record's own hours if it has them, else the
@@ -46,42 +47,101 @@ impl AssessmentRule {
     }
 }
 
-/// The rules in force: yearly hours per category, and the online cap.
+/// Every rule's values by year (SPEC v2 §2): `rules set NAME VALUE [--from YYYY]`.
+#[derive(Debug, Clone, Default)]
+pub struct RuleBook {
+    /// (name, from year (0: every year), value), sorted by name then year.
+    pub rows: Vec<(String, i32, Option<i64>)>,
+}
+
+/// The rule names besides the categories, as stored.
+pub const ONLINE_CAP: &str = "online_cap";
+pub const MAX_ABSENCES: &str = "max_absences";
+
+impl RuleBook {
+    pub fn load(conn: &Connection) -> Result<RuleBook> {
+        let mut stmt = conn.prepare("SELECT name, from_year, value FROM rule_by_year ORDER BY name, from_year")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(RuleBook { rows })
+    }
+
+    /// A rule's value in `year`: that of its latest row from `year` or before.
+    pub fn value(&self, name: &str, year: i32) -> Option<i64> {
+        self.rows.iter().rfind(|(n, from, _)| n == name && *from <= year).and_then(|(_, _, v)| *v)
+    }
+
+    /// The rules of one year.
+    pub fn year(&self, year: i32) -> Rules {
+        Rules {
+            year,
+            requirement: Category::ALL.iter().map(|&c| (c, Fixed(self.value(c.code(), year).unwrap_or(0)))).collect(),
+            online_cap: self.value(ONLINE_CAP, year).map(Fixed),
+            max_absences: self.value(MAX_ABSENCES, year).unwrap_or(0),
+        }
+    }
+}
+
+/// The rules in force in one year: yearly hours per category, the online cap, the absences an
+/// eligible learner may have.
 #[derive(Debug, Clone)]
 pub struct Rules {
+    pub year: i32,
     pub requirement: HashMap<Category, Hours>,
     pub online_cap: Option<Hours>,
+    pub max_absences: i64,
 }
 
 impl Rules {
-    pub fn load(conn: &Connection) -> Result<Rules> {
-        let mut requirement = HashMap::new();
-        let mut online_cap = None;
-        let mut stmt = conn.prepare("SELECT name, hours FROM rule")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let name: String = r.get(0)?;
-            let hours: Option<i64> = r.get(1)?;
-            if name == "online_cap" {
-                online_cap = hours.map(Fixed);
-            } else if let Ok(cat) = Category::parse(&name) {
-                requirement.insert(cat, Fixed(hours.unwrap_or(0)));
-            }
-        }
-        Ok(Rules { requirement, online_cap })
+    /// The rules of `year` as stored.
+    pub fn load(conn: &Connection, year: i32) -> Result<Rules> {
+        Ok(RuleBook::load(conn)?.year(year))
     }
 
     pub fn yearly(&self, category: Category) -> Hours {
         self.requirement.get(&category).copied().unwrap_or_default()
     }
 
-    /// The requirement × active months ÷ 12, rounded half up to 0.01.
-    pub fn prorated(&self, category: Category, active_months: i64) -> Hours {
-        Fixed(div_half_up(self.yearly(category).0 * active_months, 12))
+    /// What `life` requires of the year from January to the end of month `through` (SPEC v2 §2
+    /// proration): each required month's category requirement, summed, ÷ 12, rounded once half up.
+    pub fn required(&self, life: &Life, through: u32) -> Hours {
+        let sum: i64 = life.required_months(self.year, through).map(|(_, c)| self.yearly(c).0).sum();
+        Fixed(div_half_up(sum, 12))
     }
 
     pub fn cap_online(&self, online: Hours) -> Hours {
         self.online_cap.map_or(online, |cap| online.min(cap))
+    }
+
+    /// A learner's standing at the end of month `through`: their hours (year to date, the cap
+    /// applied) against what is required by then.
+    pub fn standing(&self, life: &Life, totals: &Totals, through: u32) -> Standing {
+        let total = totals.total();
+        let required = self.required(life, through);
+        let met = total >= required;
+        Standing { total, required, met, eligible: met && totals.absences <= self.max_absences }
+    }
+}
+
+/// Where a learner stands (SPEC §2 "Met, rank, eligible" and "Pace"). At the year's end
+/// `required` is the prorated requirement and `met` says it is reached; at the end of an earlier
+/// month `required` is the expected hours and `met` says the learner is on pace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub total: Hours,
+    pub required: Hours,
+    pub met: bool,
+    /// Met, with no more absences than the year's `max-absences`.
+    pub eligible: bool,
+}
+
+impl Standing {
+    /// How far behind: required (or expected) − hours; zero when met.
+    pub fn shortfall(&self) -> Hours {
+        if self.met {
+            Fixed(0)
+        } else {
+            self.required - self.total
+        }
     }
 }
 
@@ -91,64 +151,7 @@ pub struct Learner {
     pub id: i64,
     pub staff_id: String,
     pub name: String,
-    pub branch: String,
-    pub branch_name: String,
-    pub category: Category,
-    pub joined: Option<NaiveDate>,
-    pub left: Option<NaiveDate>,
-}
-
-impl Learner {
-    pub fn active_months(&self, year: i32, last_month: u32) -> i64 {
-        date::active_months(year, last_month, self.joined, self.left)
-    }
-}
-
-/// Every learner (of one branch, if given), by branch code then staff id.
-pub fn learners(conn: &Connection, branch: Option<i64>) -> Result<Vec<Learner>> {
-    select_learners(conn, "?1 IS NULL OR l.branch_id = ?1", branch)
-}
-
-/// One learner, by staff id exactly as stored.
-pub fn learner(conn: &Connection, staff_id: &str) -> Result<Option<Learner>> {
-    Ok(select_learners(conn, "l.staff_id = ?1", staff_id)?.pop())
-}
-
-/// Learners matching `filter`, an SQL condition on `l` (the learner) with one bound parameter.
-fn select_learners(conn: &Connection, filter: &str, param: impl rusqlite::ToSql) -> Result<Vec<Learner>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT l.id, l.staff_id, l.name, b.code, b.name, l.category, l.joined, l.left_on
-         FROM learner l JOIN branch b ON b.id = l.branch_id
-         WHERE {filter}
-         ORDER BY b.code, l.staff_id"
-    ))?;
-    let rows = stmt.query_map([param], |r| {
-        Ok((
-            Learner {
-                id: r.get(0)?,
-                staff_id: r.get(1)?,
-                name: r.get(2)?,
-                branch: r.get(3)?,
-                branch_name: r.get(4)?,
-                category: Category::Member,
-                joined: None,
-                left: None,
-            },
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-            r.get::<_, Option<String>>(7)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (mut l, category, joined, left) = row?;
-        l.category =
-            Category::parse(&category).map_err(|e| Error::Other(format!("stored learner {}: {e}", l.staff_id)))?;
-        l.joined = joined.as_deref().and_then(date::parse);
-        l.left = left.as_deref().and_then(date::parse);
-        out.push(l);
-    }
-    Ok(out)
+    pub life: Life,
 }
 
 /// One learner's credit over a date range.
@@ -268,7 +271,10 @@ pub fn totals(conn: &Connection, rules: &Rules, from: NaiveDate, to: NaiveDate) 
     }
 
     let mut stmt = conn
-        .prepare_cached("SELECT learner_id, SUM(hours) FROM online WHERE date BETWEEN ?1 AND ?2 GROUP BY learner_id")?;
+        // An online total is credited on its `to` date.
+        .prepare_cached(
+            "SELECT learner_id, SUM(hours) FROM online WHERE COALESCE(to_date, date) BETWEEN ?1 AND ?2 GROUP BY learner_id",
+        )?;
     let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
         by.entry(r.get(0)?).online = rules.cap_online(Fixed(r.get(1)?));
@@ -392,11 +398,40 @@ mod tests {
     }
 
     #[test]
-    fn proration_rounds_half_up() {
-        let rules = Rules { requirement: HashMap::from([(Category::Youth, Fixed(1600))]), online_cap: None };
-        // 16 × 7 ÷ 12 = 9.333… → 9.33
-        assert_eq!(rules.prorated(Category::Youth, 7), Fixed(933));
-        // 16 × 5 ÷ 12 = 6.666… → 6.67
-        assert_eq!(rules.prorated(Category::Youth, 5), Fixed(667));
+    fn proration_sums_the_months_then_rounds_once() {
+        let mut book = RuleBook::default();
+        for c in Category::ALL {
+            let h = match c {
+                Category::Candidate => 2400,
+                Category::Youth => 1600,
+                _ => 3200,
+            };
+            book.rows.push((c.code().to_string(), 0, Some(h)));
+        }
+        let rules = book.year(2024);
+        // youth joined 1 June: 16 × 7 ÷ 12 = 9.333… → 9.33
+        let d = |s| crate::date::parse(s);
+        assert_eq!(rules.required(&Life::simple(Category::Youth, 1, d("2024-06-01"), None), 12), Fixed(933));
+        // 5 months as candidate, then 7 as probationary: (5×24 + 7×32) ÷ 12 = 28.666… → 28.67
+        let mut life = Life::simple(Category::Candidate, 1, None, None);
+        life.categories.push(crate::life::Dated { from: d("2024-06-10"), value: Category::Probationary });
+        assert_eq!(rules.required(&life, 12), Fixed(2867));
+    }
+
+    #[test]
+    fn rules_hold_from_their_year_on() {
+        let book = RuleBook {
+            rows: vec![
+                ("member".into(), 0, Some(3200)),
+                ("member".into(), 2025, Some(4000)),
+                (ONLINE_CAP.into(), 0, None),
+                (ONLINE_CAP.into(), 2025, Some(1200)),
+            ],
+        };
+        assert_eq!(book.year(2024).yearly(Category::Member), Fixed(3200));
+        assert_eq!(book.year(2026).yearly(Category::Member), Fixed(4000));
+        assert_eq!(book.year(2024).online_cap, None);
+        assert_eq!(book.year(2025).online_cap, Some(Fixed(1200)));
+        assert_eq!(book.year(2025).max_absences, 0);
     }
 }

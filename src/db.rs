@@ -8,14 +8,23 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-/// The whole schema of version 1.
-const SCHEMA_V1: &str = include_str!("../schema.sql");
+/// The whole schema: its steps, each after a `-- @step N` line (the first step has none).
+const SCHEMA: &str = include_str!("../schema.sql");
 
 /// Migration steps: step `i` takes a database from version `i` to `i + 1`. Never edit a shipped
 /// step; add one.
-const STEPS: &[&str] = &[SCHEMA_V1];
+fn steps() -> impl Iterator<Item = &'static str> {
+    // Each later step begins with the rest of its marker line (`2 ----`): skip that line.
+    SCHEMA.split("\n-- @step ").enumerate().map(|(i, s)| {
+        if i == 0 {
+            s
+        } else {
+            s.split_once('\n').map_or("", |(_, rest)| rest)
+        }
+    })
+}
 
-pub const VERSION: i64 = STEPS.len() as i64;
+pub const VERSION: i64 = 2;
 
 /// How long a command waits for another writer before it gives up (SPEC §7: at least 5 s).
 const BUSY_TIMEOUT_MS: u32 = 60_000;
@@ -86,15 +95,26 @@ fn migrate(conn: &Connection) -> Result<()> {
     if version == VERSION {
         return Ok(());
     }
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    // Another process may have migrated while this one waited for the lock.
-    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for step in &STEPS[version as usize..] {
-        tx.execute_batch(step)?;
-    }
-    tx.pragma_update(None, "user_version", VERSION)?;
-    tx.commit()?;
-    Ok(())
+    // A step may rebuild a table that others reference; foreign keys are checked after it, in
+    // the same transaction (the pragma cannot change inside one).
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let migrated = (|| {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        // Another process may have migrated while this one waited for the lock.
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for step in steps().skip(version as usize) {
+            tx.execute_batch(step)?;
+        }
+        let broken: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if broken > 0 {
+            return Err(Error::Other(format!("the upgrade would leave {broken} records without their parent")));
+        }
+        tx.pragma_update(None, "user_version", VERSION)?;
+        tx.commit()?;
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", true)?;
+    migrated
 }
 
 /// The write transaction of one command: taken at once, so that a second writer waits its turn
@@ -176,6 +196,11 @@ pub fn audit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_schema_has_one_step_per_version() {
+        assert_eq!(steps().count() as i64, VERSION);
+    }
 
     #[test]
     fn a_new_database_is_private_and_current() {

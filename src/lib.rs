@@ -11,6 +11,7 @@ pub mod error;
 pub mod gen;
 pub mod hours;
 pub mod import;
+pub mod life;
 pub mod lookup;
 pub mod model;
 pub mod period;

@@ -1,18 +1,9 @@
-//! The database itself: init, rules, backup, check.
+//! The database itself: init, backup, check.
 
 use std::path::Path;
 
-use rusqlite::params;
-use serde_json::json;
-
-use super::{amount_arg, Listing};
-use crate::cli::RulesCmd;
-use crate::credit::Rules;
-use crate::db::{self, audit, Action};
+use crate::db;
 use crate::error::{Error, Result};
-use crate::hours::Fixed;
-use crate::model::Category;
-use crate::report::render::Cell;
 use crate::Ctx;
 
 pub fn init(ctx: &Ctx) -> Result<()> {
@@ -20,59 +11,6 @@ pub fn init(ctx: &Ctx) -> Result<()> {
     let what = if created { "created" } else { "is up to date at" };
     eprintln!("{} {what} schema version {}", ctx.db.display(), db::VERSION);
     Ok(())
-}
-
-pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
-    let mut conn = ctx.open()?;
-    match cmd {
-        RulesCmd::Show(output) => {
-            let tx = db::read(&mut conn)?;
-            let rules = Rules::load(&tx)?;
-            let mut rows: Vec<Vec<Cell>> =
-                Category::ALL.iter().map(|c| vec![Cell::word(*c), Cell::Hours(rules.yearly(*c))]).collect();
-            rows.push(vec![
-                Cell::Word("online-cap", "线上自学上限"),
-                rules.online_cap.map_or(Cell::Blank, Cell::Hours),
-            ]);
-            Listing {
-                title: ("Rules: hours a year", "学时要求（每年）"),
-                columns: &[("rule", "Rule", "规则"), ("hours", "Hours", "学时")],
-                rows,
-            }
-            .emit(&output, ctx.lang)
-        }
-        RulesCmd::Set { name, value } => {
-            let (rule, hours) = if matches!(name.trim(), "online-cap" | "online_cap" | "线上自学上限") {
-                let hours = match value.trim() {
-                    "none" | "无" => None,
-                    v => Some(rule_hours(v)?),
-                };
-                ("online_cap", hours)
-            } else {
-                let cat = Category::parse(&name).map_err(|e| Error::usage(format!("{e}, or online-cap")))?;
-                (cat.code(), Some(rule_hours(&value)?))
-            };
-            let tx = db::write(&mut conn)?;
-            let old: Option<i64> = tx.query_row("SELECT hours FROM rule WHERE name = ?1", [rule], |r| r.get(0))?;
-            tx.execute("UPDATE rule SET hours = ?1 WHERE name = ?2", params![hours.map(|h| h.0), rule])?;
-            audit(
-                &tx,
-                &ctx.actor(),
-                "rule",
-                &json!({ "name": rule }),
-                Action::Update,
-                Some(&json!({ "hours": old })),
-                Some(&json!({ "hours": hours.map(|h| h.0) })),
-            )?;
-            tx.commit()?;
-            Ok(())
-        }
-    }
-}
-
-/// A yearly requirement or cap: the 24-hour limit is per row, not per year.
-fn rule_hours(text: &str) -> Result<Fixed> {
-    amount_arg("HOURS", text, 24 * 366 * 100)
 }
 
 pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {

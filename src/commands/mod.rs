@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod events;
+mod rules;
 mod school;
 
 use serde_json::{Map, Value as Json};
@@ -28,7 +29,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Imports(c) => crate::import::batch::run(ctx, c),
         Command::Report(c) => crate::report::run(ctx, c),
         Command::Notice(a) => crate::report::notice::run(ctx, a),
-        Command::Rules(c) => admin::rules(ctx, c),
+        Command::Rules(c) => rules::rules(ctx, c),
+        Command::Year(c) => rules::year(ctx, c),
         Command::Backup { file } => admin::backup(ctx, &file),
         Command::Check => admin::check(ctx),
         Command::Gen(a) => crate::gen::run(&a),

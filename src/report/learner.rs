@@ -13,6 +13,7 @@ use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Status};
+use crate::store;
 use crate::{Ctx, Lang};
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,10 +129,12 @@ pub fn run(ctx: &Ctx, tx: &Transaction, staff_id: &str, year: Option<i32>, outpu
 /// Builds the transcript of the learner with `staff_id` for `year`.
 pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript> {
     let t = staff_id.trim();
-    let learner =
-        credit::learner(conn, t)?.ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
-    let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_day(year, 12, 31)?));
-    let rules = Rules::load(conn)?;
+    let id = crate::lookup::learner(conn, t)?;
+    let learner = store::lives::learner(conn, id)?
+        .ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
+    let year_end = year_day(year, 12, 31)?;
+    let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_end));
+    let rules = Rules::load(conn, year)?;
     let mut items = Vec::new();
 
     let mut stmt = conn.prepare(
@@ -167,7 +170,8 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
     }
 
     let mut stmt = conn.prepare(
-        "SELECT date, source, hours FROM online WHERE learner_id = ?1 AND date BETWEEN ?2 AND ?3 ORDER BY date, source",
+        "SELECT COALESCE(to_date, date), source, hours FROM online
+         WHERE learner_id = ?1 AND COALESCE(to_date, date) BETWEEN ?2 AND ?3 ORDER BY 1, source",
     )?;
     let mut rows = stmt.query(params![learner.id, from, to])?;
     while let Some(r) = rows.next()? {
@@ -196,14 +200,20 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         items.push(cap);
     }
     let total = sub.theory + sub.extension + sub.topic + sub.online + sub.assessment;
-    let active_months = learner.active_months(year, 12);
-    let required = rules.prorated(learner.category, active_months);
+    let active_months = learner.life.enrolled_months(year, 12);
+    let required = rules.required(&learner.life, 12);
+    // Shown where the year report shows them: as on their last enrolled day of the year.
+    let (category, branch_id) =
+        learner.life.placement(year_end).unwrap_or((learner.life.category_now(), learner.life.branch_now()));
+    let branch = store::lives::branches(conn)?
+        .remove(&branch_id)
+        .unwrap_or(store::lives::Branch { code: String::new(), name: String::new() });
     Ok(Transcript {
         staff_id: learner.staff_id,
         name: learner.name,
-        branch: learner.branch,
-        branch_name: learner.branch_name,
-        category: learner.category,
+        branch: branch.code,
+        branch_name: branch.name,
+        category,
         year,
         items,
         subtotals: sub,

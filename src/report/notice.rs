@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::hours::{div_half_up, ratio4, Fixed, Hours};
 use crate::lookup;
 use crate::period::Period;
+use crate::store;
 use crate::{Ctx, Lang};
 
 /// How many learners the honour list names.
@@ -104,14 +105,13 @@ struct Line {
     staff_id: String,
     name: String,
     branch: String,
-    hours: Hours,
-    expected: Hours,
+    standing: credit::Standing,
 }
 
 /// Builds the notice for `period`, limited to one branch's learners and their records when
 /// `branch` is given; `today` is the date of issue.
 pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: NaiveDate) -> Result<Notice> {
-    let rules = Rules::load(conn)?;
+    let rules = Rules::load(conn, period.year)?;
     let year_start = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a period's year is valid");
     // Pace is judged on the year so far: hours from 1 January, the online cap applied to that sum.
     let to_date = credit::totals(conn, &rules, year_start, period.to())?;
@@ -125,41 +125,50 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
         &own_range
     };
 
+    let names = store::lives::branches(conn)?;
     let mut lines = Vec::new();
     let mut branch_names = BTreeMap::new();
     let mut absentees = Vec::new();
     let (mut records, mut attended) = (0, 0);
     let mut limited_to = None;
-    for l in credit::learners(conn, branch)? {
+    let mut learners = store::lives::learners(conn, None)?;
+    // Reported where their last enrolled day up to the period's end puts them (SPEC v2 §2).
+    let mut placed: Vec<(credit::Learner, i64)> = learners
+        .drain(..)
+        .filter_map(|l| l.life.placement(period.to()).map(|(_, b)| (l, b)))
+        .filter(|(_, b)| branch.is_none_or(|id| id == *b))
+        .collect();
+    placed.sort_by(|(a, ab), (b, bb)| {
+        let code = |id: &i64| names.get(id).map(|n| n.code.as_str()).unwrap_or_default();
+        code(ab).cmp(code(bb)).then_with(|| a.staff_id.cmp(&b.staff_id))
+    });
+    for (l, branch_id) in placed {
+        let Some(b) = names.get(&branch_id) else { continue };
         if branch.is_some() {
-            limited_to = Some((l.branch.clone(), l.branch_name.clone()));
+            limited_to = Some((b.code.clone(), b.name.clone()));
         }
         // Every record of the branch's learners counts towards the rate, whoever is covered.
         let p = in_period.get(&l.id).copied().unwrap_or_default();
         records += p.records;
         attended += p.sessions;
-        let months = l.active_months(period.year, period.last_month());
-        if months == 0 {
+        // SPEC v2 §5: a notice covers the learners enrolled on the period's last day.
+        if !l.life.enrolled_on(period.to()) {
             continue;
         }
         if p.records > 0 && p.absences * ABSENCE_LIMIT.1 > p.records * ABSENCE_LIMIT.0 {
             absentees.push(Absentee {
                 staff_id: l.staff_id.clone(),
                 name: l.name.clone(),
-                branch: l.branch.clone(),
+                branch: b.code.clone(),
                 absences: p.absences,
                 records: p.records,
                 rate: ratio4(p.absences, p.records),
             });
         }
-        branch_names.insert(l.branch.clone(), l.branch_name.clone());
-        lines.push(Line {
-            staff_id: l.staff_id,
-            name: l.name,
-            branch: l.branch,
-            hours: to_date.get(&l.id).map(|t| t.total()).unwrap_or_default(),
-            expected: rules.prorated(l.category, months),
-        });
+        branch_names.insert(b.code.clone(), b.name.clone());
+        let t = to_date.get(&l.id).copied().unwrap_or_default();
+        let standing = rules.standing(&l.life, &t, period.last_month());
+        lines.push(Line { staff_id: l.staff_id, name: l.name, branch: b.code.clone(), standing });
     }
     if let (Some(id), None) = (branch, &limited_to) {
         // A branch with no learners still names itself in the title.
@@ -174,29 +183,35 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
             code: mine[0].branch.clone(),
             name: branch_names.get(&mine[0].branch).cloned().unwrap_or_default(),
             learners: mine.len() as i64,
-            on_pace: mine.iter().filter(|l| l.hours >= l.expected).count() as i64,
-            average_hours: Fixed(div_half_up(mine.iter().map(|l| l.hours.0).sum(), mine.len() as i64)),
+            on_pace: mine.iter().filter(|l| l.standing.met).count() as i64,
+            average_hours: Fixed(div_half_up(mine.iter().map(|l| l.standing.total.0).sum(), mine.len() as i64)),
         })
         .collect();
 
     let mut behind: Vec<Behind> = lines
         .iter()
-        .filter(|l| l.hours < l.expected)
+        .filter(|l| !l.standing.met)
         .map(|l| Behind {
             staff_id: l.staff_id.clone(),
             name: l.name.clone(),
             branch: l.branch.clone(),
-            hours: l.hours,
-            expected: l.expected,
-            shortfall: l.expected - l.hours,
+            hours: l.standing.total,
+            expected: l.standing.required,
+            shortfall: l.standing.shortfall(),
         })
         .collect();
     behind.sort_by(|a, b| b.shortfall.cmp(&a.shortfall).then_with(|| a.staff_id.cmp(&b.staff_id)));
 
     let mut top: Vec<Top> = lines
         .iter()
-        .filter(|l| l.hours > Fixed(0))
-        .map(|l| Top { staff_id: l.staff_id.clone(), name: l.name.clone(), branch: l.branch.clone(), hours: l.hours })
+        // SPEC v2 §5: the honour list names only learners on pace.
+        .filter(|l| l.standing.met && l.standing.total > Fixed(0))
+        .map(|l| Top {
+            staff_id: l.staff_id.clone(),
+            name: l.name.clone(),
+            branch: l.branch.clone(),
+            hours: l.standing.total,
+        })
         .collect();
     top.sort_by(|a, b| b.hours.cmp(&a.hours).then_with(|| a.staff_id.cmp(&b.staff_id)));
     top.truncate(TOP);
@@ -217,7 +232,7 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
         span: period,
         branch: limited_to,
         learners: lines.len() as i64,
-        on_pace: lines.iter().filter(|l| l.hours >= l.expected).count() as i64,
+        on_pace: lines.iter().filter(|l| l.standing.met).count() as i64,
         absentees,
         issued: today,
     })

@@ -10,6 +10,7 @@ use crate::credit::{self, Rules};
 use crate::error::Result;
 use crate::hours::{div_half_up, ratio4, Fixed, Hours};
 use crate::model::Category;
+use crate::store;
 use crate::Lang;
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,40 +58,47 @@ pub struct ProgrammeLine {
     pub theory_share: f64,
 }
 
-/// Builds the report for `year`, limited to one branch's learners when `branch` is given.
+/// Builds the report for `year`, limited to the learners reported in one branch when `branch`
+/// is given.
 pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearReport> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year");
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year");
-    let rules = Rules::load(conn)?;
+    let rules = Rules::load(conn, year)?;
     let totals = credit::totals(conn, &rules, from, to)?;
+    let branches = store::lives::branches(conn)?;
     let mut learners = Vec::new();
     let mut branch_names = std::collections::BTreeMap::new();
-    for l in credit::learners(conn, branch)? {
-        let months = l.active_months(year, 12);
-        if months == 0 {
+    for l in store::lives::learners(conn, None)? {
+        // SPEC v2: a learner with no enrolled month is left out; the others are reported with the
+        // category and branch of their last enrolled day of the year.
+        let Some((category, branch_id)) = l.life.placement(to) else { continue };
+        if l.life.enrolled_months(year, 12) == 0 || branch.is_some_and(|b| b != branch_id) {
             continue;
         }
         let t = totals.get(&l.id).copied().unwrap_or_default();
-        let required = rules.prorated(l.category, months);
-        let total = t.total();
-        branch_names.insert(l.branch.clone(), l.branch_name.clone());
+        let standing = rules.standing(&l.life, &t, 12);
+        let b = branches
+            .get(&branch_id)
+            .cloned()
+            .unwrap_or_else(|| store::lives::Branch { code: String::new(), name: String::new() });
+        branch_names.insert(b.code.clone(), b.name);
         learners.push(LearnerLine {
             staff_id: l.staff_id,
             name: l.name,
-            branch: l.branch,
-            category: l.category,
+            branch: b.code,
+            category,
             sessions: t.sessions,
             theory: t.theory,
             extension: t.extension,
             topic: t.topic,
             online: t.online,
             assessment: t.assessment,
-            total,
-            required,
-            met: total >= required,
+            total: standing.total,
+            required: standing.required,
+            met: standing.met,
             absences: t.absences,
             branch_rank: 0,
-            eligible: total >= required && t.absences == 0,
+            eligible: standing.eligible,
         });
     }
     let keyed: Vec<(String, Hours)> = learners.iter().map(|l| (l.branch.clone(), l.total)).collect();

@@ -204,7 +204,7 @@ fn rules_show_and_set() {
     let s = School::new();
     let rules = s.run(&["rules", "show", "--format", "json"]).ok().json();
     let get = |rules: &Value, name: &str| {
-        rules.as_array().unwrap().iter().find(|r| r["rule"] == name).unwrap()["hours"].clone()
+        rules.as_array().unwrap().iter().find(|r| r["rule"] == name).unwrap()["value"].clone()
     };
     assert_eq!(hours(&get(&rules, "member")), 32.0);
     assert_eq!(hours(&get(&rules, "cadre")), 56.0);

@@ -116,7 +116,12 @@ impl School {
             "assessment",
             "result",
             "online",
-            "rule",
+            "rule_by_year",
+            "spell",
+            "category_change",
+            "branch_change",
+            "exemption",
+            "closed_year",
             "import_batch",
         ] {
             let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).unwrap();

@@ -6,4 +6,5 @@ mod common;
 mod demo;
 mod durability;
 mod imports;
+mod lives;
 mod reports;

@@ -154,14 +154,18 @@ fn the_online_cap_applies_to_the_year_to_date() {
     // Q2: 4 + 4 = 8 recorded since 1 January, capped at 5 (not 4 + min(4, 5) = 8 per quarter).
     // Expected 16 × 6 ÷ 12 = 8: behind by 3.
     let q2 = s.run(&["notice", "2024-Q2", "--format", "json"]).ok().json();
-    assert_eq!(num(&q2["top"][0]["hours"]), 5.0);
+    assert_eq!(num(&q2["behind"][0]["hours"]), 5.0);
     assert_eq!(num(&q2["behind"][0]["shortfall"]), 3.0);
+    // SPEC v2 §5: the honour list names only learners on pace.
+    assert_eq!(q2["top"], serde_json::json!([]));
 }
 
 #[test]
 fn the_honour_list_keeps_ten_and_breaks_ties_by_staff_id() {
     let s = School::new();
     s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
+    // Only learners on pace are listed (SPEC v2 §5): a member needs 1 hour in this school.
+    s.run(&["rules", "set", "member", "1"]).ok();
     // Twelve learners added out of order; 0005 and 0011 have 3 hours, the others 1, 0013 none.
     for n in [12, 3, 7, 1, 5, 9, 11, 2, 4, 6, 8, 10, 13] {
         let sid = format!("{n:04}");
@@ -176,11 +180,10 @@ fn the_honour_list_keeps_ten_and_breaks_ties_by_staff_id() {
     // 3 hours first (0005 before 0011), then the 1-hour learners by staff id, ten in all:
     // 0010 and 0012 fall off; 0013 (no hours) never appears.
     assert_eq!(top, ["0005", "0011", "0001", "0002", "0003", "0004", "0006", "0007", "0008", "0009"]);
-    // Everybody is behind (32 h a year); equal shortfalls (31) are ordered by staff id too.
+    // Only 0013 (no hours) is behind.
     let behind: Vec<&str> =
         notice["behind"].as_array().unwrap().iter().map(|t| t["staff_id"].as_str().unwrap()).collect();
-    assert_eq!(&behind[..3], ["0013", "0001", "0002"]);
-    assert_eq!(&behind[11..], ["0005", "0011"]);
+    assert_eq!(behind, ["0013"]);
 }
 
 #[test]

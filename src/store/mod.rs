@@ -2,6 +2,9 @@
 //! inserted, the same values again change nothing, other values are a conflict unless the caller
 //! asked to update. Every overwrite is audited with the old values (which `imports undo` restores).
 
+pub mod closed;
+pub mod lives;
+
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Transaction};
 use serde_json::{Map, Value as Json};

@@ -1,0 +1,84 @@
+//! Closed years (SPEC v2 §2): once a year's appraisal is issued, nothing may change its figures.
+//! Every write that could reach a year's figures asks `Closed` first, inside its transaction.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::Connection;
+
+use crate::error::{Error, Problem, Result};
+
+/// The closed years, read once per command.
+#[derive(Debug, Clone, Default)]
+pub struct Closed(BTreeSet<i32>);
+
+impl Closed {
+    pub fn load(conn: &Connection) -> Result<Closed> {
+        let mut stmt = conn.prepare_cached("SELECT year FROM closed_year")?;
+        let years = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(Closed(years))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, year: i32) -> bool {
+        self.0.contains(&year)
+    }
+
+    /// The first closed year from `from` to `to` (inclusive; None: no end).
+    pub fn first_in(&self, from: i32, to: Option<i32>) -> Option<i32> {
+        self.0.range(from..).next().copied().filter(|&y| to.is_none_or(|t| y <= t))
+    }
+
+    /// The refusal for a change of `what` that would reach closed `year`.
+    pub fn refusal(year: i32, what: &str) -> Problem {
+        Problem::new(format!(
+            "{year} is a closed year: {what} would change its figures (run `xueshi year reopen {year}` first if it must change)"
+        ))
+    }
+
+    /// Refuses a change of `what` dated `day`.
+    pub fn check_day(&self, day: NaiveDate, what: &str) -> Result<()> {
+        self.check_years(day.year(), Some(day.year()), what)
+    }
+
+    /// Refuses a change of `what` that reaches every year from `from` to `to` (None: no end).
+    pub fn check_years(&self, from: i32, to: Option<i32>, what: &str) -> Result<()> {
+        match self.first_in(from, to) {
+            Some(y) => Err(Error::Invalid(vec![Closed::refusal(y, what)])),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses a change of `what` that reaches every year (an undated fact, such as a learner
+    /// enrolled from before any record).
+    pub fn check_all(&self, what: &str) -> Result<()> {
+        self.check_years(i32::MIN, None, what)
+    }
+
+    /// A day's text as stored (ISO), refused when its year is closed.
+    pub fn check_iso(&self, day: &str, what: &str) -> Result<()> {
+        match day.get(..4).and_then(|y| y.parse::<i32>().ok()) {
+            Some(y) => self.check_years(y, Some(y), what),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_the_first_closed_year_reached() {
+        let closed = Closed([2023, 2025].into_iter().collect());
+        assert!(closed.check_years(2024, Some(2024), "x").is_ok());
+        assert_eq!(closed.first_in(2024, None), Some(2025));
+        assert_eq!(closed.first_in(2020, Some(2022)), None);
+        let err = closed.check_iso("2025-03-01", "an online row").unwrap_err().to_string();
+        assert!(err.contains("2025 is a closed year"), "{err}");
+        assert!(closed.check_all("a learner without a join date").is_err());
+    }
+}

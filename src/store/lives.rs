@@ -1,0 +1,95 @@
+//! Reading learners' dated lives: the learner row (first spell, the category and branch from the
+//! start), later spells, dated changes and exemptions, put together as `life::Life`.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
+
+use crate::credit::{stored, Learner};
+use crate::date;
+use crate::error::Result;
+use crate::life::{Dated, Exemption, Life, Spell};
+
+/// A branch as reports name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    pub code: String,
+    pub name: String,
+}
+
+/// Every branch by row id.
+pub fn branches(conn: &Connection) -> Result<HashMap<i64, Branch>> {
+    let mut stmt = conn.prepare_cached("SELECT id, code, name FROM branch")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, Branch { code: r.get(1)?, name: r.get(2)? })))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn day(text: Option<String>) -> Option<chrono::NaiveDate> {
+    text.as_deref().and_then(date::parse)
+}
+
+/// Every learner with their life, by staff id (`only`: just the learner with that row id).
+pub fn learners(conn: &Connection, only: Option<i64>) -> Result<Vec<Learner>> {
+    let mut out: Vec<Learner> = Vec::new();
+    let mut at: HashMap<i64, usize> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, staff_id, name, category, branch_id, joined, left_on FROM learner
+             WHERE ?1 IS NULL OR id = ?1 ORDER BY staff_id",
+        )?;
+        let mut rows = stmt.query([only])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let category = stored(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)?;
+            let life = Life::simple(category, r.get(4)?, day(r.get(5)?), day(r.get(6)?));
+            at.insert(id, out.len());
+            out.push(Learner { id, staff_id: r.get(1)?, name: r.get(2)?, life });
+        }
+    }
+    let mut each = |sql: &str, add: &mut dyn FnMut(&mut Life, &rusqlite::Row) -> rusqlite::Result<()>| -> Result<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params![only])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
+                add(&mut out[i].life, r)?;
+            }
+        }
+        Ok(())
+    };
+    each("SELECT learner_id, start, end FROM spell WHERE ?1 IS NULL OR learner_id = ?1", &mut |life, r| {
+        life.spells.push(Spell { start: day(r.get(1)?), end: day(r.get(2)?) });
+        Ok(())
+    })?;
+    each(
+        "SELECT learner_id, from_date, category FROM category_change WHERE ?1 IS NULL OR learner_id = ?1",
+        &mut |life, r| {
+            life.categories.push(Dated { from: day(r.get(1)?), value: stored(r.get_ref(2)?.as_str()?)? });
+            Ok(())
+        },
+    )?;
+    each(
+        "SELECT learner_id, from_date, branch_id FROM branch_change WHERE ?1 IS NULL OR learner_id = ?1",
+        &mut |life, r| {
+            life.branches.push(Dated { from: day(r.get(1)?), value: r.get(2)? });
+            Ok(())
+        },
+    )?;
+    each(
+        "SELECT learner_id, from_date, to_date, reason FROM exemption WHERE ?1 IS NULL OR learner_id = ?1",
+        &mut |life, r| {
+            if let (Some(from), Some(to)) = (day(r.get(1)?), day(r.get(2)?)) {
+                life.exemptions.push(Exemption { from, to, reason: r.get(3)? });
+            }
+            Ok(())
+        },
+    )?;
+    for l in &mut out {
+        l.life.sort();
+    }
+    Ok(out)
+}
+
+/// One learner with their life, by row id.
+pub fn learner(conn: &Connection, id: i64) -> Result<Option<Learner>> {
+    Ok(learners(conn, Some(id))?.pop())
+}
