@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod events;
+mod learner;
 mod rules;
 mod school;
 
@@ -18,7 +19,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Init => admin::init(ctx),
         Command::Demo => crate::demo::run(ctx),
         Command::Branch(c) => school::branch(ctx, c),
-        Command::Learner(c) => school::learner(ctx, c),
+        Command::Learner(c) => learner::learner(ctx, c),
         Command::Course(c) => school::course(ctx, c),
         Command::Session(c) => events::session(ctx, c),
         Command::Attend(a) => events::attend(ctx, a),
