@@ -93,3 +93,26 @@ pub fn learners(conn: &Connection, only: Option<i64>) -> Result<Vec<Learner>> {
 pub fn learner(conn: &Connection, id: i64) -> Result<Option<Learner>> {
     Ok(learners(conn, Some(id))?.pop())
 }
+
+/// Refuses a record of learner `id` dated `day` outside every enrolment spell (SPEC v2 §2),
+/// naming the learner and their spells.
+pub fn check_enrolled(conn: &Connection, id: i64, day: chrono::NaiveDate, what: &str) -> Result<()> {
+    let Some(l) = learner(conn, id)? else { return Ok(()) };
+    match outside(&l, day) {
+        Some(message) => Err(crate::error::Error::invalid(format!("{what}: {message}"))),
+        None => Ok(()),
+    }
+}
+
+/// Why a record of `learner` dated `day` cannot be kept, if it cannot: they were not enrolled.
+pub fn outside(learner: &Learner, day: chrono::NaiveDate) -> Option<String> {
+    (!learner.life.enrolled_on(day)).then(|| {
+        format!(
+            "staff id {} ({}) was not enrolled on {} (enrolled {}); correct the date, or the learner's spells with `xueshi learner return`/`leave`",
+            learner.staff_id,
+            learner.name,
+            date::iso(day),
+            learner.life.describe_spells()
+        )
+    })
+}
