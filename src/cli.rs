@@ -128,17 +128,69 @@ pub enum LearnerCmd {
         /// member cadre probationary candidate activist youth, or the Chinese name
         #[arg(long, value_parser = parse_word::<Category>)]
         category: Category,
-        /// The date the learner joined (for proration)
+        /// The date the learner joined [default: enrolled from before any record]
         #[arg(long, value_parser = parse_date)]
         joined: Option<Date>,
     },
-    /// Record that a learner left (their requirement is prorated)
+    /// Record that a learner left (援藏, 驻村, 外派, a transfer out): their requirement is prorated
     Leave {
         staff_id: String,
+        /// Their last day
         #[arg(long, value_parser = parse_date)]
         date: Date,
     },
-    /// List learners
+    /// Record that a learner who left came back: a new enrolment spell from DATE
+    Return {
+        staff_id: String,
+        /// Their first day back
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+    },
+    /// Change a learner's category or branch from a date on (admission, 转正, a move), or
+    /// correct their name or staff id
+    ///
+    /// A category or branch change is dated: it holds from --from on, and the months before keep
+    /// the old one (发展对象 → 预备党员 on admission, 预备党员 → 正式党员 at 转正, 转入另一支部).
+    /// --name and --staff-id correct what was entered wrongly.
+    Set {
+        staff_id: String,
+        /// The new category, from --from on
+        #[arg(long, value_parser = parse_word::<Category>, requires = "from")]
+        category: Option<Category>,
+        /// The new branch (code or name), from --from on
+        #[arg(long, requires = "from")]
+        branch: Option<String>,
+        /// The first day the new category or branch holds
+        #[arg(long, value_parser = parse_date)]
+        from: Option<Date>,
+        /// A corrected name
+        #[arg(long)]
+        name: Option<String>,
+        /// A corrected staff id
+        #[arg(long = "staff-id", value_name = "NEW")]
+        new_staff_id: Option<String>,
+    },
+    /// Exempt a learner for a date range (病假, 产假, 年老体弱): nothing is required of the months
+    /// it covers wholly
+    Exempt {
+        staff_id: String,
+        #[arg(long, value_parser = parse_date)]
+        from: Date,
+        #[arg(long, value_parser = parse_date)]
+        to: Date,
+        /// Why, e.g. 病假
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// A learner's history: spells, dated categories and branches, exemptions
+    Show {
+        staff_id: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Remove a learner entered by mistake (only one with no records)
+    Delete { staff_id: String },
+    /// List learners with their category and branch now
     List {
         #[arg(long)]
         branch: Option<String>,
@@ -328,6 +380,10 @@ pub struct ImportArgs {
     /// results: the assessment the sheet is for
     #[arg(long)]
     pub assessment: Option<String>,
+    /// learners: with --update, the day a changed category or branch takes effect (admission,
+    /// 转正, a move); the months before keep the old one
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<Date>,
 }
 
 #[derive(Debug, Subcommand)]

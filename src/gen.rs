@@ -84,6 +84,8 @@ pub fn run(args: &GenArgs) -> Result<()> {
     let mut w = csv_writer(&args.out, "learners.csv")?;
     w.write_record(["staff_id", "name", "branch", "category", "joined"]).map_err(csv_err)?;
     let branches = args.learners.div_ceil(BRANCH_SIZE);
+    // Records are dated within enrolment (SPEC v2): a mid-year joiner has none before joining.
+    let mut joined_on: Vec<Option<NaiveDate>> = Vec::with_capacity(args.learners);
     for i in 0..args.learners {
         let name = format!(
             "{}{}",
@@ -99,11 +101,9 @@ pub fn run(args: &GenArgs) -> Result<()> {
             _ => Category::Youth,
         };
         // One learner in twenty joined during the year.
-        let joined = if rng.below(20) == 0 {
-            first.with_month(rng.below(12) as u32 + 1).map(crate::date::iso).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let joined_day = if rng.below(20) == 0 { first.with_month(rng.below(12) as u32 + 1) } else { None };
+        joined_on.push(joined_day);
+        let joined = joined_day.map(crate::date::iso).unwrap_or_default();
         let branch = format!("B{:03}", i % branches + 1);
         w.write_record([id(i).as_str(), &name, &branch, category.code(), &joined]).map_err(csv_err)?;
     }
@@ -123,6 +123,7 @@ pub fn run(args: &GenArgs) -> Result<()> {
     // learners, so that no key comes twice.
     let mut w = csv_writer(&args.out, "attendance.csv")?;
     w.write_record(["staff_id", "course", "date", "status"]).map_err(csv_err)?;
+    let mut attendance = 0;
     if args.attendance > 0 {
         let size = args.learners.min(SESSION_SIZE);
         let sessions = args.attendance.div_ceil(size).max(1);
@@ -134,14 +135,20 @@ pub fn run(args: &GenArgs) -> Result<()> {
             let course = format!("K{:02}", s % courses + 1);
             let date = crate::date::iso(day);
             let start = rng.below(args.learners as u64) as usize;
-            for k in 0..count {
+            // Distinct learners from `start` on, skipping those who had not joined yet.
+            let enrolled = (0..args.learners)
+                .map(|k| (start + k) % args.learners)
+                .filter(|&i| joined_on[i].is_none_or(|j| j <= day))
+                .take(count);
+            for i in enrolled {
                 let status = match rng.below(100) {
                     0..=84 => "present",
                     85..=89 => "late",
                     90..=95 => "excused",
                     _ => "absent",
                 };
-                w.write_record([id((start + k) % args.learners).as_str(), &course, &date, status]).map_err(csv_err)?;
+                w.write_record([id(i).as_str(), &course, &date, status]).map_err(csv_err)?;
+                attendance += 1;
             }
         }
     }
@@ -149,19 +156,24 @@ pub fn run(args: &GenArgs) -> Result<()> {
 
     let mut w = csv_writer(&args.out, "online.csv")?;
     w.write_record(["staff_id", "date", "hours", "source"]).map_err(csv_err)?;
-    for i in 0..args.learners {
+    let mut online = 0;
+    for (i, joined) in joined_on.iter().enumerate() {
         for month in [3u32, 9] {
-            let date = first.with_month(month).map(crate::date::iso).unwrap_or_default();
+            let Some(day) = first.with_month(month) else { continue };
             let hours = format!("{}.{}", rng.below(6) + 1, rng.below(2) * 5);
-            w.write_record([id(i).as_str(), &date, &hours, "学习强国"]).map_err(csv_err)?;
+            if joined.is_some_and(|j| j > day) {
+                continue;
+            }
+            w.write_record([id(i).as_str(), &crate::date::iso(day), &hours, "学习强国"]).map_err(csv_err)?;
+            online += 1;
         }
     }
     w.flush()?;
     eprintln!(
         "wrote {} learners in {branches} branches, {courses} courses, {} attendance rows, {} online rows to {}",
         args.learners,
-        args.attendance,
-        args.learners * 2,
+        attendance,
+        online,
         args.out.display()
     );
     Ok(())

@@ -356,7 +356,7 @@ pub fn online(ctx: &Ctx, cmd: OnlineCmd) -> Result<()> {
     let learner = lookup::learner(&tx, &staff_id)?;
     let writer = Writer::new(&store::ONLINE);
     let key = [Value::Integer(learner), Value::Text(date::iso(day)), Value::Text(source.trim().to_string())];
-    match writer.put(&tx, &ctx.actor(), &key, &[Value::Integer(hours.0)], update)? {
+    match writer.put(&tx, &ctx.actor(), &key, &[Value::Integer(hours.0), Value::Null], update)? {
         Put::Conflict(stored) | Put::Repeated(stored) => {
             let had = match stored[0] {
                 Value::Integer(h) => Fixed(h),

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use rusqlite::types::Value;
 
+use chrono::{Datelike, NaiveDate};
+
 use super::bulk::Bulk;
+use super::guard::Guard;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, Row, DATE, HOURS, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
@@ -16,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::hours::{parse_hours, Fixed, Hours};
 use crate::model::Status;
 use crate::store;
+use crate::store::closed::Closed;
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -37,17 +41,20 @@ const A_DATE: usize = 5;
 type Courses = HashMap<String, (i64, i64)>;
 /// Sessions by (course id, ISO date): (id, hours) of each held that day.
 type Sessions = HashMap<(i64, String), Vec<(i64, i64)>>;
+/// A row's session: id, hours, date.
+type Found = (i64, Hours, NaiveDate);
 
 /// Where a sheet's rows find their session.
 enum Target {
     /// `--session`, or `--course` and `--date`: one session for the whole sheet.
-    One { id: i64, hours: Hours },
+    One { id: i64, hours: Hours, day: NaiveDate },
     /// Course and date columns: the session is found (or created) per row.
-    PerRow { courses: Courses, sessions: Sessions, last: Option<(String, String, (i64, Hours))> },
+    PerRow { courses: Courses, sessions: Sessions, last: Option<(String, String, Found)> },
 }
 
 pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
-    let mut target = target(job, args)?;
+    let guard = Guard::load(job.tx)?;
+    let mut target = target(job, args, &guard)?;
     let learners = Learners::load(job.tx)?;
     // Without an hours column the sheet says nothing of own hours: stored ones stay.
     let mut bulk = Bulk::new(&store::ATTENDANCE, &[true, job.sheet.has(A_HOURS)]);
@@ -74,13 +81,13 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         }
         let learner = job.learner(&learners, &row, A_NAME);
         let session = match &mut target {
-            Target::One { id, hours } => Some((*id, *hours)),
+            Target::One { id, hours, day } => Some((*id, *hours, *day)),
             Target::PerRow { courses, sessions, last } => {
                 // Sheets list a session's rows together: the previous row's session is likely this one's.
                 match last {
                     Some((code, day, found)) if code == row.get(A_COURSE) && day == row.get(A_DATE) => Some(*found),
                     _ => {
-                        let found = session_of_row(job, &row, courses, sessions)?;
+                        let found = session_of_row(job, &row, courses, sessions, &guard)?;
                         *last = found.map(|f| (row.get(A_COURSE).to_string(), row.get(A_DATE).to_string(), f));
                         found
                     }
@@ -102,11 +109,15 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         } else {
             parse_hours(hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
         };
-        let (Some(learner), Some((session_id, session_hours)), Some(status), Some(mut own)) =
+        let (Some(learner), Some((session_id, session_hours, day)), Some(status), Some(mut own)) =
             (learner, session, status, own)
         else {
             continue;
         };
+        if let Some(why) = guard.refuse(learner, day) {
+            job.bad(&row, 0, why);
+            continue;
+        }
         // A printed roster often shows 0 for those who were not there: that is no hours at all.
         if !status.attended() && own == Some(Fixed(0)) {
             own = None;
@@ -136,10 +147,13 @@ fn same_session(job: &mut Job, row: &Row, id: i64, code: &str, day: &str) -> boo
     true
 }
 
-fn target(job: &mut Job, args: &ImportArgs) -> Result<Target> {
+fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
     if let Some(id) = args.session {
         let hours = crate::lookup::session(job.tx, id)?;
-        return Ok(Target::One { id, hours: Fixed(hours) });
+        let day: String = job.tx.query_row("SELECT date FROM session WHERE id = ?1", [id], |r| r.get(0))?;
+        let day = date::parse(&day).ok_or_else(|| Error::Other(format!("session {id} has no valid date: {day:?}")))?;
+        guard.closed.check_day(day, &format!("attendance at session {id}"))?;
+        return Ok(Target::One { id, hours: Fixed(hours), day });
     }
     let courses = load_courses(job)?;
     let sessions = load_sessions(job)?;
@@ -149,20 +163,22 @@ fn target(job: &mut Job, args: &ImportArgs) -> Result<Target> {
             Error::invalid(format!("--course: {code:?} is not a known course (see `xueshi course list`)"))
         })?;
         let wanted = args.hours.as_deref().map(|h| hours_arg("--hours", h)).transpose()?;
+        guard.closed.check_day(day, &format!("attendance at {code} on {}", date::iso(day)))?;
+        let on = day;
         let day = date::iso(day);
         return match sessions.get(&(course_id, day.clone())).map(Vec::as_slice).unwrap_or_default() {
             [] => {
                 let hours = wanted.unwrap_or(Fixed(course_hours));
                 let id = add_session(job.tx, &job.actor, course_id, &day, hours, None)?;
                 job.created += 1;
-                Ok(Target::One { id, hours })
+                Ok(Target::One { id, hours, day: on })
             }
             [(id, hours)] => match wanted {
                 Some(w) if w.0 != *hours => Err(Error::invalid(format!(
                     "--hours: session {id} of {code} on {day} is worth {} hours, not {w}; change it with `xueshi session set {id} --hours {w}` or leave --hours out",
                     Fixed(*hours)
                 ))),
-                _ => Ok(Target::One { id: *id, hours: Fixed(*hours) }),
+                _ => Ok(Target::One { id: *id, hours: Fixed(*hours), day: on }),
             },
             several => Err(Error::invalid(format!(
                 "{code} has {} sessions on {day} (ids {}): name the sheet's session with --session ID",
@@ -202,7 +218,8 @@ fn session_of_row(
     row: &Row,
     courses: &Courses,
     sessions: &mut Sessions,
-) -> Result<Option<(i64, Hours)>> {
+    guard: &Guard,
+) -> Result<Option<Found>> {
     let code = row.get(A_COURSE);
     let course = match courses.get(code) {
         Some(c) => Some(*c),
@@ -216,7 +233,8 @@ fn session_of_row(
         }
     };
     let day_cell = row.get(A_DATE);
-    let day = super::parse_day(day_cell).map(date::iso);
+    let on = super::parse_day(day_cell);
+    let day = on.map(date::iso);
     if day.is_none() {
         let message = if day_cell.is_empty() {
             "the date is missing".to_string()
@@ -225,18 +243,22 @@ fn session_of_row(
         };
         job.bad(row, A_DATE, message);
     }
-    let (Some((course_id, course_hours)), Some(day)) = (course, day) else {
+    let (Some((course_id, course_hours)), Some(day), Some(on)) = (course, day, on) else {
         return Ok(None);
     };
+    if guard.closed.contains(on.year()) {
+        job.bad(row, A_DATE, Closed::refusal(on.year(), "a session dated in it").message);
+        return Ok(None);
+    }
     let held = sessions.entry((course_id, day.clone())).or_default();
     match held.as_slice() {
         [] => {
             let id = add_session(job.tx, &job.actor, course_id, &day, Fixed(course_hours), None)?;
             job.created += 1;
             held.push((id, course_hours));
-            Ok(Some((id, Fixed(course_hours))))
+            Ok(Some((id, Fixed(course_hours), on)))
         }
-        [(id, hours)] => Ok(Some((*id, Fixed(*hours)))),
+        [(id, hours)] => Ok(Some((*id, Fixed(*hours), on))),
         several => {
             let ids = several.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
             job.bad(

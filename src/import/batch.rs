@@ -11,6 +11,7 @@ use crate::commands::Listing;
 use crate::db::{self, Action, Actor};
 use crate::error::{Error, Problem, Result};
 use crate::report::render::Cell;
+use crate::store::closed::Closed;
 use crate::store::{self, json_to_sql, Table};
 use crate::Ctx;
 
@@ -64,7 +65,15 @@ fn list(ctx: &Ctx, output: &crate::cli::Output) -> Result<()> {
 
 /// The tables a batch writes by natural key, children before parents so that deletes never
 /// break a reference.
-const KEYED: [&Table; 5] = [&store::ATTENDANCE, &store::RESULT, &store::ONLINE, &store::LEARNER, &store::COURSE];
+const KEYED: [&Table; 7] = [
+    &store::ATTENDANCE,
+    &store::RESULT,
+    &store::ONLINE,
+    &store::CATEGORY_CHANGE,
+    &store::BRANCH_CHANGE,
+    &store::LEARNER,
+    &store::COURSE,
+];
 
 fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     let mut conn = ctx.open()?;
@@ -79,6 +88,7 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
         return Err(Error::invalid(format!("batch {batch} ({file}) is undone already")));
     }
     refuse_if_changed_since(&tx, batch)?;
+    refuse_if_closed(&tx, batch)?;
     // The undo's audit rows carry the batch's id: they belong to its history.
     let actor = Actor { batch: Some(batch), ..ctx.actor() };
     let restored = restore_overwritten(&tx, &actor, batch)?;
@@ -86,8 +96,10 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     for (table, key, old) in [
         ("attendance", "json_object('session_id', session_id, 'learner_id', learner_id)", "json_object('status', status, 'hours', hours, 'batch_id', batch_id)"),
         ("result", "json_object('assessment_id', assessment_id, 'learner_id', learner_id)", "json_object('score', score, 'award', award, 'batch_id', batch_id)"),
-        ("online", "json_object('learner_id', learner_id, 'date', date, 'source', source)", "json_object('hours', hours, 'batch_id', batch_id)"),
-        ("session", "json_object('id', id)", "json_object('course_id', course_id, 'date', date, 'hours', hours, 'teacher', teacher, 'batch_id', batch_id)"),
+        ("online", "json_object('learner_id', learner_id, 'date', date, 'source', source)", "json_object('hours', hours, 'to_date', to_date, 'batch_id', batch_id)"),
+        ("session", "json_object('id', id)", "json_object('course_id', course_id, 'date', date, 'hours', hours, 'days', days, 'teacher', teacher, 'batch_id', batch_id)"),
+        ("category_change", "json_object('learner_id', learner_id, 'from_date', from_date)", "json_object('category', category, 'batch_id', batch_id)"),
+        ("branch_change", "json_object('learner_id', learner_id, 'from_date', from_date)", "json_object('branch_id', branch_id, 'batch_id', batch_id)"),
         ("learner", "json_object('staff_id', staff_id)", "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, 'left_on', left_on, 'batch_id', batch_id)"),
         ("course", "json_object('code', code)", "json_object('title', title, 'kind', kind, 'mode', mode, 'hours', hours, 'batch_id', batch_id)"),
     ] {
@@ -192,6 +204,10 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
             "learner",
             "SELECT l.staff_id FROM learner l WHERE l.batch_id = ?1 AND (
                  l.left_on IS NOT NULL
+                 OR EXISTS (SELECT 1 FROM spell x WHERE x.learner_id = l.id)
+                 OR EXISTS (SELECT 1 FROM exemption x WHERE x.learner_id = l.id)
+                 OR EXISTS (SELECT 1 FROM category_change x WHERE x.learner_id = l.id AND x.batch_id IS NOT ?1)
+                 OR EXISTS (SELECT 1 FROM branch_change x WHERE x.learner_id = l.id AND x.batch_id IS NOT ?1)
                  OR EXISTS (SELECT 1 FROM attendance a WHERE a.learner_id = l.id AND a.batch_id IS NOT ?1)
                  OR EXISTS (SELECT 1 FROM result r WHERE r.learner_id = l.id AND r.batch_id IS NOT ?1)
                  OR EXISTS (SELECT 1 FROM online o WHERE o.learner_id = l.id AND o.batch_id IS NOT ?1))",
@@ -218,11 +234,45 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
     }
 }
 
+/// Undo would change a closed year's figures: refuse, naming the year (SPEC v2 §2).
+fn refuse_if_closed(tx: &Transaction, batch: i64) -> Result<()> {
+    let closed = Closed::load(tx)?;
+    if closed.is_empty() {
+        return Ok(());
+    }
+    // The years the batch's rows (added or overwritten: both carry its id) are dated in.
+    let mut stmt = tx.prepare(
+        "SELECT substr(s.date, 1, 4) FROM attendance a JOIN session s ON s.id = a.session_id WHERE a.batch_id = ?1
+         UNION SELECT substr(x.date, 1, 4) FROM result r JOIN assessment x ON x.id = r.assessment_id WHERE r.batch_id = ?1
+         UNION SELECT substr(date, 1, 4) FROM online WHERE batch_id = ?1
+         UNION SELECT substr(to_date, 1, 4) FROM online WHERE batch_id = ?1 AND to_date IS NOT NULL
+         UNION SELECT substr(date, 1, 4) FROM session WHERE batch_id = ?1",
+    )?;
+    let years: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for y in years.iter().filter_map(|y| y.parse::<i32>().ok()) {
+        closed.check_years(y, Some(y), &format!("undoing batch {batch}, which has records dated in it,"))?;
+    }
+    // Dated changes and new learners reach every year from their date on.
+    let mut stmt = tx.prepare(
+        "SELECT from_date FROM category_change WHERE batch_id = ?1
+         UNION ALL SELECT from_date FROM branch_change WHERE batch_id = ?1
+         UNION ALL SELECT COALESCE(l.joined, '0000-01-01') FROM learner l WHERE l.batch_id = ?1
+             AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.batch_id = ?1 AND a.entity = 'learner'
+                             AND a.action = 'update' AND a.key = json_object('staff_id', l.staff_id))",
+    )?;
+    let from: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if let Some(first) = from.iter().filter_map(|d| d.get(..4)?.parse::<i32>().ok()).min() {
+        closed.check_years(first, None, &format!("undoing batch {batch}, which enrolled or moved learners,"))?;
+    }
+    Ok(())
+}
+
 /// Puts back the values the batch overwrote, newest overwrite first.
 fn restore_overwritten(tx: &Transaction, actor: &Actor, batch: i64) -> Result<usize> {
     let mut stmt = tx.prepare(
         "SELECT entity, key, old, new FROM audit WHERE batch_id = ?1 AND action = 'update'
-         AND entity IN ('attendance', 'result', 'online', 'learner', 'course') ORDER BY id DESC",
+         AND entity IN ('attendance', 'result', 'online', 'category_change', 'branch_change', 'learner', 'course')
+         ORDER BY id DESC",
     )?;
     let overwrites: Vec<(String, String, Option<String>, Option<String>)> = stmt
         .query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?

@@ -6,6 +6,9 @@ use rusqlite::params;
 use rusqlite::types::Value;
 use serde_json::json;
 
+use chrono::Datelike;
+
+use super::guard::Guard;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, HOURS, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
@@ -14,7 +17,8 @@ use crate::db::{self, Action};
 use crate::error::Result;
 use crate::hours::parse_hours;
 use crate::model::{Category, CourseKind, Mode};
-use crate::store::{self, Writer};
+use crate::store::closed::Closed;
+use crate::store::{self, Put, Writer};
 
 pub const LEARNERS: Layout = Layout {
     columns: &[
@@ -81,6 +85,10 @@ impl Branches {
         format!("{}, branch {branch}, {}{joined}", text(stored.first()), text(stored.get(2)))
     }
 
+    fn code_of(&self, id: i64) -> String {
+        self.by_code.iter().find(|(_, b)| **b == id).map_or_else(|| id.to_string(), |(code, _)| code.clone())
+    }
+
     fn find(&self, code_or_name: &str) -> Option<i64> {
         self.by_code.get(code_or_name).or_else(|| self.by_name.get(code_or_name)).copied()
     }
@@ -89,13 +97,21 @@ impl Branches {
 pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
     job.sheet.require(&[L_NAME, L_BRANCH, L_CATEGORY])?;
     let known = Learners::load(job.tx)?;
+    let guard = Guard::load(job.tx)?;
+    let lives: HashMap<i64, crate::life::Life> =
+        crate::store::lives::learners(job.tx, None)?.into_iter().map(|l| (l.id, l.life)).collect();
     let mut branches = Branches::load(job)?;
+    // The name and join date are corrected in place; category and branch are dated (SPEC v2):
+    // they are compared with the values in force now, and a change holds from --from on.
     // Without a join-date column the sheet says nothing of join dates: stored ones stay.
-    let writer = Writer::partial(&store::LEARNER, &[true, true, true, job.sheet.has(L_JOINED)]);
+    let writer = Writer::partial(&store::LEARNER, &[true, false, false, job.sheet.has(L_JOINED)]);
+    let categories = Writer::new(&store::CATEGORY_CHANGE);
+    let moves = Writer::new(&store::BRANCH_CHANGE);
     while let Some(row) = job.next_row()? {
         let mut ok = true;
         // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one.
-        let staff_id = known.find(row.get(0)).map_or_else(|| row.get(0).to_string(), |l| l.staff_id.clone());
+        let stored = known.find(row.get(0));
+        let staff_id = stored.map_or_else(|| row.get(0).to_string(), |l| l.staff_id.clone());
         let name = row.get(L_NAME).to_string();
         if name.is_empty() {
             job.bad(&row, L_NAME, "a learner needs a name");
@@ -134,7 +150,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
             Some(None)
         } else {
             match super::parse_day(&joined_cell) {
-                Some(d) => Some(Some(date::iso(d))),
+                Some(d) => Some(Some(d)),
                 None => {
                     job.bad(&row, L_JOINED, format!("{joined_cell:?} is not a date (write 2024-03-15)"));
                     None
@@ -144,16 +160,91 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let (Some(branch), Some(category), Some(joined), true) = (branch, category, joined, ok) else {
             continue;
         };
+        let life = stored.and_then(|l| lives.get(&l.id));
+        if life.is_none() {
+            // A new learner appears in the reports of every year from joining (or of all years).
+            let refusal = match joined {
+                Some(j) => guard.closed.first_in(j.year(), None),
+                None => guard.closed.first_in(i32::MIN, None),
+            };
+            if let Some(y) = refusal {
+                job.bad(&row, 0, Closed::refusal(y, &format!("enrolling staff id {staff_id}")).message);
+                continue;
+            }
+        }
         let values = [
             Value::Text(name),
             Value::Integer(branch),
             Value::Text(category.code().into()),
-            store::text(joined.as_deref()),
+            store::text(joined.map(date::iso).as_deref()),
         ];
         let key = [Value::Text(staff_id.clone())];
-        job.put(&writer, &row, &key, &values, |stored, _, _| {
+        let describe = |stored: &[Value]| {
             format!("staff id {staff_id} is already a learner with other details ({})", branches.describe(stored))
-        })?;
+        };
+        let mut put = match writer.put(job.tx, &job.actor, &key, &values, job.update)? {
+            Put::Conflict(stored) => {
+                job.bad(&row, 0, format!("{}; add --update to overwrite", describe(&stored)));
+                continue;
+            }
+            Put::Repeated(stored) => {
+                job.bad(&row, 0, format!("{} on an earlier row of this file, which says otherwise", describe(&stored)));
+                continue;
+            }
+            put => put,
+        };
+        if let (Some(life), Some(learner)) = (life, stored) {
+            let now = (life.category_now(), life.branch_now());
+            if now != (category, branch) {
+                let what = |c: Category, b: i64| format!("{} in branch {}", c.code(), branches.code_of(b));
+                let change = format!(
+                    "staff id {staff_id} is {} now; the sheet says {}",
+                    what(now.0, now.1),
+                    what(category, branch)
+                );
+                match (job.update, args.from) {
+                    (false, _) => {
+                        job.bad(
+                            &row,
+                            L_CATEGORY,
+                            format!(
+                                "{change}: to record the change add --update --from DATE (the day it takes effect)"
+                            ),
+                        );
+                        continue;
+                    }
+                    (true, None) => {
+                        job.bad(&row, L_CATEGORY, format!("{change}: give --from DATE, the day the change takes effect (the months before keep the old one)"));
+                        continue;
+                    }
+                    (true, Some(from)) => {
+                        if let Some(y) = guard.closed.first_in(from.year(), None) {
+                            job.bad(
+                                &row,
+                                L_CATEGORY,
+                                Closed::refusal(
+                                    y,
+                                    &format!("a change of staff id {staff_id} from {}", date::iso(from)),
+                                )
+                                .message,
+                            );
+                            continue;
+                        }
+                        let key = [Value::Integer(learner.id), Value::Text(date::iso(from))];
+                        if now.0 != category {
+                            categories.put(job.tx, &job.actor, &key, &[Value::Text(category.code().into())], true)?;
+                        }
+                        if now.1 != branch {
+                            moves.put(job.tx, &job.actor, &key, &[Value::Integer(branch)], true)?;
+                        }
+                        if put == Put::Unchanged {
+                            put = Put::Updated;
+                        }
+                    }
+                }
+            }
+        }
+        job.counts.add(&put);
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod attendance;
 pub mod batch;
 mod bulk;
+mod guard;
 mod learners;
 mod online;
 mod results;
@@ -132,6 +133,9 @@ fn check_flags(args: &ImportArgs) -> Result<()> {
     }
     if args.kind == ImportKind::Results && args.assessment.is_none() {
         return Err(Error::usage("`import results` needs --assessment CODE: the assessment the sheet is for"));
+    }
+    if args.kind != ImportKind::Learners && args.from.is_some() {
+        return Err(Error::usage("--from belongs to `import learners`"));
     }
     if args.kind != ImportKind::Learners && args.create_branches {
         return Err(Error::usage("--create-branches belongs to `import learners`"));

@@ -2,40 +2,82 @@
 
 use rusqlite::types::Value;
 
+use super::guard::Guard;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, DATE, HOURS, NAME, STAFF_ID};
 use crate::date;
 use crate::error::Result;
-use crate::hours::{parse_hours, Fixed};
+use crate::hours::{Fixed, MAX_ROW_HOURS};
 use crate::store::{self, Writer};
 
-pub const LAYOUT: Layout =
-    Layout { columns: &[STAFF_ID, NAME, DATE, HOURS, Column { name: "source", aliases: &["来源", "平台"] }] };
+pub const LAYOUT: Layout = Layout {
+    columns: &[
+        STAFF_ID,
+        NAME,
+        DATE,
+        HOURS,
+        Column { name: "source", aliases: &["来源", "平台"] },
+        // A platform's total for a month or a year: credited on this date (SPEC v2 §2).
+        Column { name: "to", aliases: &["至", "截止日期", "结束日期", "to date"] },
+    ],
+};
 const O_NAME: usize = 1;
 const O_DATE: usize = 2;
 const O_HOURS: usize = 3;
 const O_SOURCE: usize = 4;
+const O_TO: usize = 5;
 
 pub fn import(job: &mut Job) -> Result<()> {
     job.sheet.require(&[O_DATE, O_HOURS])?;
     let learners = Learners::load(job.tx)?;
-    let writer = Writer::new(&store::ONLINE);
+    let guard = Guard::load(job.tx)?;
+    // Without a `to` column the sheet says nothing of totals: stored ones stay.
+    let writer = Writer::partial(&store::ONLINE, &[true, job.sheet.has(O_TO)]);
     while let Some(row) = job.next_row()? {
         let learner = job.learner(&learners, &row, O_NAME);
         let day_cell = row.get(O_DATE).to_string();
-        let day = super::parse_day(&day_cell).map(date::iso);
-        if day.is_none() {
+        let on = super::parse_day(&day_cell);
+        if on.is_none() {
             job.bad(&row, O_DATE, format!("{day_cell:?} is not a date (write 2024-03-15)"));
         }
+        let to_cell = row.get(O_TO).to_string();
+        let to = if to_cell.is_empty() {
+            Some(None)
+        } else {
+            match super::parse_day(&to_cell) {
+                Some(t) if on.is_none_or(|d| t >= d) => Some(Some(t)),
+                Some(_) => {
+                    job.bad(&row, O_TO, format!("{to_cell:?} comes before the row's date {day_cell:?}"));
+                    None
+                }
+                None => {
+                    job.bad(&row, O_TO, format!("{to_cell:?} is not a date (write 2024-12-31)"));
+                    None
+                }
+            }
+        };
+        // A total over several days holds at most 24 hours a day.
+        let days = match (on, to) {
+            (Some(d), Some(Some(t))) => (t - d).num_days() + 1,
+            _ => 1,
+        };
         let hours_cell = row.get(O_HOURS).to_string();
-        let hours = parse_hours(&hours_cell).map_err(|e| job.bad(&row, O_HOURS, format!("{hours_cell:?} {e}"))).ok();
-        let (Some(learner), Some(day), Some(hours)) = (learner, day, hours) else {
+        let hours = Fixed::parse_max(&hours_cell, MAX_ROW_HOURS * days)
+            .map_err(|e| job.bad(&row, O_HOURS, format!("{hours_cell:?} {e}")))
+            .ok();
+        let (Some(learner), Some(on), Some(to), Some(hours)) = (learner, on, to, hours) else {
             continue;
         };
+        if let Some(why) = guard.refuse(learner, on).or_else(|| to.and_then(|t| guard.refuse(learner, t))) {
+            job.bad(&row, O_DATE, why);
+            continue;
+        }
+        let day = date::iso(on);
         // A sheet without a source column is one platform's export: its records have source "".
         let source = row.get(O_SOURCE).to_string();
         let key = [Value::Integer(learner), Value::Text(day.clone()), Value::Text(source.clone())];
-        job.put(&writer, &row, &key, &[Value::Integer(hours.0)], |stored, _, row| {
+        let values = [Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
+        job.put(&writer, &row, &key, &values, |stored, _, row| {
             let had = match stored.first() {
                 Some(Value::Integer(h)) => Fixed(*h),
                 _ => Fixed(0),

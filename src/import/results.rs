@@ -3,6 +3,7 @@
 use rusqlite::types::Value;
 
 use super::bulk::Bulk;
+use super::guard::Guard;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, Row, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
@@ -27,6 +28,11 @@ const R_AWARD: usize = 3;
 pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let code = args.assessment.as_deref().ok_or_else(|| Error::usage("`import results` needs --assessment CODE"))?;
     let assessment = crate::lookup::assessment(job.tx, code)?;
+    let day: String = job.tx.query_row("SELECT date FROM assessment WHERE id = ?1", [assessment], |r| r.get(0))?;
+    let day = crate::date::parse(&day)
+        .ok_or_else(|| Error::Other(format!("assessment {} has no valid date: {day:?}", code.trim())))?;
+    let guard = Guard::load(job.tx)?;
+    guard.closed.check_day(day, &format!("results of assessment {}", code.trim()))?;
     let learners = Learners::load(job.tx)?;
     // A sheet of scores says nothing of awards, and one of awards nothing of scores.
     let mut bulk = Bulk::new(&store::RESULT, &[job.sheet.has(R_SCORE), job.sheet.has(R_AWARD)]);
@@ -58,6 +64,10 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let (Some(learner), Some(score), Some(award)) = (learner, score, award) else {
             continue;
         };
+        if let Some(why) = guard.refuse(learner, day) {
+            job.bad(&row, 0, why);
+            continue;
+        }
         let values = vec![store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
         bulk.push(job, row, (assessment, learner), values, &describe)?;
     }

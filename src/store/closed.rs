@@ -23,6 +23,10 @@ impl Closed {
         self.0.is_empty()
     }
 
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.0.iter().copied()
+    }
+
     pub fn contains(&self, year: i32) -> bool {
         self.0.contains(&year)
     }

@@ -116,3 +116,90 @@ pub fn outside(learner: &Learner, day: chrono::NaiveDate) -> Option<String> {
         )
     })
 }
+
+/// The learner's records dated after `day`, as people read them (at most five, then a count).
+pub fn records_after(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT 'session ' || s.id || ' on ' || s.date, s.date FROM attendance a JOIN session s ON s.id = a.session_id
+         WHERE a.learner_id = ?1 AND s.date > ?2
+         UNION ALL SELECT 'assessment ' || x.code || ' on ' || x.date, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
+         WHERE r.learner_id = ?1 AND x.date > ?2
+         UNION ALL SELECT 'online hours on ' || COALESCE(to_date, date), COALESCE(to_date, date) FROM online
+         WHERE learner_id = ?1 AND COALESCE(to_date, date) > ?2
+         ORDER BY 2",
+    )?;
+    let all: Vec<String> =
+        stmt.query_map(params![id, date::iso(day)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut out: Vec<String> = all.iter().take(5).cloned().collect();
+    if all.len() > 5 {
+        out.push(format!("and {} more", all.len() - 5));
+    }
+    Ok(out)
+}
+
+/// What happened in a learner's life, for `learner show` and the transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Joined,
+    Left,
+    Returned,
+    Category(crate::model::Category),
+    /// The branch's row id.
+    Branch(i64),
+    Exempt {
+        to: chrono::NaiveDate,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryLine {
+    /// None: from the start.
+    pub day: Option<chrono::NaiveDate>,
+    pub what: Event,
+}
+
+/// A life as dated lines, in date order (the undated first).
+pub fn history(life: &Life) -> Vec<HistoryLine> {
+    let mut out = Vec::new();
+    for (i, s) in life.spells.iter().enumerate() {
+        out.push(HistoryLine { day: s.start, what: if i == 0 { Event::Joined } else { Event::Returned } });
+        if let Some(end) = s.end {
+            out.push(HistoryLine { day: Some(end), what: Event::Left });
+        }
+    }
+    out.extend(life.categories.iter().map(|c| HistoryLine { day: c.from, what: Event::Category(c.value) }));
+    out.extend(life.branches.iter().map(|b| HistoryLine { day: b.from, what: Event::Branch(b.value) }));
+    out.extend(
+        life.exemptions
+            .iter()
+            .map(|e| HistoryLine { day: Some(e.from), what: Event::Exempt { to: e.to, reason: e.reason.clone() } }),
+    );
+    // Stable: on one day, spells before changes before exemptions.
+    out.sort_by_key(|l| l.day);
+    out
+}
+
+/// A learner row and their dated history as JSON, for the audit row of a delete.
+pub fn history_json(conn: &Connection, id: i64) -> Result<serde_json::Value> {
+    let row = |sql: &str| -> Result<Vec<serde_json::Value>> {
+        let mut stmt = conn.prepare(sql)?;
+        let n = stmt.column_count();
+        let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+        let rows = stmt.query_map([id], |r| {
+            let mut m = serde_json::Map::new();
+            for (i, name) in names.iter().enumerate().take(n) {
+                m.insert(name.clone(), crate::store::sql_to_json(&r.get::<_, rusqlite::types::Value>(i)?));
+            }
+            Ok(serde_json::Value::Object(m))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    Ok(serde_json::json!({
+        "learner": row("SELECT staff_id, name, branch_id, category, joined, left_on, batch_id FROM learner WHERE id = ?1")?,
+        "spell": row("SELECT start, end FROM spell WHERE learner_id = ?1")?,
+        "category_change": row("SELECT from_date, category, batch_id FROM category_change WHERE learner_id = ?1")?,
+        "branch_change": row("SELECT from_date, branch_id, batch_id FROM branch_change WHERE learner_id = ?1")?,
+        "exemption": row("SELECT from_date, to_date, reason FROM exemption WHERE learner_id = ?1")?,
+    }))
+}

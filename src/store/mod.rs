@@ -23,9 +23,15 @@ pub const ATTENDANCE: Table =
     Table { entity: "attendance", key: &["session_id", "learner_id"], values: &["status", "hours"] };
 pub const RESULT: Table =
     Table { entity: "result", key: &["assessment_id", "learner_id"], values: &["score", "award"] };
-pub const ONLINE: Table = Table { entity: "online", key: &["learner_id", "date", "source"], values: &["hours"] };
+pub const ONLINE: Table =
+    Table { entity: "online", key: &["learner_id", "date", "source"], values: &["hours", "to_date"] };
 pub const LEARNER: Table =
     Table { entity: "learner", key: &["staff_id"], values: &["name", "branch_id", "category", "joined"] };
+/// Dated changes (SPEC v2): a category or branch from a day on.
+pub const CATEGORY_CHANGE: Table =
+    Table { entity: "category_change", key: &["learner_id", "from_date"], values: &["category"] };
+pub const BRANCH_CHANGE: Table =
+    Table { entity: "branch_change", key: &["learner_id", "from_date"], values: &["branch_id"] };
 pub const COURSE: Table = Table { entity: "course", key: &["code"], values: &["title", "kind", "mode", "hours"] };
 
 /// What a put did, or why it did not.

@@ -80,5 +80,7 @@ fn two_imports_at_once_both_succeed() {
         }
     });
     assert_eq!(count(&s, "attendance"), 3);
-    assert_eq!(count(&s, "online"), 4000);
+    let rows = std::fs::read_to_string(&online).unwrap().lines().count() as i64 - 1;
+    assert!(rows > 3000, "gen wrote {rows} online rows");
+    assert_eq!(count(&s, "online"), rows);
 }

@@ -708,11 +708,20 @@ fn updating_the_roster_and_courses_is_undone_to_the_old_values() {
         "{}",
         out.stderr
     );
-    let out = s.run(&["import", "learners", roster.to_str().unwrap(), "--update"]).ok();
+    // A change of category or branch is dated (SPEC v2): --update alone does not say from when.
+    let out = s.run(&["import", "learners", roster.to_str().unwrap(), "--update"]).expect(65);
+    assert!(out.stderr.contains("give --from DATE"), "{}", out.stderr);
+    let out = s.run(&["import", "learners", roster.to_str().unwrap(), "--update", "--from", "2024-06-01"]).ok();
     assert_eq!(out.stdout.trim(), "moved.csv: 1 new, 0 unchanged, 1 updated — batch 3");
+    // The months before 1 June keep the branch and category of the start.
     assert_eq!(
         rows(&s, "SELECT l.staff_id, b.code, l.category, l.joined FROM learner l JOIN branch b ON b.id = l.branch_id WHERE l.staff_id IN ('0003', '0099') ORDER BY 1"),
-        ["0003|WK1|member|2024-02-01", "0099|NK1|activist|-"]
+        ["0003|NK1|probationary|2024-02-01", "0099|NK1|activist|-"]
+    );
+    assert_eq!(rows(&s, "SELECT from_date, category FROM category_change"), ["2024-06-01|member"]);
+    assert_eq!(
+        rows(&s, "SELECT c.from_date, b.code FROM branch_change c JOIN branch b ON b.id = c.branch_id"),
+        ["2024-06-01|WK1"]
     );
     let courses = s
         .file("hours.csv", "课程代码,课程名称,课程类型,教学方式,学时\nDS01,党史学习教育专题党课,专题课,现场教学,2.5\n");
@@ -738,9 +747,15 @@ fn a_column_the_sheet_lacks_leaves_the_stored_value_alone() {
     assert!(out.contains("0 new, 1 unchanged, 0 updated"), "{out}");
     let other = s.file("other.csv", "工号,姓名,支部,类别\n0100,赵一,NK1,预备党员\n");
     let r = s.run(&["import", "learners", other.to_str().unwrap()]).expect(65);
-    assert!(r.stderr.contains("(赵一, branch NK1, member, joined 2024-03-01)"), "{}", r.stderr);
-    s.run(&["import", "learners", other.to_str().unwrap(), "--update"]).ok();
-    assert_eq!(rows(&s, "SELECT category, joined FROM learner"), ["probationary|2024-03-01"]);
+    assert!(
+        r.stderr.contains("staff id 0100 is member in branch NK1 now; the sheet says probationary"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("add --update --from DATE"), "{}", r.stderr);
+    s.run(&["import", "learners", other.to_str().unwrap(), "--update", "--from", "2024-07-01"]).ok();
+    assert_eq!(rows(&s, "SELECT category, joined FROM learner"), ["member|2024-03-01"]);
+    assert_eq!(rows(&s, "SELECT from_date, category FROM category_change"), ["2024-07-01|probationary"]);
 
     // A sheet of scores, then one of awards: the award joins the score, it does not erase it.
     s.run(&[
