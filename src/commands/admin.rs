@@ -74,6 +74,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         let found: Vec<String> = tx.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         problems.extend(found.into_iter().map(|f| format!("{what}: {f}")));
     }
+    problems.extend(crate::store::lives::records_outside_enrolment(&tx)?);
     let dates = "SELECT 'session ' || id, date FROM session
                  UNION ALL SELECT 'assessment ' || code, date FROM assessment
                  UNION ALL SELECT 'online hours of learner ' || learner_id, date FROM online
@@ -96,6 +97,11 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         "assessment",
         "result",
         "online",
+        "spell",
+        "category_change",
+        "branch_change",
+        "exemption",
+        "closed_year",
         "import_batch",
         "audit",
     ]

@@ -203,3 +203,32 @@ pub fn history_json(conn: &Connection, id: i64) -> Result<serde_json::Value> {
         "exemption": row("SELECT from_date, to_date, reason FROM exemption WHERE learner_id = ?1")?,
     }))
 }
+
+/// Every stored record dated outside its learner's enrolment (SPEC v2 §2: `check` lists them;
+/// a v1 database, or records kept from before a leave date was corrected, may hold some).
+pub fn records_outside_enrolment(conn: &Connection) -> Result<Vec<String>> {
+    let mut by_id: HashMap<i64, Learner> = learners(conn, None)?.into_iter().map(|l| (l.id, l)).collect();
+    // Only learners whose life has bounds can have records outside it.
+    by_id.retain(|_, l| !(l.life.spells.len() == 1 && l.life.spells[0].start.is_none() && l.life.spells[0].end.is_none()));
+    let mut out = Vec::new();
+    if by_id.is_empty() {
+        return Ok(out);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT a.learner_id, 'attendance at session ' || s.id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
+         UNION ALL SELECT r.learner_id, 'result of assessment ' || x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
+         UNION ALL SELECT learner_id, 'online hours from ' || date, date FROM online
+         UNION ALL SELECT learner_id, 'online hours to ' || to_date, to_date FROM online WHERE to_date IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let Some(l) = by_id.get(&r.get::<_, i64>(0)?) else { continue };
+        let what: String = r.get(1)?;
+        if let Some(day) = r.get::<_, Option<String>>(2)?.as_deref().and_then(date::parse) {
+            if let Some(why) = outside(l, day) {
+                out.push(format!("record outside enrolment: {what}: {why}"));
+            }
+        }
+    }
+    Ok(out)
+}
