@@ -5,25 +5,38 @@
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 
-use encoding_rs::{Decoder, Encoding, GB18030, UTF_8};
+use encoding_rs::{Decoder, GB18030, UTF_8};
 
 use super::fingerprint::Fingerprint;
 use super::header::HEADER_SEARCH_ROWS;
 use super::{open_input, unreadable, Options};
-use crate::cli::Encoding as EncodingArg;
 use crate::error::Result;
+
+/// The encoding the user says a text file is in (`--encoding`); a BOM still decides over it.
+/// The command line takes its words from here, so the reader does not depend on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Encoding {
+    // Plain comments, not doc comments: clap would print those as help and change `--help`.
+    // UTF-8 when the whole file is valid UTF-8, else GB18030.
+    Auto,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    // GB18030, a superset of GBK: what Chinese Excel and WPS write.
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
 
 /// The encoding to read a text file in: a BOM decides, then `--encoding`, then UTF-8 if the whole
 /// file is valid UTF-8, else GB18030 (what Chinese Excel and WPS write).
-fn choose_encoding(head: &[u8], options: &Options, fp: &Fingerprint) -> (&'static Encoding, usize) {
-    if let Some((enc, bom)) = Encoding::for_bom(head) {
+fn choose_encoding(head: &[u8], options: &Options, fp: &Fingerprint) -> (&'static encoding_rs::Encoding, usize) {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(head) {
         return (enc, bom);
     }
     match options.encoding {
-        Some(EncodingArg::Utf8) => (UTF_8, 0),
-        Some(EncodingArg::Gb18030) => (GB18030, 0),
-        Some(EncodingArg::Auto) | None if fp.valid_utf8 => (UTF_8, 0),
-        Some(EncodingArg::Auto) | None => (GB18030, 0),
+        Some(Encoding::Utf8) => (UTF_8, 0),
+        Some(Encoding::Gb18030) => (GB18030, 0),
+        Some(Encoding::Auto) | None if fp.valid_utf8 => (UTF_8, 0),
+        Some(Encoding::Auto) | None => (GB18030, 0),
     }
 }
 

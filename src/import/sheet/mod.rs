@@ -15,8 +15,8 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::cli::Encoding as EncodingArg;
 use crate::error::{Error, Problem, Result};
+pub use decode::Encoding;
 use decode::{decoding_reader, sniff_delimiter};
 pub use fingerprint::{fingerprint, Fingerprint};
 pub use header::normalise;
@@ -40,7 +40,7 @@ pub struct Layout {
 /// What the user said about reading the file.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    pub encoding: Option<EncodingArg>,
+    pub encoding: Option<Encoding>,
     pub sheet: Option<String>,
 }
 
@@ -329,7 +329,7 @@ mod tests {
             let (_, rows) = read(bytes, &Options::default()).unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(cells(&rows), want, "{what}");
         }
-        let forced = Options { encoding: Some(EncodingArg::Utf8), sheet: None };
+        let forced = Options { encoding: Some(Encoding::Utf8), sheet: None };
         let err = read(&gbk, &forced).err().expect("GBK read as UTF-8");
         assert!(err.to_string().contains("not valid UTF-8"), "{err}");
     }
