@@ -133,7 +133,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let joined = if joined_cell.is_empty() {
             Some(None)
         } else {
-            match super::parse_day(&joined_cell) {
+            match date::parse_cell(&joined_cell) {
                 Some(d) => Some(Some(date::iso(d))),
                 None => {
                     job.bad(&row, L_JOINED, format!("{joined_cell:?} is not a date (write 2024-03-15)"));

@@ -18,7 +18,6 @@ use serde_json::json;
 
 use crate::cli::{ImportArgs, ImportKind};
 use crate::commands::{hours_arg, Counts};
-use crate::date::{self, Date as NaiveDate};
 use crate::db::{self, Action, Actor};
 use crate::error::{Error, Problems, Result};
 use crate::store::{Put, Writer};
@@ -254,30 +253,6 @@ impl Job<'_> {
     }
 }
 
-/// A date cell: every spelling `date::parse` knows, a date-time exported as text
-/// (`2024-03-15 00:00:00`, `2024-03-15T08:30`), or an Excel date serial exported as a number.
-pub fn parse_day(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    if let Some(d) = date::parse(t) {
-        return Some(d);
-    }
-    if let Some((day, time)) = t.split_once([' ', 'T']) {
-        let time = time.trim();
-        if !time.is_empty() && time.contains(':') && time.bytes().all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
-        {
-            return date::parse(day);
-        }
-    }
-    // Serials 30000 to 60000 are 1982 to 2064; no other spelling of a date is five digits.
-    if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
-        let serial: f64 = t.parse().ok()?;
-        if (30_000.0..=60_000.0).contains(&serial) {
-            return date::from_excel_serial(serial);
-        }
-    }
-    None
-}
-
 /// A name with all white space removed: `王  伟` is 王伟.
 fn squeeze(name: &str) -> String {
     name.chars().filter(|c| !c.is_whitespace()).collect()
@@ -390,19 +365,6 @@ mod tests {
         assert_eq!(ls.find("012345").map(|l| l.id), None, "zeros are lost, never added");
         assert_eq!(ls.find("012").map(|l| l.id), None);
         assert_eq!(ls.find("99").map(|l| l.id), None);
-    }
-
-    #[test]
-    fn dates_as_exports_write_them() {
-        let day = NaiveDate::from_ymd_opt(2024, 3, 15);
-        for text in
-            ["2024-03-15", "2024/3/15 0:00", "2024-03-15 00:00:00", "2024-03-15T08:30:00", "45366", "2024年3月15日"]
-        {
-            assert_eq!(parse_day(text), day, "{text}");
-        }
-        for text in ["", "2024-03-15 noon", "12345", "3/15", "2024-03-15 00:00 extra"] {
-            assert_eq!(parse_day(text), None, "{text}");
-        }
     }
 
     #[test]

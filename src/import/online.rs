@@ -23,7 +23,7 @@ pub fn import(job: &mut Job) -> Result<()> {
     while let Some(row) = job.next_row()? {
         let learner = job.learner(&learners, &row, O_NAME);
         let day_cell = row.get(O_DATE).to_string();
-        let day = super::parse_day(&day_cell).map(date::iso);
+        let day = date::parse_cell(&day_cell).map(date::iso);
         if day.is_none() {
             job.bad(&row, O_DATE, format!("{day_cell:?} is not a date (write 2024-03-15)"));
         }
