@@ -72,7 +72,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             }
             let tx = db::write(&mut conn)?;
             let branch_id = lookup::branch(&tx, &branch)?;
-            if lookup::learner(&tx, staff_id).is_ok() {
+            if lookup::staff_id_taken(&tx, staff_id)? {
                 return Err(Error::invalid(format!(
                     "staff id {staff_id} is already a learner (see `xueshi learner list`)"
                 )));
@@ -89,7 +89,8 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
         }
         LearnerCmd::Leave { staff_id, date: left } => {
             let tx = db::write(&mut conn)?;
-            let id = lookup::learner(&tx, &staff_id)?;
+            // The stored staff id, not the one typed: the audit log keys learners by it.
+            let (id, staff_id) = lookup::learner_as_stored(&tx, &staff_id)?;
             let (joined, old): (Option<String>, Option<String>) =
                 tx.query_row("SELECT joined, left_on FROM learner WHERE id = ?1", [id], |r| {
                     Ok((r.get(0)?, r.get(1)?))
@@ -97,8 +98,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             let left = date::iso(left);
             if joined.as_deref().is_some_and(|j| j > left.as_str()) {
                 return Err(Error::invalid(format!(
-                    "staff id {}: cannot leave on {left}, before joining on {}",
-                    staff_id.trim(),
+                    "staff id {staff_id}: cannot leave on {left}, before joining on {}",
                     joined.unwrap_or_default()
                 )));
             }
@@ -107,7 +107,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
                 &tx,
                 &ctx.actor(),
                 "learner",
-                &json!({ "staff_id": staff_id.trim() }),
+                &json!({ "staff_id": staff_id }),
                 Action::Update,
                 Some(&json!({ "left_on": old })),
                 Some(&json!({ "left_on": left })),

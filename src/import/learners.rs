@@ -95,7 +95,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
     while let Some(row) = job.next_row()? {
         let mut ok = true;
         // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one.
-        let staff_id = known.find(row.get(0)).map_or_else(|| row.get(0).to_string(), |l| l.staff_id.clone());
+        let staff_id = known.find(row.get(0)).one().map_or_else(|| row.get(0).to_string(), |l| l.staff_id.clone());
         let name = row.get(L_NAME).to_string();
         if name.is_empty() {
             job.bad(&row, L_NAME, "a learner needs a name");

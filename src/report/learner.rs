@@ -12,6 +12,7 @@ use crate::credit::{self, session_credit, stored, Rules};
 use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
+use crate::lookup;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Status};
 use crate::{Ctx, Lang};
 
@@ -125,11 +126,12 @@ pub fn run(ctx: &Ctx, tx: &Transaction, staff_id: &str, year: Option<i32>, outpu
     render::emit(&transcript, || transcript.document(ctx.lang), format, output, ctx.lang)
 }
 
-/// Builds the transcript of the learner with `staff_id` for `year`.
+/// Builds the transcript of the learner with `staff_id` for `year`; a staff id that lost its
+/// leading zeros finds its learner as everywhere else.
 pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript> {
-    let t = staff_id.trim();
-    let learner =
-        credit::learner(conn, t)?.ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
+    let (_, staff_id) = lookup::learner_as_stored(conn, staff_id)?;
+    let learner = credit::learner(conn, &staff_id)?
+        .ok_or_else(|| Error::invalid(format!("staff id {staff_id} is not a known learner")))?;
     let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_day(year, 12, 31)?));
     let rules = Rules::load(conn)?;
     let mut items = Vec::new();
