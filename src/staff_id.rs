@@ -1,7 +1,5 @@
-//! Staff ids (工号) as typed on sheets and command lines, matched to the stored ones. Excel turns
-//! a staff id typed into a cell into a number and drops its leading zeros (`0012` becomes 12), so
-//! a typed id that could be such a number also finds the one stored id it is without its zeros
-//! (SPEC §3, "Excel's habits"). Imports and commands both decide with [`choose`], so that
+//! Staff ids (工号) as typed on sheets and command lines, matched to the stored ones by one rule
+//! (SPEC §3, "Excel's habits": a number cell loses its leading zeros, `0012` becomes 12), so that
 //! `xueshi attend 1 12` finds the learner an imported `12` finds.
 
 /// What a typed staff id found among the stored ones.

@@ -187,6 +187,14 @@ fn a_staff_id_that_lost_its_zeros_reaches_its_learner_as_in_an_import() {
     // Exactly as typed wins over a lost-zeros fit, and zeros are never added.
     s.run(&["attend", &id, "034"]).ok();
     s.run(&["attend", &id, "012"]).expect(65);
+    // A new learner's staff id is taken as typed, zeros and all: 12 may join beside 0012, and 12
+    // then means 12.
+    s.run(&["learner", "add", "12", "周全", "--branch", "WK1", "--category", "member"]).ok();
+    let other = session(&s, "DS01", "2024-03-22", &[]);
+    s.run(&["attend", &other, "12"]).ok();
+    let report = s.year(2024);
+    assert_eq!(hours(&learner(&report, "12")["theory"]), 2.0);
+    assert_eq!(hours(&learner(&report, "0012")["theory"]), 2.0);
 }
 
 #[test]

@@ -12,16 +12,15 @@ use super::header::HEADER_SEARCH_ROWS;
 use super::{open_input, unreadable, Options};
 use crate::error::Result;
 
-/// The encoding the user says a text file is in (`--encoding`); a BOM still decides over it.
-/// The command line takes its words from here, so the reader does not depend on the command line.
+/// The encoding the user says a text file is in (`--encoding`; a BOM still decides over it):
+/// `auto` is UTF-8 when the whole file is valid UTF-8, else GB18030. The command line takes its
+/// words from here, so that the reader does not depend on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Encoding {
-    // Plain comments, not doc comments: clap would print those as help and change `--help`.
-    // UTF-8 when the whole file is valid UTF-8, else GB18030.
+    // No doc comments on the variants: clap would print them and change `--help`.
     Auto,
     #[value(name = "utf-8", alias = "utf8")]
     Utf8,
-    // GB18030, a superset of GBK: what Chinese Excel and WPS write.
     #[value(name = "gb18030", alias = "gbk")]
     Gb18030,
 }
