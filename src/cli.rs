@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::date::Date;
+use crate::import::sheet::Encoding;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Mode, Status};
 
 /// 学时: the credit-hour system of a hospital party school, over one SQLite file.
@@ -335,15 +336,6 @@ pub enum ImportKind {
     Attendance,
     Results,
     Online,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Encoding {
-    Auto,
-    #[value(name = "utf-8", alias = "utf8")]
-    Utf8,
-    #[value(name = "gb18030", alias = "gbk")]
-    Gb18030,
 }
 
 #[derive(Debug, Args)]

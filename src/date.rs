@@ -23,6 +23,31 @@ pub fn parse(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// A date as a sheet's cell holds it: every spelling of [`parse`], a date-time exported as text
+/// (`2024-03-15 00:00:00`, `2024-03-15T08:30`), or an Excel date serial exported as a number
+/// (`45366`). Exports write those into cells; a command line takes [`parse`]'s spellings only.
+pub fn parse_cell(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    if let Some(d) = parse(t) {
+        return Some(d);
+    }
+    if let Some((day, time)) = t.split_once([' ', 'T']) {
+        let time = time.trim();
+        if !time.is_empty() && time.contains(':') && time.bytes().all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+        {
+            return parse(day);
+        }
+    }
+    // Serials 30000 to 60000 are 1982 to 2064; no other spelling of a date is five digits.
+    if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let serial: f64 = t.parse().ok()?;
+        if (30_000.0..=60_000.0).contains(&serial) {
+            return from_excel_serial(serial);
+        }
+    }
+    None
+}
+
 /// An Excel date serial (days since 1899-12-30, the 1900 date system as Excel counts it).
 pub fn from_excel_serial(serial: f64) -> Option<NaiveDate> {
     if !(1.0..=2_958_465.0).contains(&serial) {
@@ -83,6 +108,51 @@ mod tests {
         assert_eq!(from_excel_serial(45366.0), Some(ymd(2024, 3, 15)));
         assert_eq!(from_excel_serial(45366.75), Some(ymd(2024, 3, 15)));
         assert_eq!(from_excel_serial(-3.0), None);
+    }
+
+    /// Every spelling SPEC §3 lists for a date cell, Excel's serials, and what exports write.
+    #[test]
+    fn every_spelling_of_a_cell() {
+        let march_15 = Some(ymd(2024, 3, 15));
+        let cases = [
+            // SPEC §3, in its order.
+            ("2024-03-15", march_15),
+            ("2024/3/15", march_15),
+            ("2024.3.15", march_15),
+            ("2024年3月15日", march_15),
+            ("20240315", march_15),
+            // The same with one- or two-digit parts, and padded.
+            ("2024-3-15", march_15),
+            ("2024/03/15", march_15),
+            ("2024.03.15", march_15),
+            ("2024年03月15日", march_15),
+            (" 2024-03-15 ", march_15),
+            // Excel date cells exported as numbers: days since 1899-12-30, 30000 to 60000.
+            ("45366", march_15),
+            ("45292", Some(ymd(2024, 1, 1))),
+            ("45657", Some(ymd(2024, 12, 31))),
+            ("30000", Some(ymd(1982, 2, 18))),
+            ("60000", Some(ymd(2064, 4, 8))),
+            ("29999", None),
+            ("60001", None),
+            ("12345", None),
+            // Date-times exported as text: the time is dropped.
+            ("2024-03-15 00:00:00", march_15),
+            ("2024/3/15 0:00", march_15),
+            ("2024-03-15T08:30:00", march_15),
+            ("2024-03-15T08:30:00.5", march_15),
+            // Not dates.
+            ("", None),
+            ("3/15", None),
+            ("15/3/2024", None),
+            ("2024-02-30", None),
+            ("2024年3月", None),
+            ("2024-03-15 noon", None),
+            ("2024-03-15 00:00 extra", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_cell(text), want, "{text:?}");
+        }
     }
 
     #[test]

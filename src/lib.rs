@@ -16,6 +16,7 @@ pub mod lookup;
 pub mod model;
 pub mod period;
 pub mod report;
+pub mod staff_id;
 pub mod store;
 
 use std::path::PathBuf;

@@ -13,6 +13,7 @@ use crate::hours::{Fixed, Hours};
 use crate::lookup;
 use crate::model::{Award, CourseKind, Status};
 use crate::report::render::Cell;
+use crate::staff_id::{could_be_any_of, Found};
 use crate::store::{self, Put, Writer};
 use crate::Ctx;
 
@@ -185,9 +186,13 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
     let mut counts = Counts::default();
     let values = [Value::Text(a.status.code().into()), store::int(own.map(|h| h.0))];
     for staff_id in &a.staff_ids {
-        let learner = match lookup::learner(&tx, staff_id) {
-            Ok(id) => id,
-            Err(_) => {
+        let learner = match lookup::find_learner(&tx, staff_id)? {
+            Found::One((id, _)) => id,
+            Found::Several(fits) => {
+                problems.push(staff_id.trim(), could_be_any_of(&fits));
+                continue;
+            }
+            Found::Unknown => {
                 problems.push(staff_id.trim(), "not a known learner");
                 continue;
             }

@@ -29,11 +29,14 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             }
             let tx = db::write(&mut conn)?;
             let branch_id = lookup::branch(&tx, &branch)?;
-            if let Ok(id) = lookup::learner(&tx, staff_id) {
-                let stored: String = tx.query_row("SELECT staff_id FROM learner WHERE id = ?1", [id], |r| r.get(0))?;
-                return Err(Error::invalid(format!(
-                    "staff id {staff_id} is already a learner (stored as {stored}; see `xueshi learner show {stored}`)"
-                )));
+            if let Some((_, stored)) = lookup::same_number(&tx, staff_id)?.into_iter().next() {
+                return Err(Error::invalid(if stored == staff_id {
+                    format!("staff id {staff_id} is already a learner (see `xueshi learner show {stored}`)")
+                } else {
+                    format!(
+                        "staff id {staff_id} is the same number as learner {stored} (Excel drops leading zeros): if {stored} should read {staff_id}, correct it with `xueshi learner set {stored} --staff-id {staff_id}`"
+                    )
+                }));
             }
             let closed = Closed::load(&tx)?;
             match joined {
@@ -128,10 +131,10 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
                 if new.is_empty() {
                     return Err(Error::invalid("--staff-id: a learner needs a staff id"));
                 }
-                if let Ok(other) = lookup::learner(&tx, new) {
-                    if other != l.id {
-                        return Err(Error::invalid(format!("--staff-id: {new} is another learner's staff id")));
-                    }
+                if let Some((_, other)) = lookup::same_number(&tx, new)?.into_iter().find(|(id, _)| *id != l.id) {
+                    return Err(Error::invalid(format!(
+                        "--staff-id: {new} is learner {other}'s staff id (or the same number)"
+                    )));
                 }
                 tx.execute("UPDATE learner SET staff_id = ?1 WHERE id = ?2", params![new, l.id])?;
                 let key = json!({ "learner_id": l.id });

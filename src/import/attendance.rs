@@ -140,7 +140,7 @@ fn same_session(job: &mut Job, row: &Row, id: i64, code: &str, day: &str) -> boo
         return false;
     }
     let cell = row.get(A_DATE);
-    if !cell.is_empty() && super::parse_day(cell).map(date::iso).as_deref() != Some(day) {
+    if !cell.is_empty() && date::parse_cell(cell).map(date::iso).as_deref() != Some(day) {
         job.bad(row, A_DATE, format!("{cell:?} is not the date of session {id} ({code} on {day})"));
         return false;
     }
@@ -233,7 +233,7 @@ fn session_of_row(
         }
     };
     let day_cell = row.get(A_DATE);
-    let on = super::parse_day(day_cell);
+    let on = date::parse_cell(day_cell);
     let day = on.map(date::iso);
     if day.is_none() {
         let message = if day_cell.is_empty() {

@@ -110,7 +110,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
     while let Some(row) = job.next_row()? {
         let mut ok = true;
         // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one.
-        let stored = known.find(row.get(0));
+        let stored = known.find(row.get(0)).one();
         let staff_id = stored.map_or_else(|| row.get(0).to_string(), |l| l.staff_id.clone());
         let name = row.get(L_NAME).to_string();
         if name.is_empty() {
@@ -149,7 +149,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let joined = if joined_cell.is_empty() {
             Some(None)
         } else {
-            match super::parse_day(&joined_cell) {
+            match date::parse_cell(&joined_cell) {
                 Some(d) => Some(Some(d)),
                 None => {
                     job.bad(&row, L_JOINED, format!("{joined_cell:?} is not a date (write 2024-03-15)"));

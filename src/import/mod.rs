@@ -19,9 +19,9 @@ use serde_json::json;
 
 use crate::cli::{ImportArgs, ImportKind};
 use crate::commands::{hours_arg, Counts};
-use crate::date::{self, Date as NaiveDate};
 use crate::db::{self, Action, Actor};
 use crate::error::{Error, Problems, Result};
+use crate::staff_id::{self, Found};
 use crate::store::{Put, Writer};
 use crate::Ctx;
 use sheet::{Column, Layout, Options, Row, Sheet};
@@ -237,16 +237,12 @@ impl Job<'_> {
     /// has one. Reports and returns `None` when either is wrong.
     pub fn learner(&mut self, learners: &Learners, row: &Row, name: usize) -> Option<i64> {
         let staff_id = row.get(0);
-        let Some(found) = learners.find(staff_id) else {
-            let message = match learners.ambiguous(staff_id) {
-                Some(fits) => format!(
-                    "staff id {staff_id} lost its leading zeros and could be any of {}: write it in full",
-                    fits.join(", ")
-                ),
-                None => format!("staff id {staff_id} is not a known learner"),
-            };
-            self.bad(row, 0, message);
-            return None;
+        let found = match learners.find(staff_id).or_message(staff_id) {
+            Ok(found) => found,
+            Err(message) => {
+                self.bad(row, 0, message);
+                return None;
+            }
         };
         let cell = row.get(name);
         if !cell.is_empty() && squeeze(cell) != squeeze(&found.name) {
@@ -256,30 +252,6 @@ impl Job<'_> {
         }
         Some(found.id)
     }
-}
-
-/// A date cell: every spelling `date::parse` knows, a date-time exported as text
-/// (`2024-03-15 00:00:00`, `2024-03-15T08:30`), or an Excel date serial exported as a number.
-pub fn parse_day(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    if let Some(d) = date::parse(t) {
-        return Some(d);
-    }
-    if let Some((day, time)) = t.split_once([' ', 'T']) {
-        let time = time.trim();
-        if !time.is_empty() && time.contains(':') && time.bytes().all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
-        {
-            return date::parse(day);
-        }
-    }
-    // Serials 30000 to 60000 are 1982 to 2064; no other spelling of a date is five digits.
-    if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
-        let serial: f64 = t.parse().ok()?;
-        if (30_000.0..=60_000.0).contains(&serial) {
-            return date::from_excel_serial(serial);
-        }
-    }
-    None
 }
 
 /// A name with all white space removed: `王  伟` is 王伟.
@@ -299,17 +271,16 @@ pub struct Learner {
 #[derive(Debug, Default)]
 pub struct Learners {
     by_staff_id: HashMap<String, Learner>,
-    /// Staff ids without leading zeros (Excel's number cells lose them) → the one learner with
-    /// that id, or `None` when several share it and the sheet cannot say which.
-    by_number: HashMap<String, Option<String>>,
-    /// For those shared ones, every staff id that fits, to name them in the error.
-    shared: HashMap<String, Vec<String>>,
+    /// Stored staff ids by their `staff_id::unpadded` form, in the order of the learners' ids,
+    /// for cells that lost their leading zeros (`0034` and `034` share `34`).
+    by_unpadded: HashMap<String, Vec<String>>,
 }
 
 impl Learners {
     pub fn load(tx: &Transaction) -> Result<Learners> {
         let mut learners = Learners::default();
-        let mut stmt = tx.prepare("SELECT id, staff_id, name FROM learner")?;
+        // In the order of their ids, so that an ambiguous cell names its fits as a command does.
+        let mut stmt = tx.prepare("SELECT id, staff_id, name FROM learner ORDER BY id")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             learners.insert(Learner { id: r.get(0)?, staff_id: r.get(1)?, name: r.get(2)? });
@@ -318,54 +289,25 @@ impl Learners {
     }
 
     fn insert(&mut self, learner: Learner) {
-        let stripped = strip_zeros(&learner.staff_id).to_string();
-        if let Some(one) = self.by_number.get_mut(&stripped) {
-            let fits = self.shared.entry(stripped).or_default();
-            fits.extend(one.take());
-            fits.push(learner.staff_id.clone());
-        } else {
-            self.by_number.insert(stripped, Some(learner.staff_id.clone()));
-        }
+        let key = staff_id::unpadded(&learner.staff_id).to_string();
+        self.by_unpadded.entry(key).or_default().push(learner.staff_id.clone());
         self.by_staff_id.insert(learner.staff_id.clone(), learner);
     }
 
-    /// The staff ids a cell could mean when it lost leading zeros and several learners fit.
-    pub fn ambiguous(&self, staff_id: &str) -> Option<&[String]> {
-        let whole = staff_id.strip_suffix(".0").unwrap_or(staff_id);
-        self.shared.get(whole).map(Vec::as_slice)
-    }
-
-    /// By exact staff id, else by the one staff id equal to it without leading zeros; a number
-    /// cell some tools write as `12.0` is the number 12.
-    pub fn find(&self, staff_id: &str) -> Option<&Learner> {
-        self.exact_or_number(staff_id).or_else(|| {
-            let (whole, fraction) = staff_id.split_once('.')?;
-            let digits = |s: &str, all: fn(&u8) -> bool| !s.is_empty() && s.as_bytes().iter().all(all);
-            if !digits(whole, u8::is_ascii_digit) || !digits(fraction, |b| *b == b'0') {
-                return None;
-            }
-            self.exact_or_number(whole)
+    /// The learner a staff id cell means, by the rule of `staff_id::choose`. Most cells are a
+    /// stored id exactly: that one hash lookup ends it, and the candidates for a cell that lost
+    /// its zeros are only looked up when it does not.
+    pub fn find(&self, typed: &str) -> Found<&Learner> {
+        let exact = self.by_staff_id.get_key_value(typed).map(|(k, l)| (k.as_str(), l));
+        let unpadded = std::iter::once_with(|| {
+            staff_id::candidates_key(typed)
+                .and_then(|key| self.by_unpadded.get(key))
+                .into_iter()
+                .flatten()
+                .filter_map(|s| self.by_staff_id.get_key_value(s.as_str()).map(|(k, l)| (k.as_str(), l)))
         })
-    }
-
-    fn exact_or_number(&self, staff_id: &str) -> Option<&Learner> {
-        self.by_staff_id.get(staff_id).or_else(|| {
-            // Only a cell that looks like a number lost zeros; `0100` is not learner 100.
-            if strip_zeros(staff_id) != staff_id {
-                return None;
-            }
-            let one = self.by_number.get(staff_id)?.as_ref()?;
-            self.by_staff_id.get(one)
-        })
-    }
-}
-
-fn strip_zeros(staff_id: &str) -> &str {
-    let t = staff_id.trim_start_matches('0');
-    if t.is_empty() && !staff_id.is_empty() {
-        "0"
-    } else {
-        t
+        .flatten();
+        staff_id::choose(typed, exact.into_iter().chain(unpadded))
     }
 }
 
@@ -377,6 +319,7 @@ mod tests {
         Learner { id, staff_id: staff_id.into(), name: format!("L{id}") }
     }
 
+    /// The rule itself is tested in `staff_id`; this is that the finder hands it every candidate.
     #[test]
     fn a_staff_id_that_lost_its_zeros_finds_its_learner() {
         let mut ls = Learners::default();
@@ -384,29 +327,20 @@ mod tests {
         ls.insert(learner(2, "0034"));
         ls.insert(learner(3, "034"));
         ls.insert(learner(4, "12345"));
-        assert_eq!(ls.find("0012").map(|l| l.id), Some(1));
-        assert_eq!(ls.find("12").map(|l| l.id), Some(1));
-        assert_eq!(ls.find("034").map(|l| l.id), Some(3), "an exact match wins");
-        assert_eq!(ls.find("34").map(|l| l.id), None, "two learners fit: neither is guessed");
-        assert_eq!(ls.find("12345").map(|l| l.id), Some(4));
-        assert_eq!(ls.find("12.0").map(|l| l.id), Some(1), "a number cell written as text");
-        assert_eq!(ls.find("12.5").map(|l| l.id), None);
-        assert_eq!(ls.find("012345").map(|l| l.id), None, "zeros are lost, never added");
-        assert_eq!(ls.find("012").map(|l| l.id), None);
-        assert_eq!(ls.find("99").map(|l| l.id), None);
-    }
-
-    #[test]
-    fn dates_as_exports_write_them() {
-        let day = NaiveDate::from_ymd_opt(2024, 3, 15);
-        for text in
-            ["2024-03-15", "2024/3/15 0:00", "2024-03-15 00:00:00", "2024-03-15T08:30:00", "45366", "2024年3月15日"]
-        {
-            assert_eq!(parse_day(text), day, "{text}");
-        }
-        for text in ["", "2024-03-15 noon", "12345", "3/15", "2024-03-15 00:00 extra"] {
-            assert_eq!(parse_day(text), None, "{text}");
-        }
+        let id = |typed: &str| ls.find(typed).one().map(|l| l.id);
+        assert_eq!(id("0012"), Some(1));
+        assert_eq!(id("12"), Some(1));
+        assert_eq!(id("034"), Some(3), "an exact match wins");
+        assert!(
+            matches!(ls.find("34"), Found::Several(fits) if fits == ["0034", "034"]),
+            "two learners fit: neither is guessed"
+        );
+        assert_eq!(id("12345"), Some(4));
+        assert_eq!(id("12.0"), Some(1), "a number cell written as text");
+        assert_eq!(id("12.5"), None);
+        assert_eq!(id("012345"), None, "zeros are lost, never added");
+        assert_eq!(id("012"), None);
+        assert_eq!(id("99"), None);
     }
 
     #[test]

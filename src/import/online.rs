@@ -36,7 +36,7 @@ pub fn import(job: &mut Job) -> Result<()> {
     while let Some(row) = job.next_row()? {
         let learner = job.learner(&learners, &row, O_NAME);
         let day_cell = row.get(O_DATE).to_string();
-        let on = super::parse_day(&day_cell);
+        let on = date::parse_cell(&day_cell);
         if on.is_none() {
             job.bad(&row, O_DATE, format!("{day_cell:?} is not a date (write 2024-03-15)"));
         }
@@ -44,7 +44,7 @@ pub fn import(job: &mut Job) -> Result<()> {
         let to = if to_cell.is_empty() {
             Some(None)
         } else {
-            match super::parse_day(&to_cell) {
+            match date::parse_cell(&to_cell) {
                 Some(t) if on.is_none_or(|d| t >= d) => Some(Some(t)),
                 Some(_) => {
                     job.bad(&row, O_TO, format!("{to_cell:?} comes before the row's date {day_cell:?}"));

@@ -12,6 +12,7 @@ use crate::credit::{self, session_credit, stored, Rules};
 use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
+use crate::lookup;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Status};
 use crate::store;
 use crate::{Ctx, Lang};
@@ -126,10 +127,11 @@ pub fn run(ctx: &Ctx, tx: &Transaction, staff_id: &str, year: Option<i32>, outpu
     render::emit(&transcript, || transcript.document(ctx.lang), format, output, ctx.lang)
 }
 
-/// Builds the transcript of the learner with `staff_id` for `year`.
+/// Builds the transcript of the learner with `staff_id` for `year`; a staff id that lost its
+/// leading zeros finds its learner as everywhere else.
 pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript> {
     let t = staff_id.trim();
-    let id = crate::lookup::learner(conn, t)?;
+    let id = lookup::learner(conn, t)?;
     let learner = store::lives::learner(conn, id)?
         .ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
     let year_end = year_day(year, 12, 31)?;

@@ -209,7 +209,9 @@ pub fn history_json(conn: &Connection, id: i64) -> Result<serde_json::Value> {
 pub fn records_outside_enrolment(conn: &Connection) -> Result<Vec<String>> {
     let mut by_id: HashMap<i64, Learner> = learners(conn, None)?.into_iter().map(|l| (l.id, l)).collect();
     // Only learners whose life has bounds can have records outside it.
-    by_id.retain(|_, l| !(l.life.spells.len() == 1 && l.life.spells[0].start.is_none() && l.life.spells[0].end.is_none()));
+    by_id.retain(|_, l| {
+        !(l.life.spells.len() == 1 && l.life.spells[0].start.is_none() && l.life.spells[0].end.is_none())
+    });
     let mut out = Vec::new();
     if by_id.is_empty() {
         return Ok(out);

@@ -160,6 +160,45 @@ fn unknown_records_are_invalid_data_and_nothing_is_written() {
     assert_eq!(s.dump(), before);
 }
 
+/// SPEC §3's rule for staff ids that lost their leading zeros holds on the command line too.
+#[test]
+fn a_staff_id_that_lost_its_zeros_reaches_its_learner_as_in_an_import() {
+    let s = school();
+    s.run(&["learner", "add", "0012", "赵敏", "--branch", "NK1", "--category", "member"]).ok();
+    let id = session(&s, "DS01", "2024-03-15", &[]);
+    s.run(&["attend", &id, "12"]).ok();
+    assert_eq!(hours(&learner(&s.year(2024), "0012")["theory"]), 2.0);
+    s.run(&["online", "add", "12", "2024-03-16", "1.5"]).ok();
+    assert_eq!(hours(&learner(&s.year(2024), "0012")["online"]), 1.5);
+
+    // Two learners fit 34: neither is guessed, both are named, nothing is written.
+    s.run(&["learner", "add", "0034", "钱多", "--branch", "NK1", "--category", "member"]).ok();
+    crate::imports::legacy_learner(&s, "034", "孙少");
+    let before = s.dump();
+    let r = s.run(&["attend", &id, "0001", "34"]).expect(65);
+    assert!(
+        r.stderr.contains("error: 34: lost its leading zeros and could be any of 0034, 034: write it in full"),
+        "{}",
+        r.stderr
+    );
+    let r = s.run(&["online", "add", "34", "2024-03-16", "1"]).expect(65);
+    assert!(r.stderr.contains("staff id 34 lost its leading zeros and could be any of 0034, 034"), "{}", r.stderr);
+    assert_eq!(s.dump(), before);
+    // Exactly as typed wins over a lost-zeros fit, and zeros are never added.
+    s.run(&["attend", &id, "034"]).ok();
+    s.run(&["attend", &id, "012"]).expect(65);
+    // Two ids equal after leading zeros can never be two people (SPEC v2): 12 and 0007 are
+    // refused beside 0012 and 7, with the way to correct the stored id.
+    let r = s.run(&["learner", "add", "12", "周全", "--branch", "WK1", "--category", "member"]).expect(65);
+    assert!(r.stderr.contains("the same number as learner 0012"), "{}", r.stderr);
+    s.run(&["learner", "add", "7", "吴七", "--branch", "WK1", "--category", "member"]).ok();
+    let r = s.run(&["learner", "add", "0007", "吴七", "--branch", "WK1", "--category", "member"]).expect(65);
+    assert!(r.stderr.contains("correct it with `xueshi learner set 7 --staff-id 0007`"), "{}", r.stderr);
+    s.run(&["learner", "set", "7", "--staff-id", "0007"]).ok();
+    s.run(&["attend", &id, "0007"]).ok();
+    assert_eq!(hours(&learner(&s.year(2024), "0007")["theory"]), 2.0);
+}
+
 #[test]
 fn duplicates_are_invalid_data() {
     let s = school();

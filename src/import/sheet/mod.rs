@@ -1,0 +1,342 @@
+//! The one sheet reader every import uses: file bytes → decoded text or an .xlsx worksheet →
+//! the header row (found among the first rows, under any alias) → a stream of rows of trimmed,
+//! normalised cells, each row knowing where it came from for error messages.
+//!
+//! This file is the reader itself; its parts are the file's fingerprint (`fingerprint.rs`), text
+//! decoding (`decode.rs`), finding the header (`header.rs`) and reading workbooks (`workbook.rs`).
+
+mod decode;
+mod fingerprint;
+mod header;
+mod workbook;
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::error::{Error, Problem, Result};
+pub use decode::Encoding;
+use decode::{decoding_reader, sniff_delimiter};
+pub use fingerprint::{fingerprint, Fingerprint};
+pub use header::normalise;
+use header::HEADER_SEARCH_ROWS;
+use workbook::{column_letters, has_workbook_extension, read_xlsx};
+
+/// One column an import understands: its canonical (English) name, used in messages, and the
+/// other names sheets give it.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+}
+
+/// The columns of one import kind; `columns[0]` is the key column that identifies the header row.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub columns: &'static [Column],
+}
+
+/// What the user said about reading the file.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub encoding: Option<Encoding>,
+    pub sheet: Option<String>,
+}
+
+/// Every part opens the input the same way, so that a missing or unreadable file is always exit 66.
+fn open_input(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| unreadable(path, &e))
+}
+
+fn unreadable(path: &Path, e: &io::Error) -> Error {
+    Error::Input(format!("cannot read {}: {e}", path.display()))
+}
+
+/// A data row: the cells of the layout's columns (empty when the sheet lacks the column or the
+/// cell is blank), and where the row is.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub cells: Vec<String>,
+    /// 1-based line of the record in a text file, or row number in a worksheet.
+    pub line: u64,
+}
+
+impl Row {
+    pub fn get(&self, column: usize) -> &str {
+        self.cells.get(column).map_or("", String::as_str)
+    }
+}
+
+/// A row as read, before its cells are sorted into the layout's columns: (line, cells).
+type RawRow = (u64, Vec<String>);
+
+enum Source {
+    Csv { reader: csv::Reader<Box<dyn Read>>, record: csv::StringRecord },
+    Xlsx { rows: std::vec::IntoIter<RawRow> },
+}
+
+/// An open sheet, positioned after its header row; iterate it for the data rows.
+pub struct Sheet {
+    /// The file name shown in messages.
+    pub file: String,
+    /// The worksheet's name, for an .xlsx file.
+    pub worksheet: Option<String>,
+    layout: Layout,
+    /// For each layout column, the index of the sheet's column that holds it.
+    positions: Vec<Option<usize>>,
+    source: Source,
+    /// Rows read while looking for the header that come after it.
+    pending: VecDeque<RawRow>,
+    /// Decoded bytes read so far, for a progress bar.
+    pub bytes_read: u64,
+}
+
+impl Sheet {
+    /// Opens `path` and finds its header row. `fp` is the file's fingerprint.
+    pub fn open(path: &Path, file: &str, layout: Layout, options: &Options, fp: &Fingerprint) -> Result<Sheet> {
+        let (source, worksheet, head) = if fp.workbook || has_workbook_extension(path) {
+            let (worksheet, rows) = read_xlsx(path, file, options)?;
+            let mut rows = rows.into_iter();
+            let head: Vec<_> = rows.by_ref().take(HEADER_SEARCH_ROWS).collect();
+            (Source::Xlsx { rows }, Some(worksheet), head)
+        } else {
+            let (delimiter, text) =
+                sniff_delimiter(decoding_reader(path, options, fp)?).map_err(|e| unreadable(path, &e))?;
+            let reader =
+                csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text);
+            let mut source = Source::Csv { reader, record: csv::StringRecord::new() };
+            let mut head = Vec::new();
+            while head.len() < HEADER_SEARCH_ROWS {
+                match next_csv(&mut source, file)? {
+                    Some(r) => head.push(r),
+                    None => break,
+                }
+            }
+            (source, None, head)
+        };
+        let (positions, pending) = header::find(&layout, head, file)?;
+        Ok(Sheet { file: file.to_string(), worksheet, layout, positions, source, pending, bytes_read: 0 })
+    }
+
+    /// Whether the sheet has this layout column.
+    pub fn has(&self, column: usize) -> bool {
+        self.positions.get(column).is_some_and(Option::is_some)
+    }
+
+    /// The place of a cell for messages: `sheet.csv:14: hours` or `roster.xlsx:Sheet1!D7: hours`.
+    pub fn place(&self, row: &Row, column: usize) -> String {
+        let name = self.layout.columns[column].name;
+        match (&self.worksheet, self.positions.get(column).copied().flatten()) {
+            (Some(ws), Some(c)) => format!("{}:{ws}!{}{}: {name}", self.file, column_letters(c), row.line),
+            (Some(ws), None) => format!("{}:{ws}: row {}: {name}", self.file, row.line),
+            (None, _) => format!("{}:{}: {name}", self.file, row.line),
+        }
+    }
+
+    /// Requires the layout columns an import cannot do without.
+    pub fn require(&self, columns: &[usize]) -> Result<()> {
+        let missing: Vec<Problem> = columns
+            .iter()
+            .filter(|&&c| !self.has(c))
+            .map(|&c| {
+                let col = &self.layout.columns[c];
+                let names = std::iter::once(col.name).chain(col.aliases.iter().copied()).collect::<Vec<_>>();
+                Problem::at(
+                    &self.file,
+                    format!("the header row has no {} column (name it {})", col.name, names.join(" ")),
+                )
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(missing))
+        }
+    }
+
+    fn shape(&self, line: u64, mut raw: Vec<String>) -> Row {
+        let cells = self
+            .positions
+            .iter()
+            .map(|p| p.and_then(|i| raw.get_mut(i).map(std::mem::take)).unwrap_or_default())
+            .collect();
+        Row { cells, line }
+    }
+
+    fn next_raw(&mut self) -> Result<Option<RawRow>> {
+        if let Some(r) = self.pending.pop_front() {
+            return Ok(Some(r));
+        }
+        match &mut self.source {
+            Source::Xlsx { rows } => Ok(rows.next()),
+            Source::Csv { .. } => {
+                let r = next_csv(&mut self.source, &self.file)?;
+                if let Source::Csv { reader, .. } = &self.source {
+                    self.bytes_read = reader.position().byte();
+                }
+                Ok(r)
+            }
+        }
+    }
+}
+
+impl Iterator for Sheet {
+    type Item = Result<Row>;
+
+    /// The next data row; blank rows and rows without a key (totals, signatures) are skipped.
+    fn next(&mut self) -> Option<Result<Row>> {
+        loop {
+            let (line, raw) = match self.next_raw() {
+                Ok(Some(r)) => r,
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            };
+            let row = self.shape(line, raw);
+            if !row.get(0).is_empty() {
+                return Some(Ok(row));
+            }
+        }
+    }
+}
+
+fn next_csv(source: &mut Source, file: &str) -> Result<Option<RawRow>> {
+    let Source::Csv { reader, record } = source else {
+        return Ok(None);
+    };
+    match reader.read_record(record) {
+        Ok(false) => Ok(None),
+        Ok(true) => {
+            // The reader's position after a record is past its closing LF (or at the end of the
+            // file); the record began that many lines up, less the LFs inside quoted cells.
+            let after = reader.position().line();
+            let inside: u64 = record.iter().map(|c| c.bytes().filter(|&b| b == b'\n').count() as u64).sum();
+            let line = after.saturating_sub(1 + inside).max(1);
+            Ok(Some((line, record.iter().map(normalise).collect())))
+        }
+        Err(e) => {
+            let line = e.position().map_or(0, csv::Position::line);
+            let what = match e.kind() {
+                csv::ErrorKind::Utf8 { .. } => {
+                    "is not valid UTF-8 text (if the file is GBK, add --encoding gb18030)".to_string()
+                }
+                _ => format!("cannot be read as CSV: {e}"),
+            };
+            Err(Error::invalid_at(format!("{file}:{line}"), what))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use encoding_rs::GB18030;
+
+    use super::*;
+
+    const LAYOUT: Layout = Layout {
+        columns: &[
+            Column { name: "staff_id", aliases: &["工号", "职工号"] },
+            Column { name: "name", aliases: &["姓名"] },
+            Column { name: "status", aliases: &["状态", "签到"] },
+        ],
+    };
+
+    fn read(bytes: &[u8], options: &Options) -> Result<(Sheet, Vec<Row>)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let fp = fingerprint(&path)?;
+        let sheet = Sheet::open(&path, "t.csv", LAYOUT, options, &fp)?;
+        let mut sheet = sheet;
+        let rows: Vec<Row> = sheet.by_ref().collect::<Result<_>>()?;
+        Ok((sheet, rows))
+    }
+
+    fn cells(rows: &[Row]) -> Vec<Vec<&str>> {
+        rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect()
+    }
+
+    #[test]
+    fn the_header_is_found_below_a_title_and_notes() {
+        let text = "3月15日党课签到表\n说明：请本人签到\n\n序号,工号,姓名,科室,签到\n1,0001,王建国,内科,√\n2,,,,\n,,应到：2人,,\n3,0002,李秀英,外科,\n";
+        let (sheet, rows) = read(text.as_bytes(), &Options::default()).unwrap();
+        assert_eq!(cells(&rows), vec![vec!["0001", "王建国", "√"], vec!["0002", "李秀英", ""]]);
+        assert_eq!(rows[0].line, 5);
+        assert_eq!(rows[1].line, 8);
+        assert_eq!(sheet.place(&rows[1], 1), "t.csv:8: name");
+    }
+
+    #[test]
+    fn lines_are_physical_lines_whatever_the_line_ends() {
+        for text in [
+            "title\n\n工号,姓名\n0001,a\n\n0002,\"b\nc\"\n0003,d",
+            "title\r\n\r\n工号,姓名\r\n0001,a\r\n\r\n0002,\"b\r\nc\"\r\n0003,d\r\n",
+        ] {
+            let (sheet, rows) = read(text.as_bytes(), &Options::default()).unwrap();
+            let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, vec![4, 6, 8], "{text:?}");
+            assert_eq!(sheet.place(&rows[2], 0), "t.csv:8: staff_id");
+        }
+    }
+
+    #[test]
+    fn tab_separated_text_is_read_too() {
+        let text = "签到表\t\t\n工号\t姓名\t签到\n0001\t王, 建国\t√\n";
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let (_, rows) = read(&le, &Options::default()).unwrap();
+        assert_eq!(cells(&rows), vec![vec!["0001", "王, 建国", "√"]]);
+    }
+
+    #[test]
+    fn headers_match_aliases_in_any_case() {
+        let (sheet, rows) = read(b"NAME,Staff_ID,notes\nWang,12,x\n", &Options::default()).unwrap();
+        assert!(sheet.has(0) && sheet.has(1) && !sheet.has(2));
+        assert_eq!(cells(&rows), vec![vec!["12", "Wang", ""]]);
+        let (_, rows) = read("工  号,姓\u{3000}名\n0001,王\n".as_bytes(), &Options::default()).unwrap();
+        assert_eq!(cells(&rows), vec![vec!["0001", "王", ""]]);
+    }
+
+    #[test]
+    fn no_header_in_the_first_ten_rows_is_an_error() {
+        let mut text = String::new();
+        for i in 0..10 {
+            text.push_str(&format!("row {i}\n"));
+        }
+        text.push_str("工号,姓名\n0001,王\n");
+        let err = read(text.as_bytes(), &Options::default()).err().expect("no header");
+        assert!(err.to_string().contains("t.csv: no header row"), "{err}");
+    }
+
+    #[test]
+    fn encodings_are_recognised() {
+        let text = "工号,姓名\r\n0001,王建国\r\n";
+        let want = vec![vec!["0001", "王建国", ""]];
+        let (gbk, _, _) = GB18030.encode(text);
+        let mut bom8 = b"\xEF\xBB\xBF".to_vec();
+        bom8.extend_from_slice(text.as_bytes());
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        for (what, bytes) in
+            [("utf-8", text.as_bytes()), ("gbk", &gbk[..]), ("bom", &bom8[..]), ("le", &le), ("be", &be)]
+        {
+            let (_, rows) = read(bytes, &Options::default()).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(cells(&rows), want, "{what}");
+        }
+        let forced = Options { encoding: Some(Encoding::Utf8), sheet: None };
+        let err = read(&gbk, &forced).err().expect("GBK read as UTF-8");
+        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn full_width_cells_are_normalised() {
+        let (_, rows) = read("　工号　,姓名\n０００２,李秀英\n".as_bytes(), &Options::default()).unwrap();
+        assert_eq!(cells(&rows), vec![vec!["0002", "李秀英", ""]]);
+    }
+}
