@@ -281,6 +281,7 @@ pub enum SessionCmd {
 pub struct AttendArgs {
     /// The session's id
     pub session: i64,
+    /// The learners' staff ids
     #[arg(required = true, value_name = "STAFF_ID")]
     pub staff_ids: Vec<String>,
     /// present late excused absent, or the Chinese word
@@ -392,7 +393,7 @@ pub enum OnlineCmd {
         #[arg(allow_hyphen_values = true)]
         hours: String,
         /// The last day of a month's or a year's total, credited on that day
-        #[arg(long, value_parser = parse_date)]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         to: Option<Date>,
         /// The platform, e.g. 学习强国
         #[arg(long, default_value = "")]
