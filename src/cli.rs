@@ -79,6 +79,14 @@ pub enum Command {
     Check,
     /// Write deterministic synthetic data for benchmarks
     Gen(GenArgs),
+    /// The audit log: every change of a stored record, oldest first
+    Audit(AuditArgs),
+    /// Print a shell completion script (e.g. `xueshi completions bash > /etc/bash_completion.d/xueshi`)
+    Completions {
+        /// bash, zsh, fish or powershell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `--format` and `--out`, which every listing and report takes.
@@ -114,6 +122,19 @@ pub enum BranchCmd {
     },
     /// List the branches
     List(#[command(flatten)] Output),
+    /// Rename a branch
+    Set {
+        /// The branch's code (or its present name)
+        code: String,
+        /// The new name
+        #[arg(long)]
+        name: String,
+    },
+    /// Delete a branch that no learner ever belonged to
+    Delete {
+        /// The branch's code (or its name)
+        code: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -220,24 +241,56 @@ pub enum CourseCmd {
     },
     /// List the courses
     List(#[command(flatten)] Output),
+    /// Correct a course (a new kind reaches every year with sessions of it)
+    Set {
+        /// The course's code
+        code: String,
+        /// The new title
+        #[arg(long)]
+        title: Option<String>,
+        /// theory extension topic, or the Chinese name
+        #[arg(long, value_parser = parse_word::<CourseKind>)]
+        kind: Option<CourseKind>,
+        /// offline online field joint, or the Chinese name
+        #[arg(long, value_parser = parse_word::<Mode>)]
+        mode: Option<Mode>,
+        /// Default hours of a new session (sessions held keep theirs)
+        #[arg(long, allow_hyphen_values = true)]
+        hours: Option<String>,
+    },
+    /// Delete a course that has no sessions
+    Delete {
+        /// The course's code
+        code: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SessionCmd {
     /// Hold a course on a date; prints the new session's id
     Add {
+        /// The course's code
         #[arg(long)]
         course: String,
+        /// The (first) day of the session
         #[arg(long, value_parser = parse_date)]
         date: Date,
+        /// How many days it lasts (a 5-day 集中轮训: 5); at most 24 hours a day [default: 1]
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=366))]
+        days: Option<i64>,
+        /// Hold the course a second time on a date that has a session of it already
+        #[arg(long)]
+        again: bool,
         /// Hours of this session [default: the course's]
         #[arg(long, allow_hyphen_values = true)]
         hours: Option<String>,
+        /// Who taught it
         #[arg(long)]
         teacher: Option<String>,
     },
     /// List sessions
     List {
+        /// Only the sessions held in this year
         #[arg(long, value_parser = parse_year)]
         year: Option<i32>,
         #[command(flatten)]
@@ -245,19 +298,43 @@ pub enum SessionCmd {
     },
     /// Correct a session
     Set {
+        /// The session's id
         id: i64,
+        /// Its hours (records credited by default follow)
         #[arg(long, allow_hyphen_values = true)]
         hours: Option<String>,
+        /// Its (first) day
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
+        /// How many days it lasts
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=366))]
+        days: Option<i64>,
+        /// Who taught it (an empty name clears it)
         #[arg(long)]
         teacher: Option<String>,
+    },
+    /// A session's roster: every record, its status and the hours it credits
+    Show {
+        /// The session's id
+        id: i64,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Delete a session (only one without records, unless --with-records)
+    Delete {
+        /// The session's id
+        id: i64,
+        /// Delete its attendance records with it
+        #[arg(long)]
+        with_records: bool,
     },
 }
 
 #[derive(Debug, Args)]
 pub struct AttendArgs {
+    /// The session's id
     pub session: i64,
+    /// The learners' staff ids
     #[arg(required = true, value_name = "STAFF_ID")]
     pub staff_ids: Vec<String>,
     /// present late excused absent, or the Chinese word
@@ -269,6 +346,9 @@ pub struct AttendArgs {
     /// Overwrite records that say otherwise
     #[arg(long)]
     pub update: bool,
+    /// Remove these learners' records of the session instead
+    #[arg(long, conflicts_with_all = ["status", "hours", "update"])]
+    pub remove: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,6 +372,34 @@ pub enum AssessmentCmd {
     },
     /// List the assessments
     List(#[command(flatten)] Output),
+    /// Correct an assessment
+    Set {
+        /// The assessment's code
+        code: String,
+        /// The new title
+        #[arg(long)]
+        title: Option<String>,
+        /// quiz contest essay, or the Chinese name
+        #[arg(long, value_parser = parse_word::<AssessmentKind>)]
+        kind: Option<AssessmentKind>,
+        /// Its date
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        /// The hours it credits
+        #[arg(long, allow_hyphen_values = true)]
+        hours: Option<String>,
+        /// The score a quiz result needs to earn its hours
+        #[arg(long, allow_hyphen_values = true)]
+        pass_mark: Option<String>,
+        /// Bonus hours for an award level, e.g. first=3 (repeatable; other levels keep theirs)
+        #[arg(long, value_name = "LEVEL=HOURS")]
+        award: Vec<String>,
+    },
+    /// Delete an assessment that has no results
+    Delete {
+        /// The assessment's code
+        code: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -309,23 +417,65 @@ pub enum ResultCmd {
         #[arg(long)]
         update: bool,
     },
+    /// An assessment's results: score, award and the hours each credits
+    List {
+        /// The assessment's code
+        assessment: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Remove a learner's result
+    Remove {
+        /// The assessment's code
+        assessment: String,
+        /// The learner's staff id
+        staff_id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum OnlineCmd {
-    /// Record online self-study hours
+    /// Record online self-study hours: of one day, or a platform's total up to --to
     Add {
+        /// The learner's staff id
         staff_id: String,
+        /// The day (with --to: the first day of the total)
         #[arg(value_parser = parse_date)]
         date: Date,
+        /// At most 24 a day
         #[arg(allow_hyphen_values = true)]
         hours: String,
+        /// The last day of a month's or a year's total, credited on that day
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: Option<Date>,
         /// The platform, e.g. 学习强国
         #[arg(long, default_value = "")]
         source: String,
         /// Overwrite a record that says otherwise
         #[arg(long)]
         update: bool,
+    },
+    /// List online hours
+    List {
+        /// Only this learner's
+        #[arg(long, value_name = "STAFF_ID")]
+        learner: Option<String>,
+        /// Only those credited in this year
+        #[arg(long, value_parser = parse_year)]
+        year: Option<i32>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Remove a learner's online hours of a day
+    Remove {
+        /// The learner's staff id
+        staff_id: String,
+        /// The day (of a total: its first day)
+        #[arg(value_parser = parse_date)]
+        date: Date,
+        /// The platform [default: the day's only record]
+        #[arg(long)]
+        source: Option<String>,
     },
 }
 
@@ -462,6 +612,21 @@ pub enum YearCmd {
     },
     /// Each year with records, and whether it is closed
     List(#[command(flatten)] Output),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only changes made on or after this day
+    #[arg(long, value_parser = parse_date)]
+    pub since: Option<Date>,
+    /// Only changes of this learner and their records
+    #[arg(long, value_name = "STAFF_ID")]
+    pub learner: Option<String>,
+    /// Only the changes of this import batch
+    #[arg(long, value_name = "ID")]
+    pub batch: Option<i64>,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Debug, Args)]

@@ -1,26 +1,29 @@
 //! What earns hours: sessions and attendance, assessments and results, online study.
 
 use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 use serde_json::json;
 
-use super::{amount_arg, hours_arg, opt_text, word, Counts, Listing};
+use super::{amount_arg, count, holders, hours_arg, opt_text, session_hours_arg, some, them, word, Counts, Listing};
 use crate::cli::{AssessmentCmd, AttendArgs, OnlineCmd, ResultCmd, SessionCmd};
+use crate::credit::{session_credit, stored};
 use crate::date;
 use crate::db::{self, audit, Action, Actor};
-use crate::error::{Error, Problems, Result};
-use crate::hours::{Fixed, Hours};
+use crate::error::{Error, Problem, Problems, Result};
+use crate::hours::{Fixed, Hours, MAX_ROW_HOURS};
 use crate::lookup;
 use crate::model::{Award, CourseKind, Status};
 use crate::report::render::Cell;
 use crate::staff_id::{could_be_any_of, Found};
-use crate::store::{self, Put, Writer};
-use crate::Ctx;
+use crate::store::closed::Closed;
+use crate::store::records;
+use crate::store::{self, lives, Put, Writer};
+use crate::{Ctx, Lang};
 
 /// The largest score or pass mark accepted.
 pub const MAX_SCORE: i64 = 100_000;
 
-/// Creates a session and returns its id.
+/// Creates a one-day session and returns its id.
 pub fn add_session(
     tx: &Transaction,
     actor: &Actor,
@@ -29,25 +32,30 @@ pub fn add_session(
     hours: Hours,
     teacher: Option<&str>,
 ) -> Result<i64> {
-    tx.prepare_cached("INSERT INTO session (course_id, date, hours, teacher, batch_id) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![course_id, day, hours.0, teacher, actor.batch])?;
-    let id = tx.last_insert_rowid();
-    if actor.batch.is_none() {
-        let new = json!({ "course_id": course_id, "date": day, "hours": hours.0, "teacher": teacher });
-        audit(tx, actor, "session", &json!({ "id": id }), Action::Insert, None, Some(&new))?;
-    }
-    Ok(id)
+    records::insert_session(tx, actor, course_id, day, hours.0, 1, teacher)
 }
 
 pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
-        SessionCmd::Add { course, date: day, hours, teacher } => {
-            let hours = hours.map(|h| hours_arg("--hours", &h)).transpose()?;
+        SessionCmd::Add { course, date: day, days, again, hours, teacher } => {
+            let days = days.unwrap_or(1);
+            let hours = hours.map(|h| session_hours_arg("--hours", &h, days)).transpose()?;
+            let teacher = teacher.as_deref().map(str::trim).filter(|t| !t.is_empty());
             let tx = db::write(&mut conn)?;
             let (course_id, course_hours) = lookup::course(&tx, &course)?;
-            let hours = hours.unwrap_or(Fixed(course_hours));
-            let id = add_session(&tx, &ctx.actor(), course_id, &date::iso(day), hours, teacher.as_deref())?;
+            let (code, day) = (course.trim(), date::iso(day));
+            Closed::load(&tx)?.check_iso(&day, &format!("a session of course {code} on {day}"))?;
+            let held = records::sessions_on(&tx, course_id, &day)?;
+            if !held.is_empty() && !again {
+                let which = if held.len() == 1 { "session" } else { "sessions" };
+                return Err(Error::invalid(format!(
+                    "course {code} has {which} {} on {day} already; to hold it a second time that day, add --again",
+                    some(&held)
+                )));
+            }
+            let hours = hours.map_or(course_hours, |h| h.0);
+            let id = records::insert_session(&tx, &ctx.actor(), course_id, &day, hours, days, teacher)?;
             tx.commit()?;
             crate::say(format_args!("{id}"))?;
             Ok(())
@@ -56,7 +64,7 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
             let tx = db::read(&mut conn)?;
             let range = year.map(|y| (format!("{y:04}-01-01"), format!("{y:04}-12-31")));
             let mut stmt = tx.prepare(
-                "SELECT s.id, s.date, c.code, c.title, c.kind, s.hours, s.teacher,
+                "SELECT s.id, s.date, c.code, c.title, c.kind, s.hours, s.days, s.teacher,
                         (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status IN ('present', 'late')),
                         (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id)
                  FROM session s JOIN course c ON c.id = s.course_id
@@ -72,9 +80,10 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
                         Cell::Text(r.get(3)?),
                         word::<CourseKind>(r.get_ref(4)?.as_str()?),
                         Cell::Hours(Fixed(r.get(5)?)),
-                        opt_text(r.get(6)?),
-                        Cell::Int(r.get(7)?),
+                        Cell::Int(r.get(6)?),
+                        opt_text(r.get(7)?),
                         Cell::Int(r.get(8)?),
+                        Cell::Int(r.get(9)?),
                     ])
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -87,6 +96,7 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
                     ("title", "Title", "课程名称"),
                     ("kind", "Kind", "课程类型"),
                     ("hours", "Hours", "学时"),
+                    ("days", "Days", "天数"),
                     ("teacher", "Teacher", "授课人"),
                     ("attended", "Attended", "出勤人数"),
                     ("records", "Records", "记录数"),
@@ -95,57 +105,146 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
             }
             .emit(&output, ctx.lang)
         }
-        SessionCmd::Set { id, hours, date: day, teacher } => {
-            let hours = hours.map(|h| hours_arg("--hours", &h)).transpose()?;
+        SessionCmd::Set { id, hours, date: day, days, teacher } => {
             let tx = db::write(&mut conn)?;
-            let (old_date, old_hours, old_teacher): (String, i64, Option<String>) = tx
-                .query_row("SELECT date, hours, teacher FROM session WHERE id = ?1", [id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?
-                .ok_or_else(|| {
-                    Error::invalid(format!("session {id} is not a known session (see `xueshi session list`)"))
-                })?;
+            let old = records::session(&tx, id)?;
+            let mut new = old.clone();
+            new.days = days.unwrap_or(old.days);
             if let Some(h) = hours {
+                new.hours = session_hours_arg("--hours", &h, new.days)?.0;
+            }
+            if new.hours > MAX_ROW_HOURS * new.days {
+                return Err(Error::invalid(format!(
+                    "session {id} has {} hours, more than {} hold at 24 hours a day: give its --hours too",
+                    Fixed(new.hours),
+                    count(new.days as usize, "day", "days")
+                )));
+            }
+            if let Some(d) = day {
+                new.date = date::iso(d);
+            }
+            if let Some(t) = teacher {
+                let t = t.trim();
+                new.teacher = (!t.is_empty()).then(|| t.to_string());
+            }
+            if new.json() == old.json() {
+                return Ok(());
+            }
+            if new.hours < old.hours {
                 // Records with their own hours must stay within the session's.
-                let mut stmt = tx.prepare(
-                    "SELECT l.staff_id, a.hours FROM attendance a JOIN learner l ON l.id = a.learner_id
-                     WHERE a.session_id = ?1 AND a.hours > ?2 ORDER BY l.staff_id",
-                )?;
-                let above: Vec<(String, i64)> = stmt
-                    .query_map(params![id, h.0], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
+                let above: Vec<records::Attendance> = records::roster(&tx, id, None)?
+                    .into_iter()
+                    .filter(|a| a.hours.is_some_and(|own| own > new.hours))
+                    .collect();
                 if !above.is_empty() {
                     return Err(Error::Invalid(
                         above
                             .into_iter()
-                            .map(|(sid, own)| {
-                                crate::error::Problem::new(format!(
-                                    "session {id}: staff id {sid} is credited {} hours, more than the new {h}; correct it first with `xueshi attend {id} {sid} --hours H --update`",
-                                    Fixed(own)
+                            .map(|a| {
+                                Problem::new(format!(
+                                    "session {id}: staff id {sid} is credited {} hours, more than the new {}; correct it first with `xueshi attend {id} {sid} --hours H --update`",
+                                    Fixed(a.hours.unwrap_or_default()),
+                                    Fixed(new.hours),
+                                    sid = a.staff_id,
                                 ))
                             })
                             .collect(),
                     ));
                 }
             }
-            let new_date = day.map(date::iso).unwrap_or(old_date.clone());
-            let new_hours = hours.map_or(old_hours, |h| h.0);
-            let new_teacher = teacher.or(old_teacher.clone());
-            tx.execute(
-                "UPDATE session SET date = ?1, hours = ?2, teacher = ?3 WHERE id = ?4",
-                params![new_date, new_hours, new_teacher, id],
-            )?;
-            audit(
-                &tx,
-                &ctx.actor(),
-                "session",
-                &json!({ "id": id }),
-                Action::Update,
-                Some(&json!({ "date": old_date, "hours": old_hours, "teacher": old_teacher })),
-                Some(&json!({ "date": new_date, "hours": new_hours, "teacher": new_teacher })),
-            )?;
+            let closed = Closed::load(&tx)?;
+            if new.date != old.date {
+                let what = format!("moving session {id} from {} to {}", old.date, new.date);
+                closed.check_iso(&old.date, &what)?;
+                closed.check_iso(&new.date, &what)?;
+                let day = new.day()?;
+                let mut problems = Problems::default();
+                for a in records::roster(&tx, id, None)? {
+                    if let Some(why) = lives::learner(&tx, a.learner_id)?.and_then(|l| lives::outside(&l, day)) {
+                        problems.push(format!("session {id}"), format!("{why}; or remove the record first"));
+                    }
+                }
+                problems.into_result()?;
+            } else if new.hours != old.hours {
+                closed.check_iso(&old.date, &format!("changing the hours of session {id} ({})", old.date))?;
+            }
+            records::update_session(&tx, &ctx.actor(), &old, &new)?;
             tx.commit()?;
+            Ok(())
+        }
+        SessionCmd::Show { id, output } => {
+            let tx = db::read(&mut conn)?;
+            let s = records::session(&tx, id)?;
+            let rows = records::roster(&tx, id, None)?
+                .into_iter()
+                .map(|a| {
+                    let status: Status = stored(&a.status)?;
+                    let credited = session_credit(status, a.hours.map(Fixed), Fixed(s.hours));
+                    Ok(vec![Cell::Text(a.staff_id), Cell::Text(a.name), Cell::word(status), Cell::Hours(credited)])
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let (en_days, zh_days) = if s.days > 1 {
+                (format!(" over {} days", s.days), format!("（{}天）", s.days))
+            } else {
+                (String::new(), String::new())
+            };
+            let teacher = s.teacher.as_deref().unwrap_or("");
+            let heading = match ctx.lang {
+                Lang::En => format!(
+                    "Session {id}: {} {}, {}, {} hours{en_days}{}",
+                    s.course,
+                    s.title,
+                    s.date,
+                    Fixed(s.hours),
+                    if teacher.is_empty() { String::new() } else { format!(", taught by {teacher}") }
+                ),
+                Lang::Zh => format!(
+                    "课次 {id}：{} {}，{}，{}学时{zh_days}{}",
+                    s.course,
+                    s.title,
+                    s.date,
+                    Fixed(s.hours),
+                    if teacher.is_empty() { String::new() } else { format!("，授课人 {teacher}") }
+                ),
+            };
+            Listing {
+                title: ("Roster", "出勤名单"),
+                columns: &[
+                    ("staff_id", "Staff id", "工号"),
+                    ("name", "Name", "姓名"),
+                    ("status", "Status", "出勤"),
+                    ("hours", "Hours", "学时"),
+                ],
+                rows,
+            }
+            .emit_with(&output, ctx.lang, heading, None)
+        }
+        SessionCmd::Delete { id, with_records } => {
+            let tx = db::write(&mut conn)?;
+            let s = records::session(&tx, id)?;
+            Closed::load(&tx)?.check_iso(&s.date, &format!("deleting session {id} ({} on {})", s.course, s.date))?;
+            let roster = records::roster(&tx, id, None)?;
+            if !roster.is_empty() && !with_records {
+                let staff: Vec<&str> = roster.iter().map(|a| a.staff_id.as_str()).collect();
+                return Err(Error::invalid(format!(
+                    "session {id} ({} on {}) has {}: remove {} with `xueshi attend {id} STAFF_ID... --remove`, or add --with-records to delete {} with the session",
+                    s.course,
+                    s.date,
+                    holders(&staff, ("attendance record", "attendance records"), ("staff id", "staff ids")),
+                    them(staff.len()),
+                    them(staff.len())
+                )));
+            }
+            let actor = ctx.actor();
+            for a in &roster {
+                records::remove_attendance(&tx, &actor, id, a)?;
+            }
+            records::delete_session(&tx, &actor, &s)?;
+            tx.commit()?;
+            crate::say(format_args!(
+                "session {id} deleted, with {}",
+                count(roster.len(), "attendance record", "attendance records")
+            ))?;
             Ok(())
         }
     }
@@ -173,13 +272,22 @@ pub fn describe_attendance(stored: &[Value]) -> String {
 }
 
 pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
-    let own = a.hours.as_deref().map(|h| hours_arg("--hours", h)).transpose()?;
+    if a.remove {
+        return unattend(ctx, a);
+    }
+    // A record of a session of several days may carry more than 24 hours: the session's bound it.
+    let own = a.hours.as_deref().map(|h| amount_arg("--hours", h, MAX_ROW_HOURS * 366)).transpose()?;
     let mut conn = ctx.open()?;
     let tx = db::write(&mut conn)?;
-    let session_hours = Fixed(lookup::session(&tx, a.session)?);
-    if let Err(e) = check_own_hours(a.status, own, session_hours) {
+    let session = records::session(&tx, a.session)?;
+    if let Err(e) = check_own_hours(a.status, own, Fixed(session.hours)) {
         return Err(Error::invalid(format!("--hours: {e}")));
     }
+    Closed::load(&tx)?.check_iso(
+        &session.date,
+        &format!("attendance at session {} ({} on {})", a.session, session.course, session.date),
+    )?;
+    let day = session.day()?;
     let actor = ctx.actor();
     let writer = Writer::new(&store::ATTENDANCE);
     let mut problems = Problems::default();
@@ -197,6 +305,10 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
                 continue;
             }
         };
+        if let Some(why) = lives::learner(&tx, learner)?.and_then(|l| lives::outside(&l, day)) {
+            problems.push(format!("session {}", a.session), why);
+            continue;
+        }
         match writer.put(&tx, &actor, &[Value::Integer(a.session), Value::Integer(learner)], &values, a.update)? {
             Put::Conflict(stored) | Put::Repeated(stored) => problems.push(
                 staff_id.trim(),
@@ -212,6 +324,47 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
     problems.into_result()?;
     tx.commit()?;
     crate::say(format_args!("session {}: {}", a.session, counts.summary()))?;
+    Ok(())
+}
+
+/// `attend SESSION STAFF_ID... --remove`: those learners' records of the session go, audited.
+fn unattend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let tx = db::write(&mut conn)?;
+    let session = records::session(&tx, a.session)?;
+    Closed::load(&tx)?.check_iso(
+        &session.date,
+        &format!("removing attendance at session {} ({} on {})", a.session, session.course, session.date),
+    )?;
+    let mut problems = Problems::default();
+    let mut gone: Vec<records::Attendance> = Vec::new();
+    for staff_id in &a.staff_ids {
+        let learner = match lookup::learner(&tx, staff_id) {
+            Ok(id) => id,
+            Err(_) => {
+                problems.push(staff_id.trim(), "not a known learner");
+                continue;
+            }
+        };
+        match records::roster(&tx, a.session, Some(learner))?.pop() {
+            Some(record) if !gone.iter().any(|g| g.learner_id == learner) => gone.push(record),
+            Some(_) => {}
+            None => problems.push(
+                staff_id.trim(),
+                format!(
+                    "session {} has no record of this learner (see `xueshi session show {}`)",
+                    a.session, a.session
+                ),
+            ),
+        }
+    }
+    problems.into_result()?;
+    let actor = ctx.actor();
+    for record in &gone {
+        records::remove_attendance(&tx, &actor, a.session, record)?;
+    }
+    tx.commit()?;
+    crate::say(format_args!("session {}: {} removed", a.session, gone.len()))?;
     Ok(())
 }
 
@@ -236,6 +389,23 @@ fn parse_award_bonus(text: &str) -> Result<(Award, Hours)> {
     Ok((level, hours_arg("--award", hours)?))
 }
 
+/// Every `--award LEVEL=HOURS`, by level in `Award::ALL` order (None: not given); a level given
+/// twice is refused.
+fn parse_award_bonuses(given: &[String]) -> Result<[Option<Hours>; 4]> {
+    let mut bonus = [None; 4];
+    for a in given {
+        let (level, h) = parse_award_bonus(a)?;
+        if bonus[level as usize].replace(h).is_some() {
+            return Err(Error::usage(format!("--award: {} is given twice", level.code())));
+        }
+    }
+    Ok(bonus)
+}
+
+fn pass_mark_arg(text: &str) -> Result<Fixed> {
+    amount_arg("--pass-mark", text, MAX_SCORE)
+}
+
 pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
@@ -245,22 +415,14 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
                 return Err(Error::invalid("an assessment needs a code and a title"));
             }
             let hours = hours_arg("--hours", &hours)?;
-            let pass_mark =
-                pass_mark.map(|p| amount_arg("--pass-mark", &p, MAX_SCORE)).transpose()?.unwrap_or(Fixed(6000));
-            let mut bonus = [Fixed(0); 4];
-            let mut given = [false; 4];
-            for a in &award {
-                let (level, h) = parse_award_bonus(a)?;
-                if std::mem::replace(&mut given[level as usize], true) {
-                    return Err(Error::usage(format!("--award: {} is given twice", level.code())));
-                }
-                bonus[level as usize] = h;
-            }
+            let pass_mark = pass_mark.map(|p| pass_mark_arg(&p)).transpose()?.unwrap_or(Fixed(6000));
+            let bonus = parse_award_bonuses(&award)?.map(|b| b.unwrap_or_default());
             let tx = db::write(&mut conn)?;
             if lookup::assessment(&tx, code).is_ok() {
                 return Err(Error::invalid(format!("assessment {code} exists already")));
             }
             let day = date::iso(day);
+            Closed::load(&tx)?.check_iso(&day, &format!("assessment {code} on {day}"))?;
             tx.execute(
                 "INSERT INTO assessment (code, title, kind, date, hours, pass_mark, first, second, third, merit)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -326,56 +488,298 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
             }
             .emit(&output, ctx.lang)
         }
+        AssessmentCmd::Set { code, title, kind, date: day, hours, pass_mark, award } => {
+            if title.is_none()
+                && kind.is_none()
+                && day.is_none()
+                && hours.is_none()
+                && pass_mark.is_none()
+                && award.is_empty()
+            {
+                return Err(Error::usage(
+                    "nothing to change: give --title, --kind, --date, --hours, --pass-mark or --award",
+                ));
+            }
+            let title = title.map(|t| t.trim().to_string());
+            if title.as_deref() == Some("") {
+                return Err(Error::invalid("an assessment needs a title"));
+            }
+            let hours = hours.map(|h| hours_arg("--hours", &h)).transpose()?;
+            let pass_mark = pass_mark.map(|p| pass_mark_arg(&p)).transpose()?;
+            let bonus = parse_award_bonuses(&award)?;
+            let tx = db::write(&mut conn)?;
+            let old = records::assessment(&tx, &code)?;
+            let mut new = old.clone();
+            new.title = title.unwrap_or(new.title);
+            new.kind = kind.unwrap_or(new.kind);
+            new.date = day.map_or(new.date, date::iso);
+            new.hours = hours.map_or(new.hours, |h| h.0);
+            new.pass_mark = pass_mark.map_or(new.pass_mark, |p| p.0);
+            for (b, given) in new.bonus.iter_mut().zip(bonus) {
+                *b = given.map_or(*b, |h| h.0);
+            }
+            if new == old {
+                return Ok(());
+            }
+            let closed = Closed::load(&tx)?;
+            if new.date != old.date {
+                let what = format!("moving assessment {} from {} to {}", old.code, old.date, new.date);
+                closed.check_iso(&old.date, &what)?;
+                closed.check_iso(&new.date, &what)?;
+                let day = new.day()?;
+                let mut problems = Problems::default();
+                for r in records::results(&tx, old.id, None)? {
+                    if let Some(why) = lives::learner(&tx, r.learner_id)?.and_then(|l| lives::outside(&l, day)) {
+                        problems.push(format!("assessment {}", old.code), format!("{why}; or remove the result first"));
+                    }
+                }
+                problems.into_result()?;
+            } else if new.figures() != old.figures() {
+                closed.check_iso(&old.date, &format!("changing assessment {} ({})", old.code, old.date))?;
+            }
+            records::update_assessment(&tx, &ctx.actor(), &old, &new)?;
+            tx.commit()?;
+            Ok(())
+        }
+        AssessmentCmd::Delete { code } => {
+            let tx = db::write(&mut conn)?;
+            let a = records::assessment(&tx, &code)?;
+            let results = records::results(&tx, a.id, None)?;
+            if !results.is_empty() {
+                let staff: Vec<&str> = results.iter().map(|r| r.staff_id.as_str()).collect();
+                return Err(Error::invalid(format!(
+                    "assessment {} has {}: remove {} first with `xueshi result remove {} STAFF_ID`",
+                    a.code,
+                    holders(&staff, ("result", "results"), ("staff id", "staff ids")),
+                    them(staff.len()),
+                    a.code
+                )));
+            }
+            records::delete_assessment(&tx, &ctx.actor(), &a)?;
+            tx.commit()?;
+            Ok(())
+        }
     }
 }
 
 pub fn result(ctx: &Ctx, cmd: ResultCmd) -> Result<()> {
-    let ResultCmd::Add { assessment, staff_id, score, award, update } = cmd;
-    let score = score.map(|s| amount_arg("--score", &s, MAX_SCORE)).transpose()?;
     let mut conn = ctx.open()?;
-    let tx = db::write(&mut conn)?;
-    let assessment_id = lookup::assessment(&tx, &assessment)?;
-    let learner = lookup::learner(&tx, &staff_id)?;
-    let writer = Writer::new(&store::RESULT);
-    let values = [store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
-    match writer.put(&tx, &ctx.actor(), &[Value::Integer(assessment_id), Value::Integer(learner)], &values, update)? {
-        Put::Conflict(stored) | Put::Repeated(stored) => {
-            return Err(Error::invalid(format!(
-                "assessment {} already has a result for staff id {} ({}); add --update to overwrite",
-                assessment.trim(),
-                staff_id.trim(),
-                describe_result(&stored)
-            )))
+    match cmd {
+        ResultCmd::Add { assessment, staff_id, score, award, update } => {
+            let score = score.map(|s| amount_arg("--score", &s, MAX_SCORE)).transpose()?;
+            let tx = db::write(&mut conn)?;
+            let a = records::assessment(&tx, &assessment)?;
+            let learner = lookup::learner(&tx, &staff_id)?;
+            Closed::load(&tx)?.check_iso(&a.date, &format!("a result of assessment {} ({})", a.code, a.date))?;
+            lives::check_enrolled(&tx, learner, a.day()?, &format!("assessment {}", a.code))?;
+            let writer = Writer::new(&store::RESULT);
+            let values = [store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
+            match writer.put(&tx, &ctx.actor(), &[Value::Integer(a.id), Value::Integer(learner)], &values, update)? {
+                Put::Conflict(stored) | Put::Repeated(stored) => {
+                    return Err(Error::invalid(format!(
+                        "assessment {} already has a result for staff id {} ({}); add --update to overwrite",
+                        a.code,
+                        staff_id.trim(),
+                        describe_result(&stored)
+                    )))
+                }
+                _ => {}
+            }
+            tx.commit()?;
+            Ok(())
         }
-        _ => {}
+        ResultCmd::List { assessment, output } => {
+            let tx = db::read(&mut conn)?;
+            let a = records::assessment(&tx, &assessment)?;
+            let rule = a.rule();
+            let rows = records::results(&tx, a.id, None)?
+                .into_iter()
+                .map(|r| {
+                    let award: Option<Award> = r.award.as_deref().map(stored).transpose()?;
+                    let credited = rule.credit(r.score.map(Fixed), award);
+                    Ok(vec![
+                        Cell::Text(r.staff_id),
+                        Cell::Text(r.name),
+                        r.score.map_or(Cell::Blank, |s| Cell::Hours(Fixed(s))),
+                        award.map_or(Cell::Blank, Cell::word),
+                        Cell::Hours(credited),
+                    ])
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let heading = match ctx.lang {
+                Lang::En => format!("Assessment {} {}, {}, {} hours", a.code, a.title, a.date, Fixed(a.hours)),
+                Lang::Zh => format!("考核 {} {}，{}，{}学时", a.code, a.title, a.date, Fixed(a.hours)),
+            };
+            Listing {
+                title: ("Results", "成绩"),
+                columns: &[
+                    ("staff_id", "Staff id", "工号"),
+                    ("name", "Name", "姓名"),
+                    ("score", "Score", "成绩"),
+                    ("award", "Award", "奖项"),
+                    ("hours", "Hours", "学时"),
+                ],
+                rows,
+            }
+            .emit_with(&output, ctx.lang, heading, None)
+        }
+        ResultCmd::Remove { assessment, staff_id } => {
+            let tx = db::write(&mut conn)?;
+            let a = records::assessment(&tx, &assessment)?;
+            let learner = lookup::learner(&tx, &staff_id)?;
+            let Some(r) = records::results(&tx, a.id, Some(learner))?.pop() else {
+                return Err(Error::invalid(format!(
+                    "assessment {} has no result for staff id {} (see `xueshi result list {}`)",
+                    a.code,
+                    staff_id.trim(),
+                    a.code
+                )));
+            };
+            Closed::load(&tx)?
+                .check_iso(&a.date, &format!("removing a result of assessment {} ({})", a.code, a.date))?;
+            records::remove_result(&tx, &ctx.actor(), a.id, &r)?;
+            tx.commit()?;
+            Ok(())
+        }
     }
-    tx.commit()?;
-    Ok(())
+}
+
+/// A platform as people read it: its name, or that none was given.
+fn source_name(source: &str) -> String {
+    if source.is_empty() {
+        "no source".to_string()
+    } else {
+        format!("{source:?}")
+    }
 }
 
 pub fn online(ctx: &Ctx, cmd: OnlineCmd) -> Result<()> {
-    let OnlineCmd::Add { staff_id, date: day, hours, source, update } = cmd;
-    let hours = hours_arg("HOURS", &hours)?;
     let mut conn = ctx.open()?;
-    let tx = db::write(&mut conn)?;
-    let learner = lookup::learner(&tx, &staff_id)?;
-    let writer = Writer::new(&store::ONLINE);
-    let key = [Value::Integer(learner), Value::Text(date::iso(day)), Value::Text(source.trim().to_string())];
-    match writer.put(&tx, &ctx.actor(), &key, &[Value::Integer(hours.0), Value::Null], update)? {
-        Put::Conflict(stored) | Put::Repeated(stored) => {
-            let had = match stored[0] {
-                Value::Integer(h) => Fixed(h),
-                _ => Fixed(0),
+    match cmd {
+        OnlineCmd::Add { staff_id, date: day, hours, to, source, update } => {
+            let days = match to {
+                Some(to) if to < day => {
+                    return Err(Error::invalid(format!(
+                        "--to {}: the total's last day is before its first day {}",
+                        date::iso(to),
+                        date::iso(day)
+                    )))
+                }
+                Some(to) => (to - day).num_days() + 1,
+                None => 1,
             };
-            return Err(Error::invalid(format!(
-                "{}: {} already has {had} online hours from {:?} on that day; add --update to overwrite",
-                staff_id.trim(),
-                date::iso(day),
-                source.trim()
-            )));
+            let hours = amount_arg("HOURS", &hours, MAX_ROW_HOURS * days).map_err(|e| match e {
+                Error::Invalid(mut p) if to.is_none() && p.len() == 1 => {
+                    p[0].message.push_str(
+                        " (a platform's total for a month or a year takes --to DATE: at most 24 hours a day)",
+                    );
+                    Error::Invalid(p)
+                }
+                other => other,
+            })?;
+            let source = source.trim();
+            let tx = db::write(&mut conn)?;
+            let learner = lookup::learner(&tx, &staff_id)?;
+            let what = match to {
+                Some(to) => {
+                    format!("online hours of staff id {} from {} to {}", staff_id.trim(), date::iso(day), date::iso(to))
+                }
+                None => format!("online hours of staff id {} on {}", staff_id.trim(), date::iso(day)),
+            };
+            let closed = Closed::load(&tx)?;
+            for d in std::iter::once(day).chain(to) {
+                closed.check_day(d, &what)?;
+            }
+            for d in std::iter::once(day).chain(to) {
+                lives::check_enrolled(&tx, learner, d, &what)?;
+            }
+            let writer = Writer::new(&store::ONLINE);
+            let key = [Value::Integer(learner), Value::Text(date::iso(day)), Value::Text(source.to_string())];
+            let values = [Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
+            match writer.put(&tx, &ctx.actor(), &key, &values, update)? {
+                Put::Conflict(stored) | Put::Repeated(stored) => {
+                    let had = match stored[0] {
+                        Value::Integer(h) => Fixed(h),
+                        _ => Fixed(0),
+                    };
+                    let till = match &stored[1] {
+                        Value::Text(t) => format!(" (a total to {t})"),
+                        _ => String::new(),
+                    };
+                    return Err(Error::invalid(format!(
+                        "staff id {}: {} already has {had} online hours{till} from {}; add --update to overwrite",
+                        staff_id.trim(),
+                        date::iso(day),
+                        source_name(source)
+                    )));
+                }
+                _ => {}
+            }
+            tx.commit()?;
+            Ok(())
         }
-        _ => {}
+        OnlineCmd::List { learner, year, output } => {
+            let tx = db::read(&mut conn)?;
+            let learner = learner.map(|l| lookup::learner(&tx, &l)).transpose()?;
+            let rows = records::online(&tx, learner, year, None)?
+                .into_iter()
+                .map(|o| {
+                    vec![
+                        Cell::Text(o.staff_id),
+                        Cell::Text(o.name),
+                        Cell::Text(o.date),
+                        opt_text(o.to_date),
+                        Cell::Text(o.source),
+                        Cell::Hours(Fixed(o.hours)),
+                    ]
+                })
+                .collect();
+            Listing {
+                title: ("Online study", "线上自学"),
+                columns: &[
+                    ("staff_id", "Staff id", "工号"),
+                    ("name", "Name", "姓名"),
+                    ("date", "Date", "日期"),
+                    ("to", "To", "截止日期"),
+                    ("source", "Source", "来源"),
+                    ("hours", "Hours", "学时"),
+                ],
+                rows,
+            }
+            .emit(&output, ctx.lang)
+        }
+        OnlineCmd::Remove { staff_id, date: day, source } => {
+            let tx = db::write(&mut conn)?;
+            let learner = lookup::learner(&tx, &staff_id)?;
+            let (staff_id, day) = (staff_id.trim(), date::iso(day));
+            let mut rows = records::online(&tx, Some(learner), None, Some(&day))?;
+            if let Some(source) = &source {
+                rows.retain(|o| o.source == source.trim());
+            }
+            let o = match rows.len() {
+                0 => {
+                    return Err(Error::invalid(format!(
+                        "staff id {staff_id} has no online hours on {day}{} (see `xueshi online list --learner {staff_id}`)",
+                        source.as_deref().map_or(String::new(), |s| format!(" from {}", source_name(s.trim())))
+                    )))
+                }
+                1 => rows.remove(0),
+                _ => {
+                    let sources: Vec<String> = rows.iter().map(|o| source_name(&o.source)).collect();
+                    return Err(Error::invalid(format!(
+                        "staff id {staff_id} has online hours on {day} from {}: name one with --source",
+                        sources.join(", ")
+                    )));
+                }
+            };
+            let what = format!("removing online hours of staff id {staff_id} on {day}");
+            let closed = Closed::load(&tx)?;
+            for d in std::iter::once(&o.date).chain(o.to_date.as_ref()) {
+                closed.check_iso(d, &what)?;
+            }
+            records::remove_online(&tx, &ctx.actor(), &o)?;
+            tx.commit()?;
+            Ok(())
+        }
     }
-    tx.commit()?;
-    Ok(())
 }

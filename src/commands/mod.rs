@@ -1,6 +1,7 @@
 //! One `run` per command group; this module dispatches and holds what they share.
 
 mod admin;
+mod audit;
 pub mod events;
 mod learner;
 mod rules;
@@ -35,6 +36,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Backup { file } => admin::backup(ctx, &file),
         Command::Check => admin::check(ctx),
         Command::Gen(a) => crate::gen::run(&a),
+        Command::Audit(a) => audit::audit(ctx, a),
+        Command::Completions { shell } => audit::completions(shell),
     }
 }
 
@@ -61,25 +64,32 @@ pub struct Listing {
 
 impl Listing {
     pub fn emit(self, output: &Output, lang: Lang) -> Result<()> {
+        self.emit_with(output, lang, String::new(), None)
+    }
+
+    /// With a heading above the table (not in csv), and in JSON `json` instead of the rows.
+    pub fn emit_with(self, output: &Output, lang: Lang, heading: String, json: Option<Json>) -> Result<()> {
         let format = render::choose(
             output,
             Format::Table,
             &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
         )?;
-        let json = Json::Array(
-            self.rows
-                .iter()
-                .map(|row| {
-                    let mut m = Map::new();
-                    for ((key, _, _), cell) in self.columns.iter().zip(row) {
-                        m.insert((*key).to_string(), cell_json(cell));
-                    }
-                    Json::Object(m)
-                })
-                .collect(),
-        );
+        let json = json.unwrap_or_else(|| {
+            Json::Array(
+                self.rows
+                    .iter()
+                    .map(|row| {
+                        let mut m = Map::new();
+                        for ((key, _, _), cell) in self.columns.iter().zip(row) {
+                            m.insert((*key).to_string(), cell_json(cell));
+                        }
+                        Json::Object(m)
+                    })
+                    .collect(),
+            )
+        });
         let doc = || Document {
-            title: String::new(),
+            title: heading,
             tables: vec![Table {
                 title: lang.pick(self.title.0, self.title.1).to_string(),
                 columns: self.columns.iter().map(|(_, en, zh)| lang.pick(en, zh).to_string()).collect(),
@@ -101,6 +111,48 @@ fn cell_json(cell: &Cell) -> Json {
         Cell::Word(code, _) => Json::from(*code),
         Cell::Blank => Json::Null,
     }
+}
+
+/// At most ten items of a list, for a message: `4, 9, 12`, or `1, 2, …, 10 and 5 more`.
+pub fn some<T: std::fmt::Display>(items: &[T]) -> String {
+    const SHOWN: usize = 10;
+    let shown: Vec<String> = items.iter().take(SHOWN).map(ToString::to_string).collect();
+    match items.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!("{} and {more} more", shown.join(", ")),
+        _ => shown.join(", "),
+    }
+}
+
+/// "1 session", "3 sessions".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The records that hold another, for a refusal: `3 sessions (ids 4, 9, 12)`, `1 result (staff id
+/// 0001)`; `noun` and `label` are (singular, plural).
+pub fn holders<T: std::fmt::Display>(items: &[T], noun: (&str, &str), label: (&str, &str)) -> String {
+    let label = if items.len() == 1 { label.0 } else { label.1 };
+    format!("{} ({label} {})", count(items.len(), noun.0, noun.1), some(items))
+}
+
+/// "it" or "them", for `n` records.
+pub fn them(n: usize) -> &'static str {
+    if n == 1 {
+        "it"
+    } else {
+        "them"
+    }
+}
+
+/// A session's hours: at most 24 a day of the `days` it lasts.
+pub fn session_hours_arg(flag: &str, text: &str, days: i64) -> Result<Fixed> {
+    amount_arg(flag, text, MAX_ROW_HOURS * days).map_err(|e| match e {
+        Error::Invalid(mut p) if days == 1 && p.len() == 1 => {
+            p[0].message.push_str(" (a session of several days takes --days N: at most 24 hours a day)");
+            Error::Invalid(p)
+        }
+        other => other,
+    })
 }
 
 /// A stored vocabulary code as a cell (shown in the report's language).

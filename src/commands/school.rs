@@ -1,15 +1,18 @@
 //! Branches and courses: the school's standing records.
 
+use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
-use super::{hours_arg, word, Listing};
+use super::{holders, hours_arg, them, word, Listing};
 use crate::cli::{BranchCmd, CourseCmd};
 use crate::db::{self, audit, Action};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::lookup;
 use crate::model::{CourseKind, Mode};
 use crate::report::render::Cell;
+use crate::store::closed::Closed;
+use crate::store::{self, records, Writer};
 use crate::Ctx;
 
 pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
@@ -57,6 +60,76 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
                 rows,
             }
             .emit(&output, ctx.lang)
+        }
+        BranchCmd::Set { code, name } => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(Error::invalid("a branch needs a name"));
+            }
+            let tx = db::write(&mut conn)?;
+            let b = records::branch(&tx, &code)?;
+            if b.name == name {
+                return Ok(());
+            }
+            let taken: Option<String> = tx
+                .query_row("SELECT code FROM branch WHERE name = ?1 AND id <> ?2", params![name, b.id], |r| r.get(0))
+                .optional()?;
+            if let Some(other) = taken {
+                return Err(Error::invalid(format!("branch {}: the name {name:?} is taken by branch {other}", b.code)));
+            }
+            tx.execute("UPDATE branch SET name = ?1 WHERE id = ?2", params![name, b.id])?;
+            audit(
+                &tx,
+                &ctx.actor(),
+                "branch",
+                &json!({ "code": b.code }),
+                Action::Update,
+                Some(&json!({ "name": b.name })),
+                Some(&json!({ "name": name })),
+            )?;
+            tx.commit()?;
+            Ok(())
+        }
+        BranchCmd::Delete { code } => {
+            let tx = db::write(&mut conn)?;
+            let b = records::branch(&tx, &code)?;
+            let (members, moved) = records::branch_members(&tx, b.id)?;
+            // A branch that any learner ever belonged to is part of their history: it stays.
+            let mut problems = Vec::new();
+            if !members.is_empty() {
+                problems.push(Problem::new(format!(
+                    "branch {} ({}) has {}: delete {} first (`xueshi learner delete STAFF_ID`, only a learner with no records), or keep the branch and rename it with `xueshi branch set {} --name NAME`",
+                    b.code,
+                    b.name,
+                    holders(&members, ("learner", "learners"), ("staff id", "staff ids")),
+                    them(members.len()),
+                    b.code
+                )));
+            }
+            if !moved.is_empty() {
+                problems.push(Problem::new(format!(
+                    "branch {} ({}) is in the branch history of {} (see `xueshi learner show STAFF_ID`): keep the branch, or rename it with `xueshi branch set {} --name NAME`",
+                    b.code,
+                    b.name,
+                    holders(&moved, ("learner", "learners"), ("staff id", "staff ids")),
+                    b.code
+                )));
+            }
+            if !problems.is_empty() {
+                return Err(Error::Invalid(problems));
+            }
+            tx.execute("DELETE FROM branch WHERE id = ?1", [b.id])?;
+            audit(
+                &tx,
+                &ctx.actor(),
+                "branch",
+                &json!({ "code": b.code }),
+                Action::Delete,
+                Some(&json!({ "name": b.name })),
+                None,
+            )?;
+            tx.commit()?;
+            Ok(())
         }
     }
 }
@@ -109,6 +182,55 @@ pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
                 rows,
             }
             .emit(&output, ctx.lang)
+        }
+        CourseCmd::Set { code, title, kind, mode, hours } => {
+            if title.is_none() && kind.is_none() && mode.is_none() && hours.is_none() {
+                return Err(Error::usage("nothing to change: give --title, --kind, --mode or --hours"));
+            }
+            let title = title.map(|t| t.trim().to_string());
+            if title.as_deref() == Some("") {
+                return Err(Error::invalid("a course needs a title"));
+            }
+            let hours = hours.map(|h| hours_arg("--hours", &h)).transpose()?;
+            let tx = db::write(&mut conn)?;
+            let c = records::course(&tx, &code)?;
+            if let Some(kind) = kind.filter(|k| k.code() != c.kind) {
+                // A session's hours count under its course's kind: every year with sessions moves.
+                let closed = Closed::load(&tx)?;
+                for year in records::course_years(&tx, c.id)? {
+                    closed.check_years(
+                        year,
+                        Some(year),
+                        &format!("making course {} {} (it has sessions in {year})", c.code, kind.code()),
+                    )?;
+                }
+            }
+            let values = [
+                Value::Text(title.unwrap_or(c.title)),
+                Value::Text(kind.map_or(c.kind, |k| k.code().to_string())),
+                Value::Text(mode.map_or(c.mode, |m| m.code().to_string())),
+                Value::Integer(hours.map_or(c.hours, |h| h.0)),
+            ];
+            // With update on, a command's put overwrites (audited with the old values) or changes nothing.
+            Writer::new(&store::COURSE).put(&tx, &ctx.actor(), &[Value::Text(c.code)], &values, true)?;
+            tx.commit()?;
+            Ok(())
+        }
+        CourseCmd::Delete { code } => {
+            let tx = db::write(&mut conn)?;
+            let c = records::course(&tx, &code)?;
+            let sessions = records::course_sessions(&tx, c.id)?;
+            if !sessions.is_empty() {
+                return Err(Error::invalid(format!(
+                    "course {} has {}: delete {} first (`xueshi session delete ID`)",
+                    c.code,
+                    holders(&sessions, ("session", "sessions"), ("id", "ids")),
+                    them(sessions.len())
+                )));
+            }
+            records::delete_course(&tx, &ctx.actor(), &c)?;
+            tx.commit()?;
+            Ok(())
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod closed;
 pub mod lives;
+pub mod records;
 
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Transaction};

@@ -351,7 +351,7 @@ fn a_missing_file_is_exit_66() {
 fn two_sessions_on_the_day_need_session() {
     let s = school();
     s.run(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).ok();
-    s.run(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).ok();
+    s.run(&["session", "add", "--course", "DS01", "--date", "2024-03-15", "--again"]).ok();
     let before = s.dump();
     let out =
         s.run(&["import", "attendance", &f("signin.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"]).expect(65);

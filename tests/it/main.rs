@@ -3,6 +3,7 @@
 mod commands;
 #[allow(dead_code)] // not every test file uses every helper
 mod common;
+mod corrections;
 mod demo;
 mod durability;
 mod imports;

@@ -1,0 +1,89 @@
+//! The audit log as people ask for it (who changed what, when, from what to what), and the shell
+//! completion scripts.
+
+use clap::CommandFactory;
+use serde_json::{json, Value as Json};
+
+use super::{opt_text, Listing};
+use crate::cli::{AuditArgs, Cli};
+use crate::db;
+use crate::error::{Error, Result};
+use crate::lookup;
+use crate::report::render::Cell;
+use crate::store::records::{self, AuditFilter};
+use crate::Ctx;
+
+pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let tx = db::read(&mut conn)?;
+    if let Some(b) = a.batch {
+        if !records::batch_exists(&tx, b)? {
+            return Err(Error::invalid(format!("batch {b} is not a known import batch (see `xueshi imports list`)")));
+        }
+    }
+    let staff_id = a.learner.as_deref().map(|s| s.trim().to_string());
+    // A deleted learner's rows are still found by the staff id they were logged under.
+    let learner_id = match &staff_id {
+        Some(s) => lookup::learner(&tx, s).ok(),
+        None => None,
+    };
+    let filter = AuditFilter { since: a.since, staff_id: staff_id.clone(), learner_id, batch: a.batch };
+    let log = records::audit_log(&tx, &filter)?;
+    if let (Some(s), None, true) = (&staff_id, learner_id, log.is_empty()) {
+        return Err(Error::invalid(format!("staff id {s} is not a known learner, and the audit log never names it")));
+    }
+    // In JSON, the key and the values are objects, not text holding them.
+    let parse = |text: Option<&String>| -> Json {
+        text.map_or(Json::Null, |t| serde_json::from_str(t).unwrap_or_else(|_| Json::from(t.as_str())))
+    };
+    let json = Json::Array(
+        log.iter()
+            .map(|r| {
+                json!({ "id": r.id, "at": r.at, "operator": r.operator, "batch": r.batch_id, "entity": r.entity,
+                        "key": parse(Some(&r.key)), "action": r.action, "old": parse(r.old.as_ref()),
+                        "new": parse(r.new.as_ref()) })
+            })
+            .collect(),
+    );
+    let rows = log
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Int(r.id),
+                Cell::Text(r.at),
+                Cell::Text(r.operator),
+                r.batch_id.map_or(Cell::Blank, Cell::Int),
+                Cell::Text(r.entity),
+                Cell::Text(r.key),
+                Cell::Text(r.action),
+                opt_text(r.old),
+                opt_text(r.new),
+            ]
+        })
+        .collect();
+    Listing {
+        title: ("Audit log", "操作日志"),
+        columns: &[
+            ("id", "Id", "编号"),
+            ("at", "At", "时间"),
+            ("operator", "Operator", "操作人"),
+            ("batch", "Batch", "批次"),
+            ("entity", "Entity", "对象"),
+            ("key", "Key", "键"),
+            ("action", "Action", "操作"),
+            ("old", "Old", "原值"),
+            ("new", "New", "新值"),
+        ],
+        rows,
+    }
+    .emit_with(&a.output, ctx.lang, String::new(), Some(json))
+}
+
+/// Prints the completion script of `shell` for the whole command line.
+pub fn completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "xueshi", &mut script);
+    use std::io::Write;
+    std::io::stdout().lock().write_all(&script)?;
+    Ok(())
+}

@@ -1,0 +1,467 @@
+//! Records read and removed one at a time, for the corrections of SPEC v2 §4: sessions and their
+//! rosters, assessments and their results, online hours, the audit log. Every removal is audited
+//! with the values it had (and the batch that wrote them).
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde_json::{json, Value as Json};
+
+use crate::credit::{stored, AssessmentRule};
+use crate::date;
+use crate::db::{audit, Action, Actor};
+use crate::error::{Error, Result};
+use crate::hours::Fixed;
+use crate::model::AssessmentKind;
+
+/// A day as stored: ISO text, which every stored date is.
+fn stored_day(text: &str) -> Result<NaiveDate> {
+    date::parse(text).ok_or_else(|| Error::Other(format!("database: {text:?} is not a date")))
+}
+
+/// One branch.
+#[derive(Debug, Clone)]
+pub struct BranchRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// A branch by its code or name.
+pub fn branch(conn: &Connection, code_or_name: &str) -> Result<BranchRow> {
+    let id = crate::lookup::branch(conn, code_or_name)?;
+    Ok(conn.query_row("SELECT id, code, name FROM branch WHERE id = ?1", [id], |r| {
+        Ok(BranchRow { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? })
+    })?)
+}
+
+/// Staff ids of the learners who belong to a branch from the start, and of those whose branch
+/// history names it.
+pub fn branch_members(conn: &Connection, branch_id: i64) -> Result<(Vec<String>, Vec<String>)> {
+    let ids = |sql: &str| -> Result<Vec<String>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([branch_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    Ok((
+        ids("SELECT staff_id FROM learner WHERE branch_id = ?1 ORDER BY staff_id")?,
+        ids("SELECT DISTINCT l.staff_id FROM branch_change c JOIN learner l ON l.id = c.learner_id
+             WHERE c.branch_id = ?1 ORDER BY l.staff_id")?,
+    ))
+}
+
+/// One course, as stored.
+#[derive(Debug, Clone)]
+pub struct CourseRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub kind: String,
+    pub mode: String,
+    pub hours: i64,
+    pub batch_id: Option<i64>,
+}
+
+pub fn course(conn: &Connection, code: &str) -> Result<CourseRow> {
+    let (id, _) = crate::lookup::course(conn, code)?;
+    Ok(conn.query_row("SELECT id, code, title, kind, mode, hours, batch_id FROM course WHERE id = ?1", [id], |r| {
+        Ok(CourseRow {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            title: r.get(2)?,
+            kind: r.get(3)?,
+            mode: r.get(4)?,
+            hours: r.get(5)?,
+            batch_id: r.get(6)?,
+        })
+    })?)
+}
+
+/// Ids of a course's sessions, by date.
+pub fn course_sessions(conn: &Connection, course_id: i64) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare("SELECT id FROM session WHERE course_id = ?1 ORDER BY date, id")?;
+    let rows = stmt.query_map([course_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The years in which a course has sessions.
+pub fn course_years(conn: &Connection, course_id: i64) -> Result<Vec<i32>> {
+    let mut stmt = conn
+        .prepare("SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM session WHERE course_id = ?1 ORDER BY 1")?;
+    let rows = stmt.query_map([course_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn delete_course(tx: &Transaction, actor: &Actor, c: &CourseRow) -> Result<()> {
+    tx.execute("DELETE FROM course WHERE id = ?1", [c.id])?;
+    let old = json!({ "title": c.title, "kind": c.kind, "mode": c.mode, "hours": c.hours, "batch_id": c.batch_id });
+    audit(tx, actor, "course", &json!({ "code": c.code }), Action::Delete, Some(&old), None)
+}
+
+/// One session with its course's code and title.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id: i64,
+    pub course_id: i64,
+    pub course: String,
+    pub title: String,
+    pub date: String,
+    pub hours: i64,
+    pub days: i64,
+    pub teacher: Option<String>,
+    pub batch_id: Option<i64>,
+}
+
+impl SessionRow {
+    pub fn day(&self) -> Result<NaiveDate> {
+        stored_day(&self.date)
+    }
+
+    /// Its values as the audit log keeps them.
+    pub fn json(&self) -> Json {
+        json!({ "course_id": self.course_id, "date": self.date, "hours": self.hours, "days": self.days,
+                "teacher": self.teacher, "batch_id": self.batch_id })
+    }
+}
+
+pub fn session(conn: &Connection, id: i64) -> Result<SessionRow> {
+    conn.query_row(
+        "SELECT s.id, s.course_id, c.code, c.title, s.date, s.hours, s.days, s.teacher, s.batch_id
+         FROM session s JOIN course c ON c.id = s.course_id WHERE s.id = ?1",
+        [id],
+        |r| {
+            Ok(SessionRow {
+                id: r.get(0)?,
+                course_id: r.get(1)?,
+                course: r.get(2)?,
+                title: r.get(3)?,
+                date: r.get(4)?,
+                hours: r.get(5)?,
+                days: r.get(6)?,
+                teacher: r.get(7)?,
+                batch_id: r.get(8)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::invalid(format!("session {id} is not a known session (see `xueshi session list`)")))
+}
+
+/// Ids of the sessions of a course held on a day.
+pub fn sessions_on(conn: &Connection, course_id: i64, day: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM session WHERE course_id = ?1 AND date = ?2 ORDER BY id")?;
+    let rows = stmt.query_map(params![course_id, day], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Creates a session of `days` days and returns its id; audited unless an import writes it (the
+/// batch is logged instead).
+pub fn insert_session(
+    tx: &Transaction,
+    actor: &Actor,
+    course_id: i64,
+    day: &str,
+    hours: i64,
+    days: i64,
+    teacher: Option<&str>,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO session (course_id, date, hours, days, teacher, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![course_id, day, hours, days, teacher, actor.batch])?;
+    let id = tx.last_insert_rowid();
+    if actor.batch.is_none() {
+        let new = json!({ "course_id": course_id, "date": day, "hours": hours, "days": days, "teacher": teacher });
+        audit(tx, actor, "session", &json!({ "id": id }), Action::Insert, None, Some(&new))?;
+    }
+    Ok(id)
+}
+
+/// Writes a session's new date, hours, days and teacher, audited with the old ones.
+pub fn update_session(tx: &Transaction, actor: &Actor, old: &SessionRow, new: &SessionRow) -> Result<()> {
+    tx.execute(
+        "UPDATE session SET date = ?1, hours = ?2, days = ?3, teacher = ?4 WHERE id = ?5",
+        params![new.date, new.hours, new.days, new.teacher, old.id],
+    )?;
+    audit(tx, actor, "session", &json!({ "id": old.id }), Action::Update, Some(&old.json()), Some(&new.json()))
+}
+
+pub fn delete_session(tx: &Transaction, actor: &Actor, s: &SessionRow) -> Result<()> {
+    tx.execute("DELETE FROM session WHERE id = ?1", [s.id])?;
+    audit(tx, actor, "session", &json!({ "id": s.id }), Action::Delete, Some(&s.json()), None)
+}
+
+/// One attendance record of a session.
+#[derive(Debug, Clone)]
+pub struct Attendance {
+    pub learner_id: i64,
+    pub staff_id: String,
+    pub name: String,
+    pub status: String,
+    /// Its own hours (None: the session's).
+    pub hours: Option<i64>,
+    pub batch_id: Option<i64>,
+}
+
+/// A session's records by staff id; with `learner`, only that learner's.
+pub fn roster(conn: &Connection, session_id: i64, learner: Option<i64>) -> Result<Vec<Attendance>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.learner_id, l.staff_id, l.name, a.status, a.hours, a.batch_id
+         FROM attendance a JOIN learner l ON l.id = a.learner_id
+         WHERE a.session_id = ?1 AND (?2 IS NULL OR a.learner_id = ?2) ORDER BY l.staff_id",
+    )?;
+    let rows = stmt.query_map(params![session_id, learner], |r| {
+        Ok(Attendance {
+            learner_id: r.get(0)?,
+            staff_id: r.get(1)?,
+            name: r.get(2)?,
+            status: r.get(3)?,
+            hours: r.get(4)?,
+            batch_id: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn remove_attendance(tx: &Transaction, actor: &Actor, session_id: i64, a: &Attendance) -> Result<()> {
+    tx.prepare_cached("DELETE FROM attendance WHERE session_id = ?1 AND learner_id = ?2")?
+        .execute(params![session_id, a.learner_id])?;
+    let key = json!({ "session_id": session_id, "learner_id": a.learner_id });
+    let old = json!({ "status": a.status, "hours": a.hours, "batch_id": a.batch_id });
+    audit(tx, actor, "attendance", &key, Action::Delete, Some(&old), None)
+}
+
+/// One assessment, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub kind: AssessmentKind,
+    pub date: String,
+    pub hours: i64,
+    pub pass_mark: i64,
+    /// Bonus per award level, in `Award::ALL` order.
+    pub bonus: [i64; 4],
+}
+
+impl AssessmentRow {
+    pub fn day(&self) -> Result<NaiveDate> {
+        stored_day(&self.date)
+    }
+
+    pub fn rule(&self) -> AssessmentRule {
+        AssessmentRule {
+            kind: self.kind,
+            hours: Fixed(self.hours),
+            pass_mark: Fixed(self.pass_mark),
+            bonus: self.bonus.map(Fixed),
+        }
+    }
+
+    /// What reaches the figures of its year: everything but the code and title.
+    pub fn figures(&self) -> (AssessmentKind, &str, i64, i64, [i64; 4]) {
+        (self.kind, &self.date, self.hours, self.pass_mark, self.bonus)
+    }
+
+    /// Its values as the audit log keeps them.
+    pub fn json(&self) -> Json {
+        json!({ "title": self.title, "kind": self.kind.code(), "date": self.date, "hours": self.hours,
+                "pass_mark": self.pass_mark, "first": self.bonus[0], "second": self.bonus[1],
+                "third": self.bonus[2], "merit": self.bonus[3] })
+    }
+}
+
+pub fn assessment(conn: &Connection, code: &str) -> Result<AssessmentRow> {
+    let id = crate::lookup::assessment(conn, code)?;
+    Ok(conn.query_row(
+        "SELECT id, code, title, kind, date, hours, pass_mark, first, second, third, merit FROM assessment WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(AssessmentRow {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                title: r.get(2)?,
+                kind: stored(r.get_ref(3)?.as_str()?)?,
+                date: r.get(4)?,
+                hours: r.get(5)?,
+                pass_mark: r.get(6)?,
+                bonus: [r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?],
+            })
+        },
+    )?)
+}
+
+pub fn update_assessment(tx: &Transaction, actor: &Actor, old: &AssessmentRow, new: &AssessmentRow) -> Result<()> {
+    tx.execute(
+        "UPDATE assessment SET title = ?1, kind = ?2, date = ?3, hours = ?4, pass_mark = ?5,
+                first = ?6, second = ?7, third = ?8, merit = ?9 WHERE id = ?10",
+        params![
+            new.title,
+            new.kind.code(),
+            new.date,
+            new.hours,
+            new.pass_mark,
+            new.bonus[0],
+            new.bonus[1],
+            new.bonus[2],
+            new.bonus[3],
+            old.id
+        ],
+    )?;
+    audit(tx, actor, "assessment", &json!({ "code": old.code }), Action::Update, Some(&old.json()), Some(&new.json()))
+}
+
+pub fn delete_assessment(tx: &Transaction, actor: &Actor, a: &AssessmentRow) -> Result<()> {
+    tx.execute("DELETE FROM assessment WHERE id = ?1", [a.id])?;
+    audit(tx, actor, "assessment", &json!({ "code": a.code }), Action::Delete, Some(&a.json()), None)
+}
+
+/// One result of an assessment.
+#[derive(Debug, Clone)]
+pub struct ResultRow {
+    pub learner_id: i64,
+    pub staff_id: String,
+    pub name: String,
+    pub score: Option<i64>,
+    pub award: Option<String>,
+    pub batch_id: Option<i64>,
+}
+
+/// An assessment's results by staff id; with `learner`, only that learner's.
+pub fn results(conn: &Connection, assessment_id: i64, learner: Option<i64>) -> Result<Vec<ResultRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.learner_id, l.staff_id, l.name, r.score, r.award, r.batch_id
+         FROM result r JOIN learner l ON l.id = r.learner_id
+         WHERE r.assessment_id = ?1 AND (?2 IS NULL OR r.learner_id = ?2) ORDER BY l.staff_id",
+    )?;
+    let rows = stmt.query_map(params![assessment_id, learner], |r| {
+        Ok(ResultRow {
+            learner_id: r.get(0)?,
+            staff_id: r.get(1)?,
+            name: r.get(2)?,
+            score: r.get(3)?,
+            award: r.get(4)?,
+            batch_id: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn remove_result(tx: &Transaction, actor: &Actor, assessment_id: i64, r: &ResultRow) -> Result<()> {
+    tx.execute(
+        "DELETE FROM result WHERE assessment_id = ?1 AND learner_id = ?2",
+        params![assessment_id, r.learner_id],
+    )?;
+    let key = json!({ "assessment_id": assessment_id, "learner_id": r.learner_id });
+    let old = json!({ "score": r.score, "award": r.award, "batch_id": r.batch_id });
+    audit(tx, actor, "result", &key, Action::Delete, Some(&old), None)
+}
+
+/// One row of online hours.
+#[derive(Debug, Clone)]
+pub struct OnlineRow {
+    pub learner_id: i64,
+    pub staff_id: String,
+    pub name: String,
+    pub date: String,
+    pub to_date: Option<String>,
+    pub source: String,
+    pub hours: i64,
+    pub batch_id: Option<i64>,
+}
+
+/// Online hours by staff id and date: of one learner, credited in one year, or on one (first)
+/// day, as given.
+pub fn online(conn: &Connection, learner: Option<i64>, year: Option<i32>, day: Option<&str>) -> Result<Vec<OnlineRow>> {
+    let range = year.map(|y| (format!("{y:04}-01-01"), format!("{y:04}-12-31")));
+    let mut stmt = conn.prepare(
+        "SELECT o.learner_id, l.staff_id, l.name, o.date, o.to_date, o.source, o.hours, o.batch_id
+         FROM online o JOIN learner l ON l.id = o.learner_id
+         WHERE (?1 IS NULL OR o.learner_id = ?1)
+           AND (?2 IS NULL OR COALESCE(o.to_date, o.date) BETWEEN ?2 AND ?3)
+           AND (?4 IS NULL OR o.date = ?4)
+         ORDER BY l.staff_id, o.date, o.source",
+    )?;
+    let rows =
+        stmt.query_map(params![learner, range.as_ref().map(|r| &r.0), range.as_ref().map(|r| &r.1), day], |r| {
+            Ok(OnlineRow {
+                learner_id: r.get(0)?,
+                staff_id: r.get(1)?,
+                name: r.get(2)?,
+                date: r.get(3)?,
+                to_date: r.get(4)?,
+                source: r.get(5)?,
+                hours: r.get(6)?,
+                batch_id: r.get(7)?,
+            })
+        })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn remove_online(tx: &Transaction, actor: &Actor, o: &OnlineRow) -> Result<()> {
+    tx.execute(
+        "DELETE FROM online WHERE learner_id = ?1 AND date = ?2 AND source = ?3",
+        params![o.learner_id, o.date, o.source],
+    )?;
+    let key = json!({ "learner_id": o.learner_id, "date": o.date, "source": o.source });
+    let old = json!({ "hours": o.hours, "to_date": o.to_date, "batch_id": o.batch_id });
+    audit(tx, actor, "online", &key, Action::Delete, Some(&old), None)
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub operator: String,
+    pub batch_id: Option<i64>,
+    pub entity: String,
+    pub key: String,
+    pub action: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Which audit rows to read.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Rows written on or after this day.
+    pub since: Option<NaiveDate>,
+    /// Rows about a learner: their own (keyed by staff id, or naming it as old or new value) and
+    /// their records' (keyed by learner id, when the learner is still stored).
+    pub staff_id: Option<String>,
+    pub learner_id: Option<i64>,
+    pub batch: Option<i64>,
+}
+
+/// The audit log, oldest first.
+pub fn audit_log(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, operator, batch_id, entity, key, action, old, new FROM audit
+         WHERE (?1 IS NULL OR at >= ?1)
+           AND (?2 IS NULL OR json_extract(key, '$.staff_id') = ?2
+                OR (entity = 'learner' AND (json_extract(old, '$.staff_id') = ?2 OR json_extract(new, '$.staff_id') = ?2))
+                OR json_extract(key, '$.learner_id') = ?3)
+           AND (?4 IS NULL OR batch_id = ?4)
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![f.since.map(date::iso), f.staff_id, f.learner_id, f.batch], |r| {
+        Ok(AuditRow {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            operator: r.get(2)?,
+            batch_id: r.get(3)?,
+            entity: r.get(4)?,
+            key: r.get(5)?,
+            action: r.get(6)?,
+            old: r.get(7)?,
+            new: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether an import batch of this id exists.
+pub fn batch_exists(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM import_batch WHERE id = ?1)", [id], |r| r.get(0))?)
+}
