@@ -35,6 +35,30 @@ pub struct Transcript {
     pub active_months: i64,
     pub required: Hours,
     pub met: bool,
+    /// The year month by month: whether enrolled and required, and under which category and
+    /// branch (SPEC v2: the requirement is the sum of the required months').
+    pub months: Vec<MonthLine>,
+    /// The learner's dated history in this year: joining, leaving, returning, category changes,
+    /// moves, exemptions.
+    pub history: Vec<HistoryItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthLine {
+    pub month: u32,
+    pub enrolled: bool,
+    pub required: bool,
+    /// In force on the month's last enrolled day; none when not enrolled.
+    pub category: Option<Category>,
+    pub branch: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryItem {
+    /// None: from the start.
+    pub date: Option<String>,
+    pub event: &'static str,
+    pub detail: String,
 }
 
 /// Hours by kind, as the year report's columns.
@@ -210,6 +234,47 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
     let branch = store::lives::branches(conn)?
         .remove(&branch_id)
         .unwrap_or(store::lives::Branch { code: String::new(), name: String::new() });
+    let branches = store::lives::branches(conn)?;
+    let code = |id: i64| branches.get(&id).map_or_else(|| id.to_string(), |b| b.code.clone());
+    let months = (1..=12)
+        .map(|m| {
+            let state = learner.life.month(year, m);
+            let last = state.and_then(|_| learner.life.last_enrolled_day(date::month_end(year, m)));
+            MonthLine {
+                month: m,
+                enrolled: state.is_some(),
+                required: state.is_some_and(|s| s.required),
+                category: state.map(|s| s.category),
+                branch: last.map(|d| code(learner.life.branch_on(d))),
+            }
+        })
+        .collect();
+    let year_start = year_day(year, 1, 1)?;
+    let history = store::lives::history(&learner.life)
+        .into_iter()
+        .filter(|h| match &h.what {
+            store::lives::Event::Exempt { to, .. } => h.day.is_none_or(|d| d <= year_end) && *to >= year_start,
+            _ => h.day.is_some_and(|d| year_start <= d && d <= year_end),
+        })
+        .map(|h| {
+            let (event, detail) = match h.what {
+                store::lives::Event::Joined => ("joined", String::new()),
+                store::lives::Event::Left => ("left", String::new()),
+                store::lives::Event::Returned => ("returned", String::new()),
+                store::lives::Event::Category(c) => ("category", c.code().to_string()),
+                store::lives::Event::Branch(b) => ("branch", code(b)),
+                store::lives::Event::Exempt { to, reason } => (
+                    "exempt",
+                    format!(
+                        "{}{}",
+                        date::iso(to),
+                        if reason.is_empty() { String::new() } else { format!(" {reason}") }
+                    ),
+                ),
+            };
+            HistoryItem { date: h.day.map(date::iso), event, detail }
+        })
+        .collect();
     Ok(Transcript {
         staff_id: learner.staff_id,
         name: learner.name,
@@ -225,6 +290,8 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         active_months,
         required,
         met: total >= required,
+        months,
+        history,
     })
 }
 
@@ -325,7 +392,81 @@ impl Transcript {
             ])
             .collect(),
         };
-        Document { title, lines, tables: vec![items, subtotals], ..Document::default() }
+        Document { title, lines, tables: vec![items, subtotals, self.months_table(lang)], ..Document::default() }
+    }
+}
+
+impl Transcript {
+    /// The months in runs of the same state, each beside the history lines that fall in it.
+    fn months_table(&self, lang: Lang) -> Table {
+        let runs = self.months.chunk_by(|a, b| {
+            (a.enrolled, a.required, a.category, &a.branch) == (b.enrolled, b.required, b.category, &b.branch)
+        });
+        let rows = runs
+            .map(|run| {
+                let (first, last) = (run[0].month, run[run.len() - 1].month);
+                let span = match (lang, first == last) {
+                    (Lang::Zh, true) => format!("{first}月"),
+                    (Lang::Zh, false) => format!("{first}–{last}月"),
+                    (Lang::En, true) => format!("{}-{first:02}", self.year),
+                    (Lang::En, false) => format!("{y}-{first:02} – {y}-{last:02}", y = self.year),
+                };
+                let m = &run[0];
+                let state = match (m.enrolled, m.required) {
+                    (false, _) => Cell::Word("not enrolled", "不在籍"),
+                    (true, false) => Cell::Word("exempt", "免修"),
+                    (true, true) => Cell::Word("required", "在籍"),
+                };
+                let events: Vec<String> = self
+                    .history
+                    .iter()
+                    .filter(|h| {
+                        h.date
+                            .as_deref()
+                            .and_then(|d| d.get(5..7))
+                            .and_then(|mm| mm.parse::<u32>().ok())
+                            .is_some_and(|mm| first <= mm && mm <= last)
+                    })
+                    .map(|h| {
+                        let day = h.date.as_deref().unwrap_or_default();
+                        let detail = match h.event {
+                            "category" => {
+                                h.detail.parse::<Category>().map_or(h.detail.clone(), |c| c.label(lang).to_string())
+                            }
+                            _ => h.detail.clone(),
+                        };
+                        let event = match (lang, h.event) {
+                            (Lang::Zh, "joined") => "加入",
+                            (Lang::Zh, "left") => "离开",
+                            (Lang::Zh, "returned") => "返回",
+                            (Lang::Zh, "category") => "人员类别变为",
+                            (Lang::Zh, "branch") => "转入支部",
+                            (Lang::Zh, "exempt") => "免修至",
+                            (_, e) => e,
+                        };
+                        format!("{day} {event} {detail}").trim_end().to_string()
+                    })
+                    .collect();
+                vec![
+                    Cell::Text(span),
+                    state,
+                    m.category.map_or(Cell::Blank, Cell::word),
+                    m.branch.clone().map_or(Cell::Blank, Cell::Text),
+                    Cell::Text(events.join(lang.pick("; ", "；"))),
+                ]
+            })
+            .collect();
+        Table {
+            title: lang.pick("Enrolment by month", "在籍情况（按月）").to_string(),
+            columns: lang.labels(&[
+                ("Months", "月份"),
+                ("State", "状态"),
+                ("Category", "人员类别"),
+                ("Branch", "支部"),
+                ("History", "变动"),
+            ]),
+            rows,
+        }
     }
 }
 
