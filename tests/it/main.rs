@@ -5,5 +5,7 @@ mod commands;
 mod common;
 mod demo;
 mod durability;
+mod fuzz;
+mod hostile;
 mod imports;
 mod reports;
