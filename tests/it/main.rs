@@ -5,6 +5,7 @@ mod commands;
 mod common;
 mod demo;
 mod durability;
+mod faults;
 mod fuzz;
 mod hostile;
 mod imports;
