@@ -17,7 +17,7 @@ use crate::hostile::{generate, Input, Rng, Seed};
 const LIMIT: Duration = Duration::from_secs(10);
 const KINDS: [&str; 5] = ["learners", "courses", "attendance", "results", "online"];
 /// The bounded run of `cargo test`, per school: a few tens of seconds on two cores.
-const BOUNDED: usize = 150;
+const BOUNDED: usize = 200;
 const BOUNDED_SEED: u64 = 20_241_115;
 
 /// A school to import into, restored after every import that wrote: its database, a pristine
@@ -160,17 +160,16 @@ impl World {
     }
 
     /// Imports `file` with `args` (the import kind, then flags) and checks everything that must
-    /// hold after; the database is as before afterwards. `Err` says what did not hold.
-    fn try_import(&self, file: &Path, args: &[&str]) -> Result<(), String> {
+    /// hold after; the database is as before afterwards. The exit code, or what did not hold.
+    fn try_import(&self, file: &Path, args: &[&str]) -> Result<i32, String> {
         let result = self.import_and_check(file, args);
-        if result != Ok(false) {
+        if result.is_err() || (result == Ok(0) && !args.contains(&"--dry-run")) {
             self.restore();
         }
-        result.map(|_| ())
+        result
     }
 
-    /// `Ok(true)` when the import wrote.
-    fn import_and_check(&self, file: &Path, args: &[&str]) -> Result<bool, String> {
+    fn import_and_check(&self, file: &Path, args: &[&str]) -> Result<i32, String> {
         let dir = self.school.dir.path();
         let mut cmd = xueshi(dir, &self.school.db());
         cmd.args(["--lang", "en", "import", args[0]]).arg(file).args(&args[1..]);
@@ -195,7 +194,7 @@ impl World {
                 return Err(format!("the database changed: {}\n{}", first_difference(&self.before, &now), said()));
             }
         }
-        Ok(wrote)
+        Ok(run.code)
     }
 }
 
@@ -256,22 +255,28 @@ fn case(world: &World, seed: u64, index: usize) -> Case {
 /// with its command. Returns the failures' descriptions.
 fn fuzz(world: &World, seed: u64, count: usize, keep: &Path) -> Vec<String> {
     let mut failures = Vec::new();
+    // Inputs that exited 0, 65 and 66.
+    let mut exits = [0usize; 3];
     let start = Instant::now();
     for index in 0..count {
         let case = case(world, seed, index);
         let file = world.school.path(&format!("input-{index}.{}", case.input.ext));
         std::fs::write(&file, &case.input.bytes).expect("write an input");
-        if let Err(why) = world.try_import(&file, &case.args) {
-            let name = format!("{}-{seed}-{index}", world.name);
-            std::fs::create_dir_all(keep).expect("a folder for failed inputs");
-            std::fs::write(keep.join(format!("{name}.{}", case.input.ext)), &case.input.bytes).expect("keep the input");
-            std::fs::write(keep.join(format!("{name}.args")), format!("{} {}\n", world.name, case.args.join(" ")))
-                .expect("keep its command");
-            failures.push(format!(
-                "{name} ({}; import {}): {why}",
-                case.input.how.chars().take(300).collect::<String>(),
-                case.args.join(" ")
-            ));
+        match world.try_import(&file, &case.args) {
+            Ok(code) => exits[[0, 65, 66].iter().position(|c| *c == code).unwrap_or(0)] += 1,
+            Err(why) => {
+                let name = format!("{}-{seed}-{index}", world.name);
+                std::fs::create_dir_all(keep).expect("a folder for failed inputs");
+                std::fs::write(keep.join(format!("{name}.{}", case.input.ext)), &case.input.bytes)
+                    .expect("keep the input");
+                std::fs::write(keep.join(format!("{name}.args")), format!("{} {}\n", world.name, case.args.join(" ")))
+                    .expect("keep its command");
+                failures.push(format!(
+                    "{name} ({}; import {}): {why}",
+                    case.input.how.chars().take(300).collect::<String>(),
+                    case.args.join(" ")
+                ));
+            }
         }
         let _ = std::fs::remove_file(&file);
         if (index + 1) % 1000 == 0 {
@@ -285,9 +290,12 @@ fn fuzz(world: &World, seed: u64, count: usize, keep: &Path) -> Vec<String> {
         }
     }
     eprintln!(
-        "fuzz: {}: {count} inputs (seed {seed}) in {:.1} s, {} failed",
+        "fuzz: {}: {count} inputs (seed {seed}) in {:.1} s: {} imported, {} refused (65), {} unreadable (66), {} failed",
         world.name,
         start.elapsed().as_secs_f64(),
+        exits[0],
+        exits[1],
+        exits[2],
         failures.len()
     );
     failures
