@@ -1,9 +1,8 @@
 //! The harness: a temporary folder with its own database, running the real `xueshi` binary.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
-
-use assert_cmd::Command;
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// A fresh folder and database for one test.
 pub struct School {
@@ -78,16 +77,7 @@ impl School {
     }
 
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::cargo_bin("xueshi").expect("the xueshi binary");
-        cmd.current_dir(self.dir.path())
-            .env_remove("XUESHI_DB")
-            .env_remove("XUESHI_LANG")
-            .env("XUESHI_OPERATOR", "tester")
-            .env("XUESHI_TODAY", "2025-01-15")
-            .env("LANG", "C")
-            .env("NO_COLOR", "1")
-            .arg("--db")
-            .arg(self.db());
+        let mut cmd = xueshi(self.dir.path(), &self.db());
         // English unless the test asks for a language itself (clap refuses --lang twice).
         if !args.contains(&"--lang") {
             cmd.arg("--lang").arg("en");
@@ -139,6 +129,113 @@ impl School {
         }
         out
     }
+}
+
+/// The real binary on database `db`, run in folder `dir` with a fixed today and operator, English,
+/// and no database or language from the environment.
+pub fn xueshi(dir: &Path, db: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("xueshi"));
+    cmd.current_dir(dir)
+        .env_remove("XUESHI_DB")
+        .env_remove("XUESHI_LANG")
+        .env("XUESHI_OPERATOR", "tester")
+        .env("XUESHI_TODAY", "2025-01-15")
+        .env("LANG", "C")
+        .env("NO_COLOR", "1")
+        .arg("--db")
+        .arg(db);
+    cmd
+}
+
+/// Runs a command with its output in files beside `dir` (no pipe to fill), killing it after
+/// `limit`: `None` when it had to be killed.
+pub fn run_within(mut cmd: std::process::Command, dir: &Path, limit: Duration) -> Option<Run> {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (out, err) = (dir.join(format!("run-{n}.stdout")), dir.join(format!("run-{n}.stderr")));
+    let file = |p: &Path| std::fs::File::create(p).expect("an output file");
+    let mut child = cmd.stdout(file(&out)).stderr(file(&err)).stdin(Stdio::null()).spawn().expect("run xueshi");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for xueshi") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let read = |p: &Path| {
+        let text = String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+        let _ = std::fs::remove_file(p);
+        text
+    };
+    Some(Run { code: status.code().unwrap_or(-1), stdout: read(&out), stderr: read(&err) })
+}
+
+/// Every row of every table of a database (the audit log and the batches included), each table
+/// in key order, with the `at` columns (the clock, which differs between two runs of one command)
+/// blanked: equal snapshots are equal states.
+pub fn snapshot(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).expect("open the database");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut out = String::new();
+    for table in tables {
+        let stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
+        let order: Vec<String> = (1..=names.len()).map(|i| i.to_string()).collect();
+        drop(stmt);
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY {}", order.join(", "))).unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(names
+                    .iter()
+                    .enumerate()
+                    .map(
+                        |(i, name)| {
+                            if name == "at" {
+                                "<at>".to_string()
+                            } else {
+                                format!("{:?}", r.get_ref(i).unwrap())
+                            }
+                        },
+                    )
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        out.push_str(&format!("[{table}]\n"));
+        for row in rows {
+            out.push_str(&row.unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Copies a database file that no process has open, and clears the copy's WAL and shared-memory
+/// files, which belong to what was there before.
+pub fn copy_db(from: &Path, to: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut p = to.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+    std::fs::copy(from, to).expect("copy the database");
+}
+
+/// Folds a database's WAL into its file, so that the file alone holds the whole state.
+pub fn settle(db: &Path) {
+    let conn = rusqlite::Connection::open(db).expect("open the database");
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).expect("checkpoint");
 }
 
 /// A fixture file of the repository.

@@ -18,36 +18,97 @@ pub(super) fn has_workbook_extension(path: &Path) -> bool {
         .is_some_and(|e| ["xlsx", "xlsm", "xls", "xlsb", "ods"].iter().any(|w| e.eq_ignore_ascii_case(w)))
 }
 
-/// The worksheet's name and its rows as text, each with its 1-based row number (a workbook is
-/// read whole: calamine has no streaming reader). Excel date cells
-/// become ISO dates; whole numbers their digits (a staff id typed as a number).
+/// Excel's grid ends at XFD1048576: a cell beyond it is in no worksheet.
+const MAX_ROWS: u32 = 1 << 20;
+const MAX_COLUMNS: u32 = 1 << 14;
+
+fn damaged(file: &str, why: impl std::fmt::Display) -> Error {
+    Error::Input(format!("{file}: cannot be read as a workbook (damaged, or not really a spreadsheet): {why}"))
+}
+
+/// The worksheet's name and its non-blank rows as text, each with its 1-based row number (a
+/// workbook is read whole: calamine has no streaming reader). Excel date cells become ISO dates;
+/// whole numbers their digits (a staff id typed as a number).
 pub(super) fn read_xlsx(path: &Path, file: &str, options: &Options) -> Result<(String, Vec<RawRow>)> {
     let bytes = std::fs::read(path).map_err(|e| unreadable(path, &e))?;
+    let (name, wanted) = (file.to_string(), options.sheet.clone());
+    // calamine panics on some damaged workbooks (a shared string past the end of the table): such
+    // a file is damaged like any other, and said to be, not a crash.
+    catch_quietly(move || read_book(bytes, &name, wanted.as_deref()))
+        .unwrap_or_else(|| Err(damaged(file, "its parts contradict each other")))
+}
+
+fn read_book(bytes: Vec<u8>, file: &str, wanted: Option<&str>) -> Result<(String, Vec<RawRow>)> {
     // .xlsx as the contract asks, and what else Excel and WPS save (.xls, .xlsb, .ods).
-    let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes)).map_err(|e| {
-        Error::Input(format!("{file}: cannot be read as a workbook (damaged, or not really a spreadsheet): {e}"))
-    })?;
+    let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes)).map_err(|e| damaged(file, e))?;
     let names = book.sheet_names();
-    let name = match &options.sheet {
+    let name = match wanted {
         Some(wanted) => names.iter().find(|n| n.trim() == wanted.trim()).cloned().ok_or_else(|| {
             Error::invalid_at(file, format!("has no worksheet named {wanted:?} (it has: {})", names.join(", ")))
         })?,
         None => names.first().cloned().ok_or_else(|| Error::invalid_at(file, "has no worksheet"))?,
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| Error::invalid_at(file, format!("worksheet {name:?} cannot be read: {e}")))?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut text: Vec<String> = vec![String::new(); first_col as usize];
-            text.extend(cells.iter().map(cell_text));
-            (u64::from(first_row) + i as u64 + 1, text)
-        })
-        .collect();
+    let cannot = |e: &dyn std::fmt::Display| Error::invalid_at(file, format!("worksheet {name:?} cannot be read: {e}"));
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    let mut keep = |row: u32, col: u32, data: &Data| {
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(damaged(
+                file,
+                format!(
+                    "a cell lies outside the worksheet's grid (row {}, column {})",
+                    u64::from(row) + 1,
+                    u64::from(col) + 1
+                ),
+            ));
+        }
+        let text = cell_text(data);
+        if !text.is_empty() {
+            cells.push((row, col, text));
+        }
+        Ok(())
+    };
+    match &mut book {
+        // Cell by cell: a range would hold every cell from the first to the last, and one stray
+        // value at the foot of a sheet makes that gigabytes.
+        calamine::Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
+                let (row, col) = cell.get_position();
+                keep(row, col, &Data::from(cell.get_value().clone()))?;
+            }
+        }
+        other => {
+            let range = other.worksheet_range(&name).map_err(|e| cannot(&e))?;
+            let (first_row, first_col) = range.start().unwrap_or((0, 0));
+            for (r, c, data) in range.used_cells() {
+                keep(first_row + r as u32, first_col + c as u32, data)?;
+            }
+        }
+    }
+    cells.sort_by_key(|&(row, col, _)| (row, col));
+    // Each row with its blank cells filled in, as the reader of text files gives it.
+    let mut rows: Vec<RawRow> = Vec::new();
+    for (row, col, text) in cells {
+        let line = u64::from(row) + 1;
+        if rows.last().is_none_or(|(last, _)| *last != line) {
+            rows.push((line, Vec::new()));
+        }
+        if let Some((_, row_cells)) = rows.last_mut() {
+            row_cells.resize(col as usize, String::new());
+            row_cells.push(text);
+        }
+    }
     Ok((name, rows))
+}
+
+/// Runs `f`, a panic in it becoming `None` instead of a message on stderr and a crash. The panic
+/// hook is process-wide: this is sound because the program reads one workbook on one thread.
+fn catch_quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Option<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(f);
+    std::panic::set_hook(hook);
+    result.ok()
 }
 
 fn cell_text(cell: &Data) -> String {
