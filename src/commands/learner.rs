@@ -256,15 +256,17 @@ fn leave(tx: &Transaction, actor: &Actor, l: &Learner, day: NaiveDate) -> Result
         )));
     }
     Closed::load(tx)?.check_years(day.year(), None, &format!("{} leaving on {}", l.staff_id, date::iso(day)))?;
-    // Records after the last day would fall outside enrolment: they must be corrected first.
+    // Records after the last day fall outside enrolment until a return is recorded (a leave is
+    // often entered after the fact, with the return): say so, and `check` lists them meanwhile.
     let later = lives::records_after(tx, l.id, day)?;
     if !later.is_empty() {
-        return Err(Error::invalid(format!(
-            "staff id {} has records after {}: {}; correct or remove them first",
+        eprintln!(
+            "warning: staff id {} has records after {}: {}; record their return with `xueshi learner return {} --date DATE`, or correct those records (`xueshi check` lists them)",
             l.staff_id,
             date::iso(day),
-            later.join(", ")
-        )));
+            later.join(", "),
+            l.staff_id
+        );
     }
     let day = date::iso(day);
     if l.life.spells.len() <= 1 {
