@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{amount_arg, count, holders, hours_arg, opt_text, session_hours_arg, some, them, word, Counts, Listing};
 use crate::cli::{AssessmentCmd, AttendArgs, OnlineCmd, ResultCmd, SessionCmd};
-use crate::credit::{session_credit, stored};
+use crate::credit::session_credit;
 use crate::date;
 use crate::db::{self, audit, Action, Actor};
 use crate::error::{Error, Problem, Problems, Result};
@@ -16,6 +16,7 @@ use crate::model::{Award, CourseKind, Status};
 use crate::report::render::Cell;
 use crate::staff_id::{could_be_any_of, Found};
 use crate::store::closed::Closed;
+use crate::store::ledger::stored;
 use crate::store::records;
 use crate::store::{self, lives, Put, Writer};
 use crate::{Ctx, Lang};

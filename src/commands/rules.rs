@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{amount_arg, Listing};
 use crate::cli::{RulesCmd, YearCmd};
-use crate::credit::{RuleBook, MAX_ABSENCES, ONLINE_CAP};
+use crate::credit::{MAX_ABSENCES, ONLINE_CAP};
 use crate::db::{self, audit, Action};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
@@ -20,7 +20,7 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
         RulesCmd::Show { year, output } => {
             let year = year.unwrap_or_else(|| ctx.default_year());
             let tx = db::read(&mut conn)?;
-            let book = RuleBook::load(&tx)?;
+            let book = crate::store::ledger::rule_book(&tx)?;
             let since = |name: &str| {
                 let from = book.rows.iter().rfind(|(n, from, _)| n == name && *from <= year).map_or(0, |r| r.1);
                 if from == 0 {

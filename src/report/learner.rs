@@ -8,13 +8,14 @@ use serde::Serialize;
 
 use super::render::{self, Cell, Document, Table};
 use crate::cli::{Format, Output};
-use crate::credit::{self, session_credit, stored, Rules};
+use crate::credit::session_credit;
 use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
 use crate::lookup;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Status};
 use crate::store;
+use crate::store::ledger::stored;
 use crate::{Ctx, Lang};
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,7 +161,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         .ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
     let year_end = year_day(year, 12, 31)?;
     let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_end));
-    let rules = Rules::load(conn, year)?;
+    let rules = store::ledger::rules(conn, year)?;
     let mut items = Vec::new();
 
     let mut stmt = conn.prepare(
@@ -187,7 +188,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
     )?;
     let mut rows = stmt.query(params![learner.id, from, to])?;
     while let Some(r) = rows.next()? {
-        let (rule, score, award) = credit::assessment_result(r, 2)?;
+        let (rule, score, award) = store::ledger::assessment_result(r, 2)?;
         let mut item = Item::new(r.get(0)?, ItemKind::Assessment, r.get(1)?, rule.credit(score, award));
         item.assessment = Some(rule.kind);
         item.score = score;

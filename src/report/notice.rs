@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::render::{self, Cell, Document, Table};
 use crate::cli::{Format, NoticeArgs};
-use crate::credit::{self, Rules};
+use crate::credit;
 use crate::date;
 use crate::db;
 use crate::error::Result;
@@ -111,17 +111,17 @@ struct Line {
 /// Builds the notice for `period`, limited to one branch's learners and their records when
 /// `branch` is given; `today` is the date of issue.
 pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: NaiveDate) -> Result<Notice> {
-    let rules = Rules::load(conn, period.year)?;
+    let rules = store::ledger::rules(conn, period.year)?;
     let year_start = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a period's year is valid");
     // Pace is judged on the year so far: hours from 1 January, the online cap applied to that sum.
-    let to_date = credit::totals(conn, &rules, year_start, period.to())?;
+    let to_date = store::ledger::totals(conn, &rules, year_start, period.to())?;
     // Attendance and absences are about the period itself: the same range when the period starts
     // in January (H1, Q1, the year, January), which is not worth a second pass over the records.
     let own_range;
     let in_period = if period.from() == year_start {
         &to_date
     } else {
-        own_range = credit::totals(conn, &rules, period.from(), period.to())?;
+        own_range = store::ledger::totals(conn, &rules, period.from(), period.to())?;
         &own_range
     };
 
@@ -224,7 +224,7 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
         period: period.to_string(),
         from: date::iso(period.from()),
         to: date::iso(period.to()),
-        sessions: credit::programme(conn, period.from(), period.to())?.sessions,
+        sessions: store::ledger::programme(conn, period.from(), period.to())?.sessions,
         attendance_rate: (records > 0).then(|| ratio4(attended, records)),
         branches,
         behind,

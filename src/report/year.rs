@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::render::{Cell, Document, Table};
-use crate::credit::{self, Rules};
+use crate::credit;
 use crate::error::Result;
 use crate::hours::{div_half_up, ratio4, Fixed, Hours};
 use crate::model::Category;
@@ -63,8 +63,8 @@ pub struct ProgrammeLine {
 pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearReport> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year");
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year");
-    let rules = Rules::load(conn, year)?;
-    let totals = credit::totals(conn, &rules, from, to)?;
+    let rules = store::ledger::rules(conn, year)?;
+    let totals = store::ledger::totals(conn, &rules, from, to)?;
     let branches = store::lives::branches(conn)?;
     let mut learners = Vec::new();
     let mut branch_names = std::collections::BTreeMap::new();
@@ -118,7 +118,7 @@ pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearRe
             average_total: Fixed(div_half_up(mine.iter().map(|l| l.total.0).sum(), mine.len() as i64)),
         })
         .collect();
-    let p = credit::programme(conn, from, to)?;
+    let p = store::ledger::programme(conn, from, to)?;
     Ok(YearReport {
         year,
         learners,

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 
-use crate::credit::{stored, Learner};
+use crate::credit::Learner;
 use crate::date;
 use crate::error::Result;
 use crate::life::{Dated, Exemption, Life, Spell};
+use crate::store::ledger::stored;
 
 /// A branch as reports name it.
 #[derive(Debug, Clone, PartialEq, Eq)]

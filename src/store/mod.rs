@@ -3,6 +3,7 @@
 //! asked to update. Every overwrite is audited with the old values (which `imports undo` restores).
 
 pub mod closed;
+pub mod ledger;
 pub mod lives;
 pub mod records;
 

@@ -6,12 +6,13 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{json, Value as Json};
 
-use crate::credit::{stored, AssessmentRule};
+use crate::credit::AssessmentRule;
 use crate::date;
 use crate::db::{audit, Action, Actor};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::AssessmentKind;
+use crate::store::ledger::stored;
 
 /// A day as stored: ISO text, which every stored date is.
 fn stored_day(text: &str) -> Result<NaiveDate> {

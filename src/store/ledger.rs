@@ -1,0 +1,141 @@
+//! Reading what the credit rules judge: the rules by year, every learner's totals over a date
+//! range, the programme of sessions held. The million attendance rows are read here, once each.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+
+use crate::credit::{session_credit, AssessmentRule, Ledger, Programme, RuleBook, Rules};
+use crate::date;
+use crate::error::Result;
+use crate::hours::{Fixed, Hours};
+use crate::model::{Award, CourseKind, Status};
+
+/// Every rule's values by year, as stored.
+pub fn rule_book(conn: &Connection) -> Result<RuleBook> {
+    let mut stmt = conn.prepare("SELECT name, from_year, value FROM rule_by_year ORDER BY name, from_year")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(RuleBook { rows })
+}
+
+/// The rules of `year` as stored.
+pub fn rules(conn: &Connection, year: i32) -> Result<Rules> {
+    Ok(rule_book(conn)?.year(year))
+}
+
+/// A status as stored (always a code): matched on bytes, for the million-row path.
+fn stored_status(code: &[u8]) -> rusqlite::Result<Status> {
+    Ok(match code {
+        b"present" => Status::Present,
+        b"late" => Status::Late,
+        b"excused" => Status::Excused,
+        b"absent" => Status::Absent,
+        other => return Err(bad_code(other)),
+    })
+}
+
+fn stored_kind(code: &[u8]) -> rusqlite::Result<CourseKind> {
+    Ok(match code {
+        b"theory" => CourseKind::Theory,
+        b"extension" => CourseKind::Extension,
+        b"topic" => CourseKind::Topic,
+        other => return Err(bad_code(other)),
+    })
+}
+
+fn bad_code(code: &[u8]) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, String::from_utf8_lossy(code).into_owned(), rusqlite::types::Type::Text)
+}
+
+/// A stored vocabulary code, parsed; a code the schema would not allow is a database error.
+pub(crate) fn stored<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
+    text.parse::<T>().map_err(|_| rusqlite::Error::InvalidColumnType(0, text.to_string(), rusqlite::types::Type::Text))
+}
+
+/// Every learner's totals for items dated `from` to `to` (inclusive), keyed by learner id.
+/// Learners with no items have no entry.
+pub fn totals(conn: &Connection, rules: &Rules, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
+    let (from, to) = (date::iso(from), date::iso(to));
+    let mut by = Ledger::default();
+
+    // The sessions of the range first (a few thousand), then each one's records by primary key:
+    // the million attendance rows are read once each, three columns, no join per row.
+    let sessions: Vec<(i64, Hours, CourseKind)> = conn
+        .prepare_cached(
+            "SELECT s.id, s.hours, c.kind FROM session s JOIN course c ON c.id = s.course_id
+             WHERE s.date BETWEEN ?1 AND ?2",
+        )?
+        .query_map(params![from, to], |r| {
+            Ok((r.get(0)?, Fixed(r.get(1)?), stored_kind(r.get_ref(2)?.as_bytes().map_err(rusqlite::Error::from)?)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached("SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1")?;
+    for (session, session_hours, kind) in sessions {
+        let mut rows = stmt.query([session])?;
+        while let Some(r) = rows.next()? {
+            let status = stored_status(r.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?)?;
+            let own = r.get::<_, Option<i64>>(2)?.map(Fixed);
+            by.entry(r.get(0)?).add_session(kind, status, session_credit(status, own, session_hours));
+        }
+    }
+
+    for (id, rule, score, award) in results(conn, &from, &to)? {
+        by.entry(id).assessment += rule.credit(score, award);
+    }
+
+    let mut stmt = conn
+        // An online total is credited on its `to` date.
+        .prepare_cached(
+            "SELECT learner_id, SUM(hours) FROM online WHERE COALESCE(to_date, date) BETWEEN ?1 AND ?2 GROUP BY learner_id",
+        )?;
+    let mut rows = stmt.query(params![from, to])?;
+    while let Some(r) = rows.next()? {
+        by.entry(r.get(0)?).online = rules.cap_online(Fixed(r.get(1)?));
+    }
+    Ok(by)
+}
+
+/// One result as the rules see it: (learner id, its assessment's rule, score, award).
+type ResultRow = (i64, AssessmentRule, Option<Fixed>, Option<Award>);
+
+/// Results of assessments dated in the range.
+fn results(conn: &Connection, from: &str, to: &str) -> Result<Vec<ResultRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.learner_id, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award
+         FROM assessment a JOIN result r ON r.assessment_id = a.id
+         WHERE a.date BETWEEN ?1 AND ?2",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        let (rule, score, award) = assessment_result(r, 1)?;
+        Ok((r.get(0)?, rule, score, award))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An assessment's rule and one result of it, read from a row holding, from column `at`: kind,
+/// hours, pass mark, the four award bonuses, score, award.
+pub fn assessment_result(
+    r: &rusqlite::Row,
+    at: usize,
+) -> rusqlite::Result<(AssessmentRule, Option<Fixed>, Option<Award>)> {
+    let rule = AssessmentRule {
+        kind: stored(r.get_ref(at)?.as_str()?)?,
+        hours: Fixed(r.get(at + 1)?),
+        pass_mark: Fixed(r.get(at + 2)?),
+        bonus: [Fixed(r.get(at + 3)?), Fixed(r.get(at + 4)?), Fixed(r.get(at + 5)?), Fixed(r.get(at + 6)?)],
+    };
+    let award = match r.get_ref(at + 8)?.as_str_or_null()? {
+        Some(a) => Some(stored::<Award>(a)?),
+        None => None,
+    };
+    Ok((rule, r.get::<_, Option<i64>>(at + 7)?.map(Fixed), award))
+}
+
+pub fn programme(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Programme> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT COUNT(*), COALESCE(SUM(s.hours), 0), COALESCE(SUM(CASE WHEN c.kind = 'theory' THEN s.hours END), 0)
+         FROM session s JOIN course c ON c.id = s.course_id WHERE s.date BETWEEN ?1 AND ?2",
+    )?;
+    Ok(stmt.query_row(params![date::iso(from), date::iso(to)], |r| {
+        Ok(Programme { sessions: r.get(0)?, session_hours: Fixed(r.get(1)?), theory_hours: Fixed(r.get(2)?) })
+    })?)
+}
