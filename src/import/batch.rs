@@ -89,6 +89,7 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     }
     refuse_if_changed_since(&tx, batch)?;
     refuse_if_closed(&tx, batch)?;
+    refuse_if_outside(&tx, batch)?;
     // The undo's audit rows carry the batch's id: they belong to its history.
     let actor = Actor { batch: Some(batch), ..ctx.actor() };
     let restored = restore_overwritten(&tx, &actor, batch)?;
@@ -202,7 +203,12 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
         ),
         (
             "learner",
-            "SELECT l.staff_id FROM learner l WHERE l.batch_id = ?1 AND (
+            // Created, not overwritten: an overwritten row carries the batch's id too, and undo
+            // only puts its old values back.
+            "SELECT l.staff_id FROM learner l WHERE l.batch_id = ?1
+             AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.batch_id = ?1 AND a.entity = 'learner'
+                             AND a.action = 'update' AND a.key = json_object('staff_id', l.staff_id))
+             AND (
                  l.left_on IS NOT NULL
                  OR EXISTS (SELECT 1 FROM spell x WHERE x.learner_id = l.id)
                  OR EXISTS (SELECT 1 FROM exemption x WHERE x.learner_id = l.id)
@@ -215,6 +221,8 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
         (
             "course",
             "SELECT c.code FROM course c WHERE c.batch_id = ?1
+             AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.batch_id = ?1 AND a.entity = 'course'
+                             AND a.action = 'update' AND a.key = json_object('code', c.code))
              AND EXISTS (SELECT 1 FROM session s WHERE s.course_id = c.id AND s.batch_id IS NOT ?1)",
         ),
     ] {
@@ -264,7 +272,57 @@ fn refuse_if_closed(tx: &Transaction, batch: i64) -> Result<()> {
     if let Some(first) = from.iter().filter_map(|d| d.get(..4)?.parse::<i32>().ok()).min() {
         closed.check_years(first, None, &format!("undoing batch {batch}, which enrolled or moved learners,"))?;
     }
+    // A join date the batch moved goes back: every year between the two dates changes.
+    for MovedJoin { old, new, .. } in moved_join_dates(tx, batch)? {
+        let year = |d: &Option<String>| d.as_deref().and_then(|d| d.get(..4)?.parse::<i32>().ok()).unwrap_or(i32::MIN);
+        let (a, b) = (year(&old), year(&new));
+        closed.check_years(a.min(b), Some(a.max(b)), &format!("undoing batch {batch}, which moved a join date,"))?;
+    }
     Ok(())
+}
+
+/// A join date a batch overwrote: whose, what it was, what the batch made it.
+struct MovedJoin {
+    staff_id: String,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+fn moved_join_dates(tx: &Transaction, batch: i64) -> Result<Vec<MovedJoin>> {
+    let mut stmt = tx.prepare(
+        "SELECT json_extract(key, '$.staff_id'), json_extract(old, '$.joined'), json_extract(new, '$.joined')
+         FROM audit WHERE batch_id = ?1 AND entity = 'learner' AND action = 'update'
+           AND json_extract(old, '$.joined') IS NOT json_extract(new, '$.joined')",
+    )?;
+    let moved = stmt
+        .query_map([batch], |r| Ok(MovedJoin { staff_id: r.get(0)?, old: r.get(1)?, new: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(moved)
+}
+
+/// Undo would put back a later join date than a learner's records recorded since (SPEC v2 §2:
+/// no record outside enrolment): refuse, naming them.
+fn refuse_if_outside(tx: &Transaction, batch: i64) -> Result<()> {
+    let mut problems = Vec::new();
+    for MovedJoin { staff_id, old, .. } in moved_join_dates(tx, batch)? {
+        let Some(day) = old.as_deref().and_then(crate::date::parse) else { continue };
+        let id: Option<i64> =
+            tx.query_row("SELECT id FROM learner WHERE staff_id = ?1", [&staff_id], |r| r.get(0)).optional()?;
+        let Some(id) = id else { continue };
+        let before = crate::store::lives::records_before(tx, id, day)?;
+        if !before.is_empty() {
+            problems.push(Problem::new(format!(
+                "cannot undo batch {batch}: it would move the join date of staff id {staff_id} back to {}, after records made since ({}); correct or remove them first",
+                crate::date::iso(day),
+                before.join(", ")
+            )));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }
 
 /// Puts back the values the batch overwrote, newest overwrite first.

@@ -193,6 +193,12 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
             }
             put => put,
         };
+        if let (Some(life), Some(learner), true) = (life, stored, job.sheet.has(L_JOINED)) {
+            if let Some(why) = refuse_join_date(job.tx, &guard.closed, learner.id, &staff_id, life, joined)? {
+                job.bad(&row, L_JOINED, why);
+                continue;
+            }
+        }
         if let (Some(life), Some(learner)) = (life, stored) {
             let now = (life.category_now(), life.branch_now());
             if now != (category, branch) {
@@ -247,6 +253,50 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         job.counts.add(&put);
     }
     Ok(())
+}
+
+/// Why a stored learner's join date cannot become `new`, if it cannot (SPEC v2 §2). It starts
+/// their first enrolment spell: it must come before they first left, keep their records inside
+/// enrolment, and leave closed years alone (every year from the earlier date to the later one
+/// changes; no date means from before any record).
+fn refuse_join_date(
+    tx: &rusqlite::Transaction,
+    closed: &Closed,
+    id: i64,
+    staff_id: &str,
+    life: &crate::life::Life,
+    new: Option<chrono::NaiveDate>,
+) -> Result<Option<String>> {
+    let Some(first) = life.spells.first() else { return Ok(None) };
+    if first.start == new {
+        return Ok(None);
+    }
+    if let (Some(day), Some(left)) = (new, first.end) {
+        if day > left {
+            return Ok(Some(format!(
+                "staff id {staff_id}: a join date of {} comes after they left on {}",
+                date::iso(day),
+                date::iso(left)
+            )));
+        }
+    }
+    let year = |d: Option<chrono::NaiveDate>| d.map_or(i32::MIN, |d| d.year());
+    let (a, b) = (year(first.start), year(new));
+    if let Some(y) = closed.first_in(a.min(b), Some(a.max(b))) {
+        return Ok(Some(Closed::refusal(y, &format!("moving the join date of staff id {staff_id}")).message));
+    }
+    if let Some(day) = new {
+        let before = crate::store::lives::records_before(tx, id, day)?;
+        if !before.is_empty() {
+            return Ok(Some(format!(
+                "staff id {staff_id} has records before {}, the join date the sheet gives (enrolled {} now): {}; correct the date, or those records first",
+                date::iso(day),
+                life.describe_spells(),
+                before.join(", ")
+            )));
+        }
+    }
+    Ok(None)
 }
 
 /// A branch the roster names that does not exist yet: its code and its name are what the sheet

@@ -120,15 +120,35 @@ pub fn outside(learner: &Learner, day: chrono::NaiveDate) -> Option<String> {
 
 /// The learner's records dated after `day`, as people read them (at most five, then a count).
 pub fn records_after(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
+    records_beyond(conn, id, day, Side::After)
+}
+
+/// The learner's records dated before `day` (an online total: by its first day), as people read
+/// them (at most five, then a count).
+pub fn records_before(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<String>> {
+    records_beyond(conn, id, day, Side::Before)
+}
+
+enum Side {
+    Before,
+    After,
+}
+
+fn records_beyond(conn: &Connection, id: i64, day: chrono::NaiveDate, side: Side) -> Result<Vec<String>> {
+    // An online total lies beyond a day when either of its dates does.
+    let (op, online_day) = match side {
+        Side::Before => ("<", "date"),
+        Side::After => (">", "COALESCE(to_date, date)"),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT 'session ' || s.id || ' on ' || s.date, s.date FROM attendance a JOIN session s ON s.id = a.session_id
-         WHERE a.learner_id = ?1 AND s.date > ?2
+         WHERE a.learner_id = ?1 AND s.date {op} ?2
          UNION ALL SELECT 'assessment ' || x.code || ' on ' || x.date, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
-         WHERE r.learner_id = ?1 AND x.date > ?2
-         UNION ALL SELECT 'online hours on ' || COALESCE(to_date, date), COALESCE(to_date, date) FROM online
-         WHERE learner_id = ?1 AND COALESCE(to_date, date) > ?2
-         ORDER BY 2",
-    )?;
+         WHERE r.learner_id = ?1 AND x.date {op} ?2
+         UNION ALL SELECT 'online hours on ' || {online_day}, {online_day} FROM online
+         WHERE learner_id = ?1 AND {online_day} {op} ?2
+         ORDER BY 2"
+    ))?;
     let all: Vec<String> =
         stmt.query_map(params![id, date::iso(day)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let mut out: Vec<String> = all.iter().take(5).cloned().collect();
