@@ -9,3 +9,4 @@ mod durability;
 mod imports;
 mod lives;
 mod reports;
+mod words;
