@@ -1,6 +1,6 @@
 //! Dates as people write them on sheets and command lines (SPEC §3), and Excel's date serials.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 pub use chrono::NaiveDate as Date;
 
@@ -24,12 +24,17 @@ pub fn parse(text: &str) -> Option<NaiveDate> {
 }
 
 /// A date as a sheet's cell holds it: every spelling of [`parse`], a date-time exported as text
-/// (`2024-03-15 00:00:00`, `2024-03-15T08:30`), or an Excel date serial exported as a number
-/// (`45366`). Exports write those into cells; a command line takes [`parse`]'s spellings only.
+/// (`2024-03-15 00:00:00`, `2024-03-15T08:30`), an Excel date serial exported as a number
+/// (`45366`), or a date with its weekday as DingTalk writes 考勤日期 (`2024-03-15 星期五`, also
+/// `24-03-15 星期五`: the weekday must be the date's, which is what lets a two-digit year be
+/// read). Exports write those into cells; a command line takes [`parse`]'s spellings only.
 pub fn parse_cell(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
     if let Some(d) = parse(t) {
         return Some(d);
+    }
+    if let Some((day, weekday)) = split_weekday(t) {
+        return parse(day).or_else(|| two_digit_year(day)).filter(|d| d.weekday() == weekday);
     }
     if let Some((day, time)) = t.split_once([' ', 'T']) {
         let time = time.trim();
@@ -46,6 +51,95 @@ pub fn parse_cell(text: &str) -> Option<NaiveDate> {
         }
     }
     None
+}
+
+/// `星期五`, `周五`, `(周五)` after a date: the date's text and the weekday.
+fn split_weekday(text: &str) -> Option<(&str, Weekday)> {
+    let body = text.strip_suffix(')').unwrap_or(text);
+    let mut chars = body.chars();
+    let weekday = match chars.next_back()? {
+        '一' => Weekday::Mon,
+        '二' => Weekday::Tue,
+        '三' => Weekday::Wed,
+        '四' => Weekday::Thu,
+        '五' => Weekday::Fri,
+        '六' => Weekday::Sat,
+        '日' | '天' => Weekday::Sun,
+        _ => return None,
+    };
+    let before = chars.as_str();
+    let day = before.strip_suffix("星期").or_else(|| before.strip_suffix('周'))?.trim_end();
+    let day = day.strip_suffix('(').unwrap_or(day).trim_end();
+    Some((day, weekday))
+}
+
+/// `24-03-15`: only ever read with a weekday that confirms it.
+fn two_digit_year(text: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = text.split(['-', '/']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let digits =
+        |s: &str, len: std::ops::RangeInclusive<usize>| len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(y, 2..=2) || !digits(m, 1..=2) || !digits(d, 1..=2) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(2000 + y.parse::<i32>().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// `3月15日` (or `3月15号`): a day written without its year, as sign-in sheets do. Its year comes
+/// from elsewhere (the sheet's other dates, `--date`, a title line); see [`with_year`].
+pub fn month_day(text: &str) -> Option<(u32, u32)> {
+    let t = text.trim();
+    let t = t.strip_suffix('日').or_else(|| t.strip_suffix('号'))?;
+    let (m, d) = t.split_once('月')?;
+    let number = |s: &str, max: u32| {
+        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+            .filter(|n| (1..=max).contains(n))
+    };
+    Some((number(m, 12)?, number(d, 31)?))
+}
+
+/// A [`month_day`] in `year`; None when that year has no such day (2月29日 of 2025).
+pub fn with_year(year: i32, (month, day): (u32, u32)) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// The one year a line of text names (`2024年3月党课签到表`, `统计日期：2024-03-15 至 2024-03-15`):
+/// four digits followed by 年 or a date's separator. None when it names none, or several.
+pub fn year_in_text(text: &str) -> Option<i32> {
+    let bytes = text.as_bytes();
+    let mut found: Option<i32> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let rest = &text[i..];
+        // `2024-03-…`, not `2024-2025`: a separator marks a year when a month follows it.
+        let month_follows = |sep: char| {
+            rest.strip_prefix(sep).is_some_and(|r| {
+                let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+                (1..=2).contains(&digits) && r[digits..].starts_with(sep)
+            })
+        };
+        let marked = rest.starts_with('年') || ['-', '/', '.'].into_iter().any(month_follows);
+        if i - start == 4 && marked {
+            let year: i32 = text[start..i].parse().ok()?;
+            if !(1900..=2999).contains(&year) || found.is_some_and(|f| f != year) {
+                return None;
+            }
+            found = Some(year);
+        }
+    }
+    found
 }
 
 /// An Excel date serial (days since 1899-12-30, the 1900 date system as Excel counts it).
@@ -149,9 +243,61 @@ mod tests {
             ("2024年3月", None),
             ("2024-03-15 noon", None),
             ("2024-03-15 00:00 extra", None),
+            // DingTalk's 考勤日期: the weekday after the date, which must be the date's.
+            ("2024-03-15 星期五", march_15),
+            ("24-03-15 星期五", march_15),
+            ("2024/3/15(周五)", march_15),
+            ("2024-03-15 (周五)", march_15),
+            ("2024年3月15日星期五", march_15),
+            ("2024-03-15 星期四", None),
+            ("24-03-15 星期四", None),
+            ("24-03-15", None),
+            ("3-15 星期五", None),
+            ("星期五", None),
         ];
         for (text, want) in cases {
             assert_eq!(parse_cell(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn days_without_a_year() {
+        let cases = [
+            ("3月15日", Some((3, 15))),
+            ("03月05日", Some((3, 5))),
+            (" 12月31号 ", Some((12, 31))),
+            ("2月29日", Some((2, 29))),
+            ("13月1日", None),
+            ("3月32日", None),
+            ("3月日", None),
+            ("月15日", None),
+            ("3月15", None),
+            ("2024年3月15日", None),
+            ("三月十五日", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(month_day(text), want, "{text:?}");
+        }
+        assert_eq!(with_year(2024, (2, 29)), Some(ymd(2024, 2, 29)));
+        assert_eq!(with_year(2025, (2, 29)), None);
+    }
+
+    #[test]
+    fn the_year_a_title_names() {
+        let cases = [
+            ("2024年3月15日党课签到表", Some(2024)),
+            ("2024年二季度出勤汇总", Some(2024)),
+            ("原始记录 统计日期:2024-03-15 至 2024-03-15", Some(2024)),
+            ("2024-2025学年", None),
+            ("2024/3/15 签到", Some(2024)),
+            ("2024年12月至2025年1月", None),
+            ("3月15日党课签到表", None),
+            ("第20240期", None),
+            ("共1000人", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(year_in_text(text), want, "{text:?}");
         }
     }
 

@@ -10,11 +10,17 @@ pub struct UnknownWord {
     pub what: &'static str,
     pub word: String,
     pub accepted: String,
+    /// For a word people write that means none of the codes (群众 as a category): what to write
+    /// instead, said in place of the list of accepted words.
+    pub instead: Option<&'static str>,
 }
 
 impl fmt::Display for UnknownWord {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{:?} is not a known {} (accepted: {})", self.word, self.what, self.accepted)
+        match self.instead {
+            Some(instead) => write!(f, "{:?} is not a known {}: {instead}", self.word, self.what),
+            None => write!(f, "{:?} is not a known {} (accepted: {})", self.word, self.what, self.accepted),
+        }
     }
 }
 
@@ -23,7 +29,7 @@ impl std::error::Error for UnknownWord {}
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident, $what:literal, {
         $($variant:ident => $code:literal, $zh:literal, [$($alias:literal),*];)+
-    }) => {
+    } $(refused { $($refused:literal => $instead:literal;)+ })?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
@@ -50,14 +56,20 @@ macro_rules! vocabulary {
                 $name::ALL.iter().flat_map(|v| v.words().iter().copied()).collect::<Vec<_>>().join(" ")
             }
 
+            /// Words people write for this that mean none of its codes, and what to write instead.
+            const REFUSED: &'static [(&'static str, &'static str)] = &[$($(($refused, $instead)),+)?];
+
             /// The code or any Chinese word for it, case-insensitive, trimmed.
             pub fn parse(word: &str) -> Result<$name, UnknownWord> {
                 let w = word.trim();
-                $name::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.words().iter().any(|a| a.eq_ignore_ascii_case(w)))
-                    .ok_or_else(|| UnknownWord { what: $what, word: w.to_string(), accepted: $name::accepted() })
+                $name::ALL.iter().copied().find(|v| v.words().iter().any(|a| a.eq_ignore_ascii_case(w))).ok_or_else(
+                    || UnknownWord {
+                        what: $what,
+                        word: w.to_string(),
+                        accepted: $name::accepted(),
+                        instead: $name::REFUSED.iter().find(|(r, _)| *r == w).map(|(_, instead)| *instead),
+                    },
+                )
             }
 
             /// The name in the report's language.
@@ -88,12 +100,17 @@ macro_rules! vocabulary {
 vocabulary!(
     /// 人员类别: what kind of learner, which fixes the yearly requirement.
     Category, "category", {
-        Member => "member", "正式党员", ["党员"];
-        Cadre => "cadre", "党员干部", ["支部书记", "支部委员", "支部书记和委员"];
-        Probationary => "probationary", "预备党员", [];
+        // 中共党员, 中共预备党员, 共青团员: how a roster's 政治面貌 column writes them (SPEC v2 §3).
+        Member => "member", "正式党员", ["党员", "中共党员"];
+        Cadre => "cadre", "党员干部", ["支部书记", "支部委员", "支部书记和委员", "干部"];
+        Probationary => "probationary", "预备党员", ["中共预备党员"];
         Candidate => "candidate", "发展对象", [];
         Activist => "activist", "入党积极分子", ["积极分子"];
-        Youth => "youth", "先进团员青年", ["团员青年", "团员"];
+        Youth => "youth", "先进团员青年", ["团员青年", "团员", "共青团员"];
+    }
+    refused {
+        // 政治面貌 群众: not a party or league member, so none of the categories by that word.
+        "群众" => "a 群众 (not a party or league member) is enrolled as an activist 入党积极分子 or a candidate 发展对象: write the one the school enrols them as";
     }
 );
 
@@ -119,10 +136,16 @@ vocabulary!(
 vocabulary!(
     /// 出勤: one learner at one session.
     Status, "attendance status", {
-        Present => "present", "出席", ["到", "已到", "签到", "已签到", "√", "✓", "✔", "1", "yes", "y"];
-        Late => "late", "迟到", [];
-        Excused => "excused", "请假", ["假"];
-        Absent => "absent", "缺席", ["未到", "缺", "×", "✗", "✘", "0", "no", "n"];
+        // The words offices really write (SPEC v2 §3), and DingTalk's 打卡结果 (正常, 迟到, 缺卡,
+        // 旷工, 严重迟到, 未打卡). 早退 (left early) is late: the hours column gives what was earned.
+        Present => "present", "出席", [
+            "到", "已到", "签到", "已签到", "√", "✓", "✔", "1", "yes", "y", "到会", "正常", "是", "参加", "已参加"
+        ];
+        Late => "late", "迟到", ["早退", "严重迟到"];
+        Excused => "excused", "请假", ["假", "病假", "事假", "公假", "出差", "因公请假"];
+        Absent => "absent", "缺席", [
+            "未到", "缺", "×", "✗", "✘", "0", "no", "n", "缺勤", "缺卡", "旷课", "否", "未参加", "旷工", "未打卡"
+        ];
     }
 );
 
@@ -185,6 +208,55 @@ mod tests {
         assert_eq!(Mode::parse("线上集中"), Ok(Mode::Online));
         assert_eq!(Mode::parse("外出教学"), Ok(Mode::Field));
         assert_eq!(Award::parse("优秀奖"), Ok(Award::Merit));
+    }
+
+    /// SPEC v2 §3: the words offices and DingTalk write, and a roster's 政治面貌.
+    #[test]
+    fn the_words_offices_really_write() {
+        let statuses: &[(&str, Status)] = &[
+            ("到会", Status::Present),
+            ("正常", Status::Present),
+            ("是", Status::Present),
+            ("参加", Status::Present),
+            ("已参加", Status::Present),
+            ("迟到", Status::Late),
+            ("早退", Status::Late),
+            ("严重迟到", Status::Late),
+            ("病假", Status::Excused),
+            ("事假", Status::Excused),
+            ("公假", Status::Excused),
+            ("出差", Status::Excused),
+            ("因公请假", Status::Excused),
+            ("缺勤", Status::Absent),
+            ("缺卡", Status::Absent),
+            ("旷课", Status::Absent),
+            ("旷工", Status::Absent),
+            ("未打卡", Status::Absent),
+            ("否", Status::Absent),
+            ("未参加", Status::Absent),
+        ];
+        for (word, want) in statuses {
+            assert_eq!(Status::parse(word), Ok(*want), "{word}");
+        }
+        let categories: &[(&str, Category)] = &[
+            ("中共党员", Category::Member),
+            ("中共预备党员", Category::Probationary),
+            ("共青团员", Category::Youth),
+            ("干部", Category::Cadre),
+        ];
+        for (word, want) in categories {
+            assert_eq!(Category::parse(word), Ok(*want), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_refused_word_says_what_to_write_instead() {
+        let err = Category::parse(" 群众 ").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "\"群众\" is not a known category: a 群众 (not a party or league member) is enrolled as an activist 入党积极分子 or a candidate 发展对象: write the one the school enrols them as"
+        );
+        assert_eq!(Status::parse("群众").unwrap_err().instead, None, "refused words belong to one vocabulary");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Notice periods: `2024`, `2024-H1`, `2024-Q3`, `2024-07`. One type, one parser.
+//! Notice periods: `2024`, `2024-H1`, `2024-Q3`, `2024-07`, and as Chinese writes them: `2024年度`,
+//! `2024年上半年`, `2024年第三季度`, `2024年7月` (SPEC v2). One type, one parser.
 
 use std::fmt;
 use std::str::FromStr;
@@ -97,17 +98,25 @@ impl FromStr for Period {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Period, String> {
-        let bad = || format!("{s:?} is not a period (write 2024, 2024-H1, 2024-Q3 or 2024-07)");
-        let t = s.trim();
+        let bad = || {
+            format!(
+                "{s:?} is not a period (write 2024, 2024-H1, 2024-Q3 or 2024-07; or 2024年度, 2024年上半年, 2024年第三季度, 2024年7月)"
+            )
+        };
+        // A Chinese input method may type the digits full-width.
+        let t: String = s
+            .trim()
+            .chars()
+            .map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - 0xFEE0).unwrap_or(c) } else { c })
+            .collect();
+        if let Some((year, rest)) = t.split_once('年') {
+            return chinese(year, rest).ok_or_else(bad);
+        }
         let (year, rest) = match t.split_once('-') {
             Some((y, r)) => (y, Some(r)),
-            None => (t, None),
+            None => (t.as_str(), None),
         };
-        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let year: i32 = year.parse().map_err(|_| bad())?;
-        let number = |r: &str, max: u32| r.parse::<u32>().ok().filter(|n| (1..=max).contains(n) && r.len() <= 2);
+        let year = full_year(year).ok_or_else(bad)?;
         let span = match rest {
             None => Span::Year,
             Some(r) => match r.as_bytes().first() {
@@ -119,6 +128,47 @@ impl FromStr for Period {
         };
         Ok(Period { year, span })
     }
+}
+
+/// A year written in full: four digits.
+fn full_year(text: &str) -> Option<i32> {
+    (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+}
+
+/// `1` to `max`, in one or two digits.
+fn number(text: &str, max: u32) -> Option<u32> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|n| (1..=max).contains(n) && text.len() <= 2 && text.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `1` to `max` in digits, or in Chinese numerals (`三`, `十二`).
+fn chinese_number(text: &str, max: u32) -> Option<u32> {
+    const NUMERALS: [&str; 12] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
+    let n = match NUMERALS.iter().position(|n| *n == text) {
+        Some(i) => i as u32 + 1,
+        None => number(text, max)?,
+    };
+    (n <= max).then_some(n)
+}
+
+/// What follows `2024年`: nothing or `度` (the year), `上半年`/`下半年`, `第三季度` (also `三季度`,
+/// `第3季度`), `7月` (also `07月`, `七月`).
+fn chinese(year: &str, rest: &str) -> Option<Period> {
+    let year = full_year(year)?;
+    let span = match rest {
+        "" | "度" | "全年" => Span::Year,
+        "上半年" => Span::Half(1),
+        "下半年" => Span::Half(2),
+        _ => {
+            if let Some(q) = rest.strip_suffix("季度") {
+                Span::Quarter(chinese_number(q.strip_prefix('第').unwrap_or(q), 4)?)
+            } else {
+                Span::Month(chinese_number(rest.strip_suffix('月')?, 12)?)
+            }
+        }
+    };
+    Some(Period { year, span })
 }
 
 impl fmt::Display for Period {
@@ -169,6 +219,61 @@ mod tests {
             "20240",
         ] {
             assert!(text.parse::<Period>().is_err(), "{text}");
+        }
+    }
+
+    /// SPEC v2: a period as Chinese writes it, wherever a period is taken.
+    #[test]
+    fn every_chinese_form_and_its_range() {
+        let cases = [
+            ("2024年", "2024", ymd(2024, 1, 1), ymd(2024, 12, 31)),
+            ("2024年度", "2024", ymd(2024, 1, 1), ymd(2024, 12, 31)),
+            ("2024年全年", "2024", ymd(2024, 1, 1), ymd(2024, 12, 31)),
+            ("2024年上半年", "2024-H1", ymd(2024, 1, 1), ymd(2024, 6, 30)),
+            ("2024年下半年", "2024-H2", ymd(2024, 7, 1), ymd(2024, 12, 31)),
+            ("2024年第一季度", "2024-Q1", ymd(2024, 1, 1), ymd(2024, 3, 31)),
+            ("2024年第二季度", "2024-Q2", ymd(2024, 4, 1), ymd(2024, 6, 30)),
+            ("2024年第三季度", "2024-Q3", ymd(2024, 7, 1), ymd(2024, 9, 30)),
+            ("2024年第四季度", "2024-Q4", ymd(2024, 10, 1), ymd(2024, 12, 31)),
+            ("2024年二季度", "2024-Q2", ymd(2024, 4, 1), ymd(2024, 6, 30)),
+            ("2024年第3季度", "2024-Q3", ymd(2024, 7, 1), ymd(2024, 9, 30)),
+            ("2024年3月", "2024-03", ymd(2024, 3, 1), ymd(2024, 3, 31)),
+            ("2024年03月", "2024-03", ymd(2024, 3, 1), ymd(2024, 3, 31)),
+            ("2024年2月", "2024-02", ymd(2024, 2, 1), ymd(2024, 2, 29)),
+            ("2024年12月", "2024-12", ymd(2024, 12, 1), ymd(2024, 12, 31)),
+            ("2024年十二月", "2024-12", ymd(2024, 12, 1), ymd(2024, 12, 31)),
+            (" ２０２４年７月 ", "2024-07", ymd(2024, 7, 1), ymd(2024, 7, 31)),
+        ];
+        for (text, code, from, to) in cases {
+            let p: Period = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!((p.to_string().as_str(), p.from(), p.to()), (code, from, to), "{text}");
+        }
+        for text in [
+            "2024年第五季度",
+            "2024年第零季度",
+            "2024年13月",
+            "2024年0月",
+            "2024年中半年",
+            "24年3月",
+            "2024年3",
+            "2024年3月15日",
+            "年度",
+            "2024年第季度",
+            "2024年-Q1",
+        ] {
+            assert!(text.parse::<Period>().is_err(), "{text}");
+        }
+    }
+
+    /// A notice's Chinese title names its period in a form the parser takes back.
+    #[test]
+    fn chinese_titles_parse_back() {
+        let mut periods = vec![Period { year: 2024, span: Span::Year }];
+        periods.extend((1..=2).map(|h| Period { year: 2024, span: Span::Half(h) }));
+        periods.extend((1..=4).map(|q| Period { year: 2024, span: Span::Quarter(q) }));
+        periods.extend((1..=12).map(|m| Period { year: 2024, span: Span::Month(m) }));
+        for p in periods {
+            assert_eq!(p.zh().parse::<Period>(), Ok(p), "{}", p.zh());
         }
     }
 

@@ -35,6 +35,15 @@ pub fn could_be_any_of(fits: &[String]) -> String {
     format!("lost its leading zeros and could be any of {}: write it in full", fits.join(", "))
 }
 
+/// Why a new staff id cannot be added beside a stored one that is the same number (`0007` beside
+/// `7`): Excel turns one into the other, so they can never be two people. What a command and an
+/// import say alike, with the correction to make.
+pub fn same_number_as(typed: &str, stored: &str) -> String {
+    format!(
+        "staff id {typed} is the same number as learner {stored} (Excel drops leading zeros): if {stored} should read {typed}, correct it with `xueshi learner set {stored} --staff-id {typed}`"
+    )
+}
+
 /// A stored staff id without its leading zeros (`0012` → `12`; all zeros → `0`): what a typed id
 /// that lost them is compared with.
 pub fn unpadded(stored: &str) -> &str {

@@ -25,11 +25,14 @@ pub const LAYOUT: Layout = Layout {
     columns: &[
         STAFF_ID,
         NAME,
-        Column { name: "status", aliases: &["状态", "出勤", "出勤情况", "签到", "考勤"] },
+        // 打卡结果: DingTalk's (正常, 迟到, 缺卡 …).
+        Column { name: "status", aliases: &["状态", "出勤", "出勤情况", "签到", "考勤", "打卡结果"] },
         HOURS,
         Column { name: "course", aliases: &["课程", "课程编号", "课程代码"] },
         DATE,
     ],
+    by_name: Some(A_NAME),
+    dates: &[A_DATE],
 };
 const A_NAME: usize = 1;
 const A_STATUS: usize = 2;
@@ -58,28 +61,37 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let learners = Learners::load(job.tx)?;
     // Without an hours column the sheet says nothing of own hours: stored ones stay.
     let mut bulk = Bulk::new(&store::ATTENDANCE, &[true, job.sheet.has(A_HOURS)]);
-    let describe = |stored: &[Value], key: &[Value], row: &Row| {
+    let describe = |stored: &[Value], key: &[Value], _: &Row| {
         let session = key.first().map_or_else(String::new, |k| store::sql_to_json(k).to_string());
-        format!("session {session} already records {} for staff id {}", describe_attendance(stored), row.get(0))
+        let learner = match key.get(1) {
+            Some(Value::Integer(id)) => guard.staff_id(*id),
+            _ => "",
+        };
+        format!("session {session} already records {} for staff id {learner}", describe_attendance(stored))
     };
     let has_status = job.sheet.has(A_STATUS);
     // A sheet whose session is named on the command line may still have course and date columns:
     // a row naming another session is an error, not silently filed under this one.
     let named = match &target {
-        Target::One { id, .. } if job.sheet.has(A_COURSE) || job.sheet.has(A_DATE) => Some(job.tx.query_row(
-            "SELECT s.id, c.code, s.date FROM session s JOIN course c ON c.id = s.course_id WHERE s.id = ?1",
-            [id],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
-        )?),
+        Target::One { id, day, .. } if job.sheet.has(A_COURSE) || job.sheet.has(A_DATE) => {
+            let code: String = job.tx.query_row(
+                "SELECT c.code FROM session s JOIN course c ON c.id = s.course_id WHERE s.id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            Some((*id, code, *day))
+        }
         _ => None,
     };
+    if let Target::One { day, .. } = &target {
+        job.sheet.given_year(day.year());
+    }
     while let Some(row) = job.next_row()? {
         if let Some((id, code, day)) = &named {
-            if !same_session(job, &row, *id, code, day) {
+            if !same_session(job, &row, *id, code, *day)? {
                 continue;
             }
         }
-        let learner = job.learner(&learners, &row, A_NAME);
         let session = match &mut target {
             Target::One { id, hours, day } => Some((*id, *hours, *day)),
             Target::PerRow { courses, sessions, last } => {
@@ -109,6 +121,7 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         } else {
             parse_hours(hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
         };
+        let learner = job.learner(&learners, &guard, &row, A_NAME, session.map(|(_, _, day)| day));
         let (Some(learner), Some((session_id, session_hours, day)), Some(status), Some(mut own)) =
             (learner, session, status, own)
         else {
@@ -133,18 +146,30 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
 }
 
 /// Whether a row's course and date cells (where filled in) are those of the named session.
-fn same_session(job: &mut Job, row: &Row, id: i64, code: &str, day: &str) -> bool {
+fn same_session(job: &mut Job, row: &Row, id: i64, code: &str, day: NaiveDate) -> Result<bool> {
     let course = row.get(A_COURSE);
     if !course.is_empty() && course != code {
-        job.bad(row, A_COURSE, format!("{course:?} is not the course of session {id} ({code} on {day})"));
-        return false;
+        let message = format!("{course:?} is not the course of session {id} ({code} on {})", date::iso(day));
+        job.bad(row, A_COURSE, message);
+        return Ok(false);
     }
     let cell = row.get(A_DATE);
-    if !cell.is_empty() && date::parse_cell(cell).map(date::iso).as_deref() != Some(day) {
-        job.bad(row, A_DATE, format!("{cell:?} is not the date of session {id} ({code} on {day})"));
-        return false;
+    if cell.is_empty() {
+        return Ok(true);
     }
-    true
+    match job.sheet.date(row, A_DATE)? {
+        Ok(d) if d == day => Ok(true),
+        // A day the sheet writes without its year and nothing gives one a year: say that.
+        Err(message) if date::month_day(cell).is_some() => {
+            job.bad(row, A_DATE, message);
+            Ok(false)
+        }
+        _ => {
+            let message = format!("{cell:?} is not the date of session {id} ({code} on {})", date::iso(day));
+            job.bad(row, A_DATE, message);
+            Ok(false)
+        }
+    }
 }
 
 fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
@@ -232,17 +257,13 @@ fn session_of_row(
             None
         }
     };
-    let day_cell = row.get(A_DATE);
-    let on = date::parse_cell(day_cell);
+    let on = if row.get(A_DATE).is_empty() {
+        job.bad(row, A_DATE, "the date is missing");
+        None
+    } else {
+        job.date(row, A_DATE)?
+    };
     let day = on.map(date::iso);
-    if day.is_none() {
-        let message = if day_cell.is_empty() {
-            "the date is missing".to_string()
-        } else {
-            format!("{day_cell:?} is not a date (write 2024-03-15)")
-        };
-        job.bad(row, A_DATE, message);
-    }
     let (Some((course_id, course_hours)), Some(day), Some(on)) = (course, day, on) else {
         return Ok(None);
     };

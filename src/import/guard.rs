@@ -1,19 +1,28 @@
 //! What every row of a record sheet must respect besides its own cells (SPEC v2 §2): its date
 //! lies in the learner's enrolment, and not in a closed year. Loaded once per import, checked in
-//! memory for every row.
+//! memory for every row. The same lives find the learner of a row that names them by name alone.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
+use super::squeeze;
 use crate::credit::Learner;
+use crate::date;
 use crate::error::Result;
 use crate::store::closed::Closed;
-use crate::store::lives;
+use crate::store::lives::{self, Branch};
 
 pub struct Guard {
     /// Learners by row id (ids are dense row ids).
     learners: Vec<Option<Learner>>,
     pub closed: Closed,
+    /// Branches by row id, to name a learner's branch in messages.
+    branches: HashMap<i64, Branch>,
+    /// Learners' row ids by name with white space removed; built when a row first needs it.
+    by_name: OnceCell<HashMap<String, Vec<i64>>>,
 }
 
 impl Guard {
@@ -26,7 +35,11 @@ impl Guard {
             }
             learners[i] = Some(l);
         }
-        Ok(Guard { learners, closed: Closed::load(conn)? })
+        Ok(Guard { learners, closed: Closed::load(conn)?, branches: lives::branches(conn)?, by_name: OnceCell::new() })
+    }
+
+    fn get(&self, id: i64) -> Option<&Learner> {
+        usize::try_from(id).ok().and_then(|i| self.learners.get(i)).and_then(Option::as_ref)
     }
 
     /// Why learner `id` cannot have a record dated `day`, if they cannot.
@@ -34,7 +47,58 @@ impl Guard {
         if self.closed.contains(day.year()) {
             return Some(Closed::refusal(day.year(), "a record dated in it").message);
         }
-        let learner = usize::try_from(id).ok().and_then(|i| self.learners.get(i)).and_then(Option::as_ref)?;
-        lives::outside(learner, day)
+        lives::outside(self.get(id)?, day)
+    }
+
+    /// Learner `id`'s staff id as stored, for messages.
+    pub fn staff_id(&self, id: i64) -> &str {
+        self.get(id).map_or("", |l| l.staff_id.as_str())
+    }
+
+    /// The learner a name cell means (SPEC v2, name-only sheets): the one learner of that name,
+    /// white space removed, enrolled on `day`. None for the day: the row's date is wrong and was
+    /// reported; only a name that is nobody's is worth saying then. The error names the
+    /// candidates with their staff ids and branches.
+    pub fn by_name(&self, cell: &str, day: Option<NaiveDate>) -> std::result::Result<Option<i64>, String> {
+        let index = self.by_name.get_or_init(|| {
+            let mut index: HashMap<String, Vec<i64>> = HashMap::new();
+            for l in self.learners.iter().flatten() {
+                index.entry(squeeze(&l.name)).or_default().push(l.id);
+            }
+            index
+        });
+        let named: Vec<&Learner> =
+            index.get(&squeeze(cell)).into_iter().flatten().filter_map(|&id| self.get(id)).collect();
+        if named.is_empty() {
+            return Err(format!(
+                "{cell:?} is not the name of any learner: correct the name, or give the row its staff id (工号)"
+            ));
+        }
+        let Some(day) = day else { return Ok(None) };
+        let fits: Vec<&Learner> = named.iter().copied().filter(|l| l.life.enrolled_on(day)).collect();
+        match fits.as_slice() {
+            [one] => Ok(Some(one.id)),
+            [] => Err(format!(
+                "no learner named {cell} was enrolled on {} ({}): correct the name or the date, or give the row its staff id (工号)",
+                date::iso(day),
+                named
+                    .iter()
+                    .map(|l| format!("{} enrolled {}", self.describe(l, day), l.life.describe_spells()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            several => Err(format!(
+                "{cell} could be any of {}, all enrolled on {}: give the row its staff id (工号)",
+                several.iter().map(|l| self.describe(l, day)).collect::<Vec<_>>().join(", "),
+                date::iso(day)
+            )),
+        }
+    }
+
+    /// `0101 王伟 (NK1)`: a learner's staff id, name and branch on `day`.
+    fn describe(&self, l: &Learner, day: NaiveDate) -> String {
+        let branch = l.life.placement(day).map_or_else(|| l.life.branch_now(), |(_, b)| b);
+        let code = self.branches.get(&branch).map_or("?", |b| b.code.as_str());
+        format!("{} {} ({code})", l.staff_id, l.name)
     }
 }

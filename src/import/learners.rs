@@ -1,6 +1,6 @@
 //! The school's standing records from sheets: the learner roster and the course list.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::params;
 use rusqlite::types::Value;
@@ -10,13 +10,14 @@ use chrono::Datelike;
 
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
-use super::{Job, Learners, HOURS, NAME, STAFF_ID};
+use super::{Job, Learner, Learners, HOURS, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
 use crate::date;
 use crate::db::{self, Action};
 use crate::error::Result;
 use crate::hours::parse_hours;
 use crate::model::{Category, CourseKind, Mode};
+use crate::staff_id::{self, Found};
 use crate::store::closed::Closed;
 use crate::store::{self, Put, Writer};
 
@@ -25,9 +26,12 @@ pub const LEARNERS: Layout = Layout {
         STAFF_ID,
         NAME,
         Column { name: "branch", aliases: &["支部", "党支部", "所在支部"] },
-        Column { name: "category", aliases: &["类别", "人员类别", "身份"] },
+        // 政治面貌: how a personnel roster names it (中共党员, 中共预备党员, 共青团员 …).
+        Column { name: "category", aliases: &["类别", "人员类别", "身份", "政治面貌"] },
         Column { name: "joined", aliases: &["入职日期", "加入日期"] },
     ],
+    by_name: None,
+    dates: &[L_JOINED],
 };
 const L_NAME: usize = 1;
 const L_BRANCH: usize = 2;
@@ -42,6 +46,8 @@ pub const COURSES: Layout = Layout {
         Column { name: "mode", aliases: &["教学方式"] },
         HOURS,
     ],
+    by_name: None,
+    dates: &[],
 };
 const C_TITLE: usize = 1;
 const C_KIND: usize = 2;
@@ -96,7 +102,10 @@ impl Branches {
 
 pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
     job.sheet.require(&[L_NAME, L_BRANCH, L_CATEGORY])?;
-    let known = Learners::load(job.tx)?;
+    let mut known = Learners::load(job.tx)?;
+    // Learners this file adds: a later row that is the same number is not a stored learner to
+    // correct, but this file contradicting itself.
+    let mut added: HashSet<i64> = HashSet::new();
     let guard = Guard::load(job.tx)?;
     let lives: HashMap<i64, crate::life::Life> =
         crate::store::lives::learners(job.tx, None)?.into_iter().map(|l| (l.id, l.life)).collect();
@@ -109,9 +118,31 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let moves = Writer::new(&store::BRANCH_CHANGE);
     while let Some(row) = job.next_row()? {
         let mut ok = true;
-        // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one.
-        let stored = known.find(row.get(0)).one();
-        let staff_id = stored.map_or_else(|| row.get(0).to_string(), |l| l.staff_id.clone());
+        // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one;
+        // and one that has zeros a stored id lacks is the same number, so never a second person.
+        let typed = row.get(0);
+        let stored = match known.find(typed) {
+            Found::One(l) => Some(l),
+            Found::Several(fits) => {
+                job.bad(&row, 0, format!("staff id {typed} {}", staff_id::could_be_any_of(&fits)));
+                ok = false;
+                None
+            }
+            Found::Unknown => {
+                if let Some(other) = known.same_number(typed) {
+                    let message = if added.contains(&other.id) {
+                        format!("staff id {typed} is the same number as staff id {} on an earlier row of this file (Excel drops leading zeros): write one staff id, in full", other.staff_id)
+                    } else {
+                        staff_id::same_number_as(typed, &other.staff_id)
+                    };
+                    job.bad(&row, 0, message);
+                    ok = false;
+                }
+                None
+            }
+        };
+        let staff_id = stored.map_or_else(|| typed.to_string(), |l| l.staff_id.clone());
+        let stored = stored.map(|l| l.id);
         let name = row.get(L_NAME).to_string();
         if name.is_empty() {
             job.bad(&row, L_NAME, "a learner needs a name");
@@ -145,22 +176,11 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
                 None
             }
         };
-        let joined_cell = row.get(L_JOINED).to_string();
-        let joined = if joined_cell.is_empty() {
-            Some(None)
-        } else {
-            match date::parse_cell(&joined_cell) {
-                Some(d) => Some(Some(d)),
-                None => {
-                    job.bad(&row, L_JOINED, format!("{joined_cell:?} is not a date (write 2024-03-15)"));
-                    None
-                }
-            }
-        };
+        let joined = if row.get(L_JOINED).is_empty() { Some(None) } else { job.date(&row, L_JOINED)?.map(Some) };
         let (Some(branch), Some(category), Some(joined), true) = (branch, category, joined, ok) else {
             continue;
         };
-        let life = stored.and_then(|l| lives.get(&l.id));
+        let life = stored.and_then(|id| lives.get(&id));
         if life.is_none() {
             // A new learner appears in the reports of every year from joining (or of all years).
             let refusal = match joined {
@@ -194,10 +214,22 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
             put => put,
         };
         if let (Some(life), Some(learner), true) = (life, stored, job.sheet.has(L_JOINED)) {
-            if let Some(why) = refuse_join_date(job.tx, &guard.closed, learner.id, &staff_id, life, joined)? {
+            if let Some(why) = refuse_join_date(job.tx, &guard.closed, learner, &staff_id, life, joined)? {
                 job.bad(&row, L_JOINED, why);
                 continue;
             }
+        }
+        if put == Put::New {
+            let id: i64 = job
+                .tx
+                .prepare_cached("SELECT id FROM learner WHERE staff_id = ?1")?
+                .query_row([&staff_id], |r| r.get(0))?;
+            let name = match &values[0] {
+                Value::Text(name) => name.clone(),
+                _ => String::new(),
+            };
+            known.insert(Learner { id, staff_id: staff_id.clone(), name });
+            added.insert(id);
         }
         if let (Some(life), Some(learner)) = (life, stored) {
             let now = (life.category_now(), life.branch_now());
@@ -236,7 +268,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
                             );
                             continue;
                         }
-                        let key = [Value::Integer(learner.id), Value::Text(date::iso(from))];
+                        let key = [Value::Integer(learner), Value::Text(date::iso(from))];
                         if now.0 != category {
                             categories.put(job.tx, &job.actor, &key, &[Value::Text(category.code().into())], true)?;
                         }

@@ -13,6 +13,7 @@ pub mod sheet;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 
+use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, Transaction};
 use serde_json::json;
@@ -24,6 +25,7 @@ use crate::error::{Error, Problems, Result};
 use crate::staff_id::{self, Found};
 use crate::store::{Put, Writer};
 use crate::Ctx;
+use guard::Guard;
 use sheet::{Column, Layout, Options, Row, Sheet};
 
 /// Files larger than this get a progress bar (when stderr is a terminal).
@@ -37,7 +39,8 @@ pub const STAFF_ID: Column =
     Column { name: "staff_id", aliases: &["工号", "职工号", "员工号", "人员编号", "staff id"] };
 pub const NAME: Column = Column { name: "name", aliases: &["姓名", "员工姓名"] };
 pub const HOURS: Column = Column { name: "hours", aliases: &["学时"] };
-pub const DATE: Column = Column { name: "date", aliases: &["日期"] };
+/// 考勤日期, 打卡日期: DingTalk's.
+pub const DATE: Column = Column { name: "date", aliases: &["日期", "考勤日期", "打卡日期"] };
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     check_flags(&args)?;
@@ -89,6 +92,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     job.sorted_problems().into_result()?;
+    // SPEC v2: the summary names the columns it did not read (before the batch id, which scripts
+    // take as the line's last word).
+    let ignored = match job.sheet.ignored() {
+        [] => String::new(),
+        names => format!("; ignored: {}", names.join(", ")),
+    };
     let Job { counts, created, actor, .. } = job;
     let created_note = match (created, args.kind) {
         (0, _) => String::new(),
@@ -100,14 +109,14 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if args.dry_run {
         // Dropping the transaction rolls back everything, the batch row included.
         crate::say(format_args!(
-            "{file}: dry run: {}{created_note} would be written; nothing was written",
+            "{file}: dry run: {}{created_note} would be written; nothing was written{ignored}",
             counts.summary()
         ))?;
         return Ok(());
     }
     if counts.new + counts.updated == 0 && created == 0 {
         // A file that changes nothing leaves no batch behind: there would be nothing to undo.
-        crate::say(format_args!("{file}: {} — nothing changed, no batch recorded", counts.summary()))?;
+        crate::say(format_args!("{file}: {}{ignored} — nothing changed, no batch recorded", counts.summary()))?;
         return Ok(());
     }
     tx.execute(
@@ -118,7 +127,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
                       "new": counts.new, "unchanged": counts.unchanged, "updated": counts.updated });
     db::audit(&tx, &actor, "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
     tx.commit()?;
-    crate::say(format_args!("{file}: {}{created_note} — batch {batch}", counts.summary()))?;
+    crate::say(format_args!("{file}: {}{created_note}{ignored} — batch {batch}", counts.summary()))?;
     Ok(())
 }
 
@@ -234,9 +243,21 @@ impl Job<'_> {
     }
 
     /// The learner a row's staff id names, checking the name cell (column `name`) if the sheet
-    /// has one. Reports and returns `None` when either is wrong.
-    pub fn learner(&mut self, learners: &Learners, row: &Row, name: usize) -> Option<i64> {
+    /// has one; a row with a blank staff id names its learner by name among those enrolled on
+    /// `day`, the row's date (SPEC v2, name-only sheets). Reports and returns `None` when either
+    /// is wrong, or when `day` is `None` (the row's date is wrong, and was reported).
+    pub fn learner(
+        &mut self,
+        learners: &Learners,
+        guard: &Guard,
+        row: &Row,
+        name: usize,
+        day: Option<NaiveDate>,
+    ) -> Option<i64> {
         let staff_id = row.get(0);
+        if staff_id.is_empty() {
+            return self.learner_by_name(guard, row, name, day);
+        }
         let found = match learners.find(staff_id).or_message(staff_id) {
             Ok(found) => found,
             Err(message) => {
@@ -245,18 +266,42 @@ impl Job<'_> {
             }
         };
         let cell = row.get(name);
-        if !cell.is_empty() && squeeze(cell) != squeeze(&found.name) {
+        if !cell.is_empty() && !same_name(cell, &found.name) {
             let message = format!("{cell:?} does not match staff id {}'s name {}", found.staff_id, found.name);
             self.bad(row, name, message);
             return None;
         }
         Some(found.id)
     }
+
+    /// Only rows without a staff id come here: the hot path of a sheet with ids never does.
+    fn learner_by_name(&mut self, guard: &Guard, row: &Row, name: usize, day: Option<NaiveDate>) -> Option<i64> {
+        let cell = row.get(name);
+        if cell.is_empty() {
+            // A row left blank never gets here (the sheet skips it): this one says something of
+            // someone it does not name.
+            let (column, what) = if self.sheet.has(0) { (0, "staff id") } else { (name, "name") };
+            self.bad(row, column, format!("the row has no {what}: whose is it? (a row left blank is skipped)"));
+            return None;
+        }
+        guard.by_name(cell, day).map_err(|message| self.bad(row, name, message)).ok().flatten()
+    }
+
+    /// The date in a date cell (not blank), or `None` when it is not one, which is reported.
+    pub fn date(&mut self, row: &Row, column: usize) -> Result<Option<NaiveDate>> {
+        Ok(self.sheet.date(row, column)?.map_err(|message| self.bad(row, column, message)).ok())
+    }
 }
 
 /// A name with all white space removed: `王  伟` is 王伟.
 fn squeeze(name: &str) -> String {
     name.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether two names are one, white space aside; allocates nothing, as every row with a name
+/// cell asks.
+fn same_name(a: &str, b: &str) -> bool {
+    a.chars().filter(|c| !c.is_whitespace()).eq(b.chars().filter(|c| !c.is_whitespace()))
 }
 
 /// A stored learner, as a sheet names it.
@@ -292,6 +337,17 @@ impl Learners {
         let key = staff_id::unpadded(&learner.staff_id).to_string();
         self.by_unpadded.entry(key).or_default().push(learner.staff_id.clone());
         self.by_staff_id.insert(learner.staff_id.clone(), learner);
+    }
+
+    /// A stored learner whose staff id is the same number as `typed` once leading zeros go (`7`
+    /// and `0007`, digits only) and is not `typed` itself: Excel turns one into the other, so they
+    /// can never be two people (as `lookup::same_number` says for a command).
+    pub fn same_number(&self, typed: &str) -> Option<&Learner> {
+        if typed.is_empty() || !typed.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let stored = self.by_unpadded.get(staff_id::unpadded(typed))?;
+        stored.iter().filter(|s| s.as_str() != typed).find_map(|s| self.by_staff_id.get(s))
     }
 
     /// The learner a staff id cell means, by the rule of `staff_id::choose`. Most cells are a
@@ -347,5 +403,9 @@ mod tests {
     fn names_compare_without_white_space() {
         assert_eq!(squeeze("王  伟"), squeeze("王伟"));
         assert_ne!(squeeze("王伟X"), squeeze("王伟"));
+        assert!(same_name("王  伟", "王伟"));
+        assert!(same_name(" 王\t伟", "王 伟"));
+        assert!(!same_name("王伟X", "王伟"));
+        assert!(!same_name("王", "王伟"));
     }
 }

@@ -20,6 +20,8 @@ pub const LAYOUT: Layout = Layout {
         // A platform's total for a month or a year: credited on this date (SPEC v2 §2).
         Column { name: "to", aliases: &["至", "截止日期", "结束日期", "to date"] },
     ],
+    by_name: Some(O_NAME),
+    dates: &[O_DATE, O_TO],
 };
 const O_NAME: usize = 1;
 const O_DATE: usize = 2;
@@ -34,26 +36,24 @@ pub fn import(job: &mut Job) -> Result<()> {
     // Without a `to` column the sheet says nothing of totals: stored ones stay.
     let writer = Writer::partial(&store::ONLINE, &[true, job.sheet.has(O_TO)]);
     while let Some(row) = job.next_row()? {
-        let learner = job.learner(&learners, &row, O_NAME);
-        let day_cell = row.get(O_DATE).to_string();
-        let on = date::parse_cell(&day_cell);
-        if on.is_none() {
-            job.bad(&row, O_DATE, format!("{day_cell:?} is not a date (write 2024-03-15)"));
-        }
-        let to_cell = row.get(O_TO).to_string();
-        let to = if to_cell.is_empty() {
+        let on = if row.get(O_DATE).is_empty() {
+            job.bad(&row, O_DATE, "the date is missing");
+            None
+        } else {
+            job.date(&row, O_DATE)?
+        };
+        let learner = job.learner(&learners, &guard, &row, O_NAME, on);
+        let to = if row.get(O_TO).is_empty() {
             Some(None)
         } else {
-            match date::parse_cell(&to_cell) {
+            match job.date(&row, O_TO)? {
                 Some(t) if on.is_none_or(|d| t >= d) => Some(Some(t)),
                 Some(_) => {
-                    job.bad(&row, O_TO, format!("{to_cell:?} comes before the row's date {day_cell:?}"));
+                    let message = format!("{:?} comes before the row's date {:?}", row.get(O_TO), row.get(O_DATE));
+                    job.bad(&row, O_TO, message);
                     None
                 }
-                None => {
-                    job.bad(&row, O_TO, format!("{to_cell:?} is not a date (write 2024-12-31)"));
-                    None
-                }
+                None => None,
             }
         };
         // A total over several days holds at most 24 hours a day.
@@ -77,12 +77,12 @@ pub fn import(job: &mut Job) -> Result<()> {
         let source = row.get(O_SOURCE).to_string();
         let key = [Value::Integer(learner), Value::Text(day.clone()), Value::Text(source.clone())];
         let values = [Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
-        job.put(&writer, &row, &key, &values, |stored, _, row| {
+        job.put(&writer, &row, &key, &values, |stored, _, _| {
             let had = match stored.first() {
                 Some(Value::Integer(h)) => Fixed(*h),
                 _ => Fixed(0),
             };
-            format!("staff id {} already has {had} online hours from {source:?} on {day}", row.get(0))
+            format!("staff id {} already has {had} online hours from {source:?} on {day}", guard.staff_id(learner))
         })?;
     }
     Ok(())

@@ -20,6 +20,8 @@ pub const LAYOUT: Layout = Layout {
         Column { name: "score", aliases: &["成绩", "分数"] },
         Column { name: "award", aliases: &["奖项", "获奖", "获奖等级"] },
     ],
+    by_name: Some(R_NAME),
+    dates: &[],
 };
 const R_NAME: usize = 1;
 const R_SCORE: usize = 2;
@@ -36,16 +38,15 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let learners = Learners::load(job.tx)?;
     // A sheet of scores says nothing of awards, and one of awards nothing of scores.
     let mut bulk = Bulk::new(&store::RESULT, &[job.sheet.has(R_SCORE), job.sheet.has(R_AWARD)]);
-    let describe = |stored: &[Value], _: &[Value], row: &Row| {
-        format!(
-            "assessment {} already has a result for staff id {} ({})",
-            code.trim(),
-            row.get(0),
-            describe_result(stored)
-        )
+    let describe = |stored: &[Value], key: &[Value], _: &Row| {
+        let learner = match key.get(1) {
+            Some(Value::Integer(id)) => guard.staff_id(*id),
+            _ => "",
+        };
+        format!("assessment {} already has a result for staff id {learner} ({})", code.trim(), describe_result(stored))
     };
     while let Some(row) = job.next_row()? {
-        let learner = job.learner(&learners, &row, R_NAME);
+        let learner = job.learner(&learners, &guard, &row, R_NAME, Some(day));
         let score_cell = row.get(R_SCORE).to_string();
         let score = if score_cell.is_empty() {
             Some(None)

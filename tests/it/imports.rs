@@ -3,12 +3,12 @@
 
 use crate::common::{fixture, sample, School};
 
-fn f(name: &str) -> String {
+pub(crate) fn f(name: &str) -> String {
     fixture(&format!("import/{name}")).display().to_string()
 }
 
 /// Rows of a query on the school's database, columns joined by `|`.
-fn rows(s: &School, sql: &str) -> Vec<String> {
+pub(crate) fn rows(s: &School, sql: &str) -> Vec<String> {
     let conn = rusqlite::Connection::open(s.db()).expect("open the database");
     let mut stmt = conn.prepare(sql).unwrap();
     let n = stmt.column_count();
@@ -30,7 +30,7 @@ fn rows(s: &School, sql: &str) -> Vec<String> {
 }
 
 /// Attendance as `staff_id|course|date|status|own hours`, in that order.
-fn attendance(s: &School) -> Vec<String> {
+pub(crate) fn attendance(s: &School) -> Vec<String> {
     rows(
         s,
         "SELECT l.staff_id, c.code, se.date, a.status, a.hours FROM attendance a
@@ -46,7 +46,7 @@ fn records(s: &School) -> String {
 }
 
 /// Branches by command, then the roster and the course list from the fixtures.
-fn school() -> School {
+pub(crate) fn school() -> School {
     let s = School::new();
     s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
     s.run(&["branch", "add", "WK1", "外科一支部"]).ok();
@@ -61,7 +61,7 @@ fn a_roster_with_a_bom_and_a_title_line() {
     s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
     s.run(&["branch", "add", "WK1", "外科一支部"]).ok();
     let out = s.run(&["import", "learners", &f("learners.csv")]).ok();
-    assert_eq!(out.stdout.trim(), "learners.csv: 6 new, 0 unchanged, 0 updated — batch 1");
+    assert_eq!(out.stdout.trim(), "learners.csv: 6 new, 0 unchanged, 0 updated; ignored: 序号 — batch 1");
     assert_eq!(
         rows(
             &s,
@@ -96,7 +96,10 @@ fn a_course_list_with_english_headers_in_capitals() {
 fn a_gbk_sign_in_sheet_with_a_title_row_and_ticks() {
     let s = school();
     let out = s.run(&["import", "attendance", &f("signin.gbk.csv"), "--course", "DS01", "--date", "2024-03-15"]).ok();
-    assert_eq!(out.stdout.trim(), "signin.gbk.csv: 4 new, 0 unchanged, 0 updated (1 session created) — batch 3");
+    assert_eq!(
+        out.stdout.trim(),
+        "signin.gbk.csv: 4 new, 0 unchanged, 0 updated (1 session created); ignored: 序号, 科室, 备注 — batch 3"
+    );
     assert_eq!(
         attendance(&s),
         [
@@ -288,9 +291,9 @@ fn every_bad_cell_is_named_and_nothing_is_written() {
         ),
         (
             "attendance",
-            "说明\n姓名,签到\n王建国,√\n",
+            "说明\n科室,签到\n内科,√\n",
             vec!["--session", &session],
-            "error: a.csv: no header row: none of the first 10 rows has a column named staff_id",
+            "error: a.csv: no header row: none of the first 10 rows has a column named staff_id (staff_id 工号 职工号 员工号 人员编号 staff id), or name (name 姓名 员工姓名)",
         ),
     ];
     for (kind, text, extra, want) in cases {

@@ -12,3 +12,4 @@ mod hostile;
 mod imports;
 mod lives;
 mod reports;
+mod words;

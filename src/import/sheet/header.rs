@@ -26,42 +26,72 @@ impl Layout {
         self.columns.iter().position(|c| Layout::matches(c, header))
     }
 
-    /// Every name of the key column, for the message when no header row is found.
-    fn key_names(&self) -> String {
-        let key = &self.columns[0];
-        std::iter::once(key.name).chain(key.aliases.iter().copied()).collect::<Vec<_>>().join(" ")
+    /// Every name of a column, for messages.
+    pub(super) fn names_of(&self, column: usize) -> String {
+        let c = &self.columns[column];
+        std::iter::once(c.name).chain(c.aliases.iter().copied()).collect::<Vec<_>>().join(" ")
     }
 }
 
-/// Finds the header among `head`, the first rows of the sheet. Returns, for each layout column,
-/// the index of the sheet's column that holds it, and the rows of `head` after the header (the
-/// first data rows).
-pub(super) fn find(
-    layout: &Layout,
-    mut head: Vec<RawRow>,
-    file: &str,
-) -> Result<(Vec<Option<usize>>, VecDeque<RawRow>)> {
-    let key = &layout.columns[0];
-    let at = head.iter().position(|(_, cells)| cells.iter().any(|c| Layout::matches(key, c))).ok_or_else(|| {
-        Error::invalid_at(
-            file,
-            format!(
-                "no header row: none of the first {HEADER_SEARCH_ROWS} rows has a column named {} ({})",
-                key.name,
-                layout.key_names()
-            ),
-        )
-    })?;
+/// The header row as found: where each layout column is, what comes after it, what it ignores.
+pub(super) struct Header {
+    /// For each layout column, the index of the sheet's column that holds it.
+    pub positions: Vec<Option<usize>>,
+    /// The rows of the head after the header: the first data rows.
+    pub pending: VecDeque<RawRow>,
+    /// The header's named cells that no layout column takes (序号, 签名, 打卡时间, or a second
+    /// column of one name), in the sheet's order.
+    pub ignored: Vec<String>,
+    /// The one year the lines above the header name (a title such as `2024年3月党课签到表`).
+    pub title_year: Option<i32>,
+}
+
+/// Finds the header among `head`, the first rows of the sheet: the first row with a cell naming
+/// the key column, or, in a layout that can find learners by name and when no row names the key,
+/// the first with a name column (a paper sign-in sheet has names and no 工号).
+pub(super) fn find(layout: &Layout, mut head: Vec<RawRow>, file: &str) -> Result<Header> {
+    let names = |column: usize| {
+        let c = &layout.columns[column];
+        move |(_, cells): &RawRow| cells.iter().any(|cell| Layout::matches(c, cell))
+    };
+    let at = head
+        .iter()
+        .position(names(0))
+        .or_else(|| layout.by_name.and_then(|name| head.iter().position(names(name))))
+        .ok_or_else(|| {
+            let names = match layout.by_name {
+                Some(name) => format!(
+                    "{} ({}), or {} ({})",
+                    layout.columns[0].name,
+                    layout.names_of(0),
+                    layout.columns[name].name,
+                    layout.names_of(name)
+                ),
+                None => format!("{} ({})", layout.columns[0].name, layout.names_of(0)),
+            };
+            Error::invalid_at(
+                file,
+                format!("no header row: none of the first {HEADER_SEARCH_ROWS} rows has a column named {names}"),
+            )
+        })?;
     let pending: VecDeque<_> = head.split_off(at + 1).into();
-    let (_, header) = &head[at];
+    let (_, header) = head.pop().expect("the header row is in the head");
+    let title_year = {
+        let years: Vec<i32> =
+            head.iter().flat_map(|(_, cells)| cells.iter()).filter_map(|c| crate::date::year_in_text(c)).collect();
+        years.first().copied().filter(|y| years.iter().all(|o| o == y))
+    };
     let mut positions = vec![None; layout.columns.len()];
-    for (i, name) in header.iter().enumerate() {
-        if let Some(c) = layout.column_of(name) {
+    let mut ignored = Vec::new();
+    for (i, name) in header.into_iter().enumerate() {
+        match layout.column_of(&name) {
             // The first column of a name wins; a second one (a copy, a note) is ignored.
-            positions[c].get_or_insert(i);
+            Some(c) if positions[c].is_none() => positions[c] = Some(i),
+            _ if name.is_empty() => {}
+            _ => ignored.push(name),
         }
     }
-    Ok((positions, pending))
+    Ok(Header { positions, pending, ignored, title_year })
 }
 
 /// Full-width spaces, digits, letters and punctuation (what Chinese input methods type) become

@@ -10,10 +10,12 @@ mod fingerprint;
 mod header;
 mod workbook;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Error, Problem, Result};
 pub use decode::Encoding;
@@ -35,6 +37,12 @@ pub struct Column {
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {
     pub columns: &'static [Column],
+    /// The name column, in a kind whose rows may name their learner by name alone (SPEC v2,
+    /// name-only sheets): a header row may have it instead of the key, and a row with a blank key
+    /// is read when it has anything else.
+    pub by_name: Option<usize>,
+    /// The date columns: where a day written without its year (`3月15日`) gets one.
+    pub dates: &'static [usize],
 }
 
 /// What the user said about reading the file.
@@ -90,6 +98,21 @@ pub struct Sheet {
     pending: VecDeque<RawRow>,
     /// Decoded bytes read so far, for a progress bar.
     pub bytes_read: u64,
+    /// Header cells no layout column takes, for the import's summary.
+    ignored: Vec<String>,
+    /// Where a day without its year gets one (see [`Sheet::date`]).
+    years: Years,
+    /// How the sheet was opened, to read it again for its dates' years.
+    reopen: Option<(PathBuf, Options, Fingerprint)>,
+}
+
+/// What can give a year to a day written without one, in order: the sheet's other dates (read
+/// once, when the first such day is met), the date the command names, a title line's year.
+#[derive(Debug, Default)]
+struct Years {
+    in_dates: Option<BTreeSet<i32>>,
+    given: Option<i32>,
+    title: Option<i32>,
 }
 
 impl Sheet {
@@ -115,13 +138,90 @@ impl Sheet {
             }
             (source, None, head)
         };
-        let (positions, pending) = header::find(&layout, head, file)?;
-        Ok(Sheet { file: file.to_string(), worksheet, layout, positions, source, pending, bytes_read: 0 })
+        let header = header::find(&layout, head, file)?;
+        Ok(Sheet {
+            file: file.to_string(),
+            worksheet,
+            layout,
+            positions: header.positions,
+            source,
+            pending: header.pending,
+            bytes_read: 0,
+            ignored: header.ignored,
+            years: Years { title: header.title_year, ..Years::default() },
+            reopen: Some((path.to_path_buf(), options.clone(), fp.clone())),
+        })
     }
 
     /// Whether the sheet has this layout column.
     pub fn has(&self, column: usize) -> bool {
         self.positions.get(column).is_some_and(Option::is_some)
+    }
+
+    /// The header's cells that name no column the import reads (SPEC v2: the summary says them,
+    /// so that a column meant to be read and not recognised is seen).
+    pub fn ignored(&self) -> &[String] {
+        &self.ignored
+    }
+
+    /// The year of the day the command names (`--date`, or the `--session`'s date): a day the
+    /// sheet writes without its year takes it when the sheet's other dates give none.
+    pub fn given_year(&mut self, year: i32) {
+        self.years.given = Some(year);
+    }
+
+    /// The date in a (non-blank) date cell, or what is wrong with it. A day written without its
+    /// year (`3月15日`) takes the year of the sheet's other dates, else of the date the command
+    /// names, else of a title line; when none gives one (or the dates give several), that is
+    /// the error. Errors reading the file again for its dates are the outer `Err`.
+    pub fn date(&mut self, row: &Row, column: usize) -> Result<std::result::Result<NaiveDate, String>> {
+        let cell = row.get(column);
+        if let Some(d) = crate::date::parse_cell(cell) {
+            return Ok(Ok(d));
+        }
+        let Some(month_day) = crate::date::month_day(cell) else {
+            return Ok(Err(format!("{cell:?} is not a date (write 2024-03-15)")));
+        };
+        let (m, d) = month_day;
+        let in_full = format!("write it with its year (YYYY年{m}月{d}日)");
+        let years: Vec<i32> = self.years_in_dates()?.iter().copied().collect();
+        let year = match (years.len(), self.years.given, self.years.title) {
+            (1, _, _) => Some(years[0]),
+            (0, Some(y), _) | (0, None, Some(y)) => Some(y),
+            (0, None, None) => {
+                return Ok(Err(format!(
+                    "{cell:?} has no year, and nothing gives one (no other date of the sheet has one, the command names no date, no title line names a year): {in_full}"
+                )))
+            }
+            _ => {
+                let years: Vec<String> = years.iter().map(i32::to_string).collect();
+                return Ok(Err(format!(
+                    "{cell:?} has no year, and the sheet's other dates are in {}: {in_full}",
+                    years.join(" and ")
+                )));
+            }
+        };
+        Ok(year
+            .and_then(|y| crate::date::with_year(y, month_day))
+            .ok_or_else(|| format!("{cell:?} is not a date in {}", year.unwrap_or_default())))
+    }
+
+    /// The years of the dates written in full in the sheet's date columns: the sheet read again
+    /// (only a sheet with a day without its year pays for it).
+    fn years_in_dates(&mut self) -> Result<&BTreeSet<i32>> {
+        if self.years.in_dates.is_none() {
+            let mut years = BTreeSet::new();
+            if let Some((path, options, fp)) = &self.reopen {
+                let mut again = Sheet::open(path, &self.file, self.layout, options, fp)?;
+                again.reopen = None;
+                let dates = self.layout.dates;
+                while let Some(row) = again.next().transpose()? {
+                    years.extend(dates.iter().filter_map(|&c| crate::date::parse_cell(row.get(c))).map(|d| d.year()));
+                }
+            }
+            self.years.in_dates = Some(years);
+        }
+        Ok(self.years.in_dates.get_or_insert_with(BTreeSet::new))
     }
 
     /// The place of a cell for messages: `sheet.csv:14: hours` or `roster.xlsx:Sheet1!D7: hours`.
@@ -140,11 +240,10 @@ impl Sheet {
             .iter()
             .filter(|&&c| !self.has(c))
             .map(|&c| {
-                let col = &self.layout.columns[c];
-                let names = std::iter::once(col.name).chain(col.aliases.iter().copied()).collect::<Vec<_>>();
+                let name = self.layout.columns[c].name;
                 Problem::at(
                     &self.file,
-                    format!("the header row has no {} column (name it {})", col.name, names.join(" ")),
+                    format!("the header row has no {name} column (name it {})", self.layout.names_of(c)),
                 )
             })
             .collect();
@@ -184,7 +283,10 @@ impl Sheet {
 impl Iterator for Sheet {
     type Item = Result<Row>;
 
-    /// The next data row; blank rows and rows without a key (totals, signatures) are skipped.
+    /// The next data row; blank rows and rows without a key (totals, signatures) are skipped. In a
+    /// layout that finds learners by name, a row without a key is read when it has anything else
+    /// (its learner is found by name, or it is an error), except a totals or signature note in
+    /// the name column (`应到：4人`, `签到人：`): no name has digits or a colon.
     fn next(&mut self) -> Option<Result<Row>> {
         loop {
             let (line, raw) = match self.next_raw() {
@@ -195,6 +297,16 @@ impl Iterator for Sheet {
             let row = self.shape(line, raw);
             if !row.get(0).is_empty() {
                 return Some(Ok(row));
+            }
+            if let Some(name) = self.layout.by_name {
+                let note = |c: &str| c.chars().any(|ch| ch.is_ascii_digit() || ch == ':');
+                let blank = (1..row.cells.len()).all(|c| {
+                    let cell = row.get(c);
+                    cell.is_empty() || (c == name && note(cell))
+                });
+                if !blank {
+                    return Some(Ok(row));
+                }
             }
         }
     }
@@ -239,14 +351,20 @@ mod tests {
             Column { name: "name", aliases: &["姓名"] },
             Column { name: "status", aliases: &["状态", "签到"] },
         ],
+        by_name: None,
+        dates: &[],
     };
 
     fn read(bytes: &[u8], options: &Options) -> Result<(Sheet, Vec<Row>)> {
+        read_as(LAYOUT, bytes, options)
+    }
+
+    fn read_as(layout: Layout, bytes: &[u8], options: &Options) -> Result<(Sheet, Vec<Row>)> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         std::fs::write(&path, bytes).unwrap();
         let fp = fingerprint(&path)?;
-        let sheet = Sheet::open(&path, "t.csv", LAYOUT, options, &fp)?;
+        let sheet = Sheet::open(&path, "t.csv", layout, options, &fp)?;
         let mut sheet = sheet;
         let rows: Vec<Row> = sheet.by_ref().collect::<Result<_>>()?;
         Ok((sheet, rows))
@@ -264,6 +382,23 @@ mod tests {
         assert_eq!(rows[0].line, 5);
         assert_eq!(rows[1].line, 8);
         assert_eq!(sheet.place(&rows[1], 1), "t.csv:8: name");
+    }
+
+    /// SPEC v2: a paper sign-in sheet has names and no staff ids; the summary names what it skips.
+    #[test]
+    fn a_names_only_sheet_has_its_header_at_the_name_column() {
+        const BY_NAME: Layout = Layout { columns: LAYOUT.columns, by_name: Some(1), dates: &[] };
+        let text = "签到表\n序号,姓名,签名,签到,签名\n1,王建国,王建国,√,\n2,,,,\n3,,,√,\n,应到：3人,,,\n4,王 伟,,,\n";
+        let (sheet, rows) = read_as(BY_NAME, text.as_bytes(), &Options::default()).unwrap();
+        // The pre-numbered blank line and the totals note are skipped; a row that marks someone
+        // without naming them is not (the import says it is an error).
+        assert_eq!(cells(&rows), vec![vec!["", "王建国", "√"], vec!["", "", "√"], vec!["", "王 伟", ""]]);
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 5, 7]);
+        assert_eq!(sheet.ignored(), ["序号", "签名", "签名"]);
+        assert_eq!(sheet.place(&rows[1], 0), "t.csv:5: staff_id");
+        // Without the name fallback the same sheet has no header.
+        let err = read(text.as_bytes(), &Options::default()).err().expect("no staff id column");
+        assert!(err.to_string().contains("no header row"), "{err}");
     }
 
     #[test]
