@@ -33,7 +33,7 @@ pub fn add_session(
     hours: Hours,
     teacher: Option<&str>,
 ) -> Result<i64> {
-    records::insert_session(tx, actor, course_id, day, hours.0, 1, teacher)
+    records::insert_session(tx, actor, None, course_id, day, hours.0, 1, teacher)
 }
 
 pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
@@ -56,7 +56,7 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
                 )));
             }
             let hours = hours.map_or(course_hours, |h| h.0);
-            let id = records::insert_session(&tx, &ctx.actor(), course_id, &day, hours, days, teacher)?;
+            let id = records::insert_session(&tx, &ctx.actor(), None, course_id, &day, hours, days, teacher)?;
             tx.commit()?;
             crate::say(format_args!("{id}"))?;
             Ok(())

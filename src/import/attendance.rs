@@ -2,15 +2,17 @@
 //! sessions with course and date columns.
 
 use std::collections::HashMap;
+use std::sync::mpsc;
 
 use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Transaction};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::bulk::Bulk;
+use super::bulk::{Bulk, Field, Record, Target as BulkTarget};
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
-use super::{Job, Learners, Row, DATE, HOURS, NAME, STAFF_ID};
+use super::{Job, Learners, Reading, Row, DATE, HOURS, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
 use crate::commands::events::{add_session, check_own_hours, describe_attendance};
 use crate::commands::hours_arg;
@@ -20,6 +22,7 @@ use crate::hours::{parse_hours, Fixed, Hours};
 use crate::model::Status;
 use crate::store;
 use crate::store::closed::Closed;
+use crate::store::records;
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -55,25 +58,48 @@ enum Target {
     PerRow { courses: Courses, sessions: Sessions, last: Option<(String, String, Found)> },
 }
 
+/// Records per message from the reading thread to the writing one.
+const CHUNK: usize = 8192;
+/// Messages under way at most: the reader waits when the writer is this far behind, so that
+/// memory stays flat whatever the sheet's size.
+const QUEUE: usize = 4;
+
+/// What the reading thread hands the writing one: sessions to create, then records.
+#[derive(Default)]
+struct Chunk {
+    sessions: Vec<NewSession>,
+    records: Vec<Record>,
+    /// How much of the sheet was read by then (0 to 1), to foresee how many rows are to come.
+    read: f64,
+}
+
+/// A session a row names that is not held yet, under the id reserved for it.
+struct NewSession {
+    id: i64,
+    course_id: i64,
+    day: String,
+    hours: i64,
+}
+
+/// The ids of the sessions the import creates. The import holds the write lock from before it
+/// reads the highest id, so no one else can take these; the row ids SQLite would give them.
+struct Reserved {
+    next: i64,
+    created: i64,
+}
+
+/// A sheet is read on its own thread while this one writes: decoding, checking and finding each
+/// row's learner and session on one core, SQLite's B-tree work on the other, the two joined by a
+/// short queue of ready records.
 pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let guard = Guard::load(job.tx)?;
-    let mut target = target(job, args, &guard)?;
-    let learners = Learners::load(job.tx)?;
-    // Without an hours column the sheet says nothing of own hours: stored ones stay.
-    let mut bulk = Bulk::new(&store::ATTENDANCE, &[true, job.sheet.has(A_HOURS)]);
-    let describe = |stored: &[Value], key: &[Value], _: &Row| {
-        let session = key.first().map_or_else(String::new, |k| store::sql_to_json(k).to_string());
-        let learner = match key.get(1) {
-            Some(Value::Integer(id)) => guard.staff_id(*id),
-            _ => "",
-        };
-        format!("session {session} already records {} for staff id {learner}", describe_attendance(stored))
-    };
-    let has_status = job.sheet.has(A_STATUS);
+    let target = target(job, args, &guard)?;
+    let learners = Learners::of(&guard);
+    let has_hours = job.read.sheet.has(A_HOURS);
     // A sheet whose session is named on the command line may still have course and date columns:
     // a row naming another session is an error, not silently filed under this one.
     let named = match &target {
-        Target::One { id, day, .. } if job.sheet.has(A_COURSE) || job.sheet.has(A_DATE) => {
+        Target::One { id, day, .. } if job.read.sheet.has(A_COURSE) || job.read.sheet.has(A_DATE) => {
             let code: String = job.tx.query_row(
                 "SELECT c.code FROM session s JOIN course c ON c.id = s.course_id WHERE s.id = ?1",
                 [id],
@@ -84,22 +110,157 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         _ => None,
     };
     if let Target::One { day, .. } = &target {
-        job.sheet.given_year(day.year());
+        job.read.sheet.given_year(day.year());
     }
-    while let Some(row) = job.next_row()? {
-        if let Some((id, code, day)) = &named {
-            if !same_session(job, &row, *id, code, *day)? {
-                continue;
+    let next: i64 = job.tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM session", [], |r| r.get(0))?;
+    let mut bulk = Bulk::new(&store::ATTENDANCE, &[true, has_hours]);
+    let describe = |stored: &[Value], key: &[Value]| {
+        let session = key.first().map_or_else(String::new, |k| store::sql_to_json(k).to_string());
+        let learner = match key.get(1) {
+            Some(Value::Integer(id)) => guard.staff_id(*id),
+            _ => "",
+        };
+        format!("session {session} already records {} for staff id {learner}", describe_attendance(stored))
+    };
+    let Job { tx, actor, update, read, counts, created } = job;
+    let reader =
+        Reader { read, learners: &learners, guard: &guard, target, named, reserved: Reserved { next, created: 0 } };
+    let mut index = LearnerIndex::default();
+    let (send, receive) = mpsc::sync_channel::<Chunk>(QUEUE);
+    let (written, read) = std::thread::scope(|scope| {
+        let reading = scope.spawn(move || reader.run(send));
+        let written = (|| -> Result<()> {
+            for mut chunk in receive.iter() {
+                for s in &chunk.sessions {
+                    records::insert_session(tx, actor, Some(s.id), s.course_id, &s.day, s.hours, 1, None)?;
+                }
+                let to = BulkTarget { tx, actor, update: *update, counts };
+                bulk.write(to, &mut chunk.records, &describe)?;
+                index.weigh(tx, counts.new, chunk.read)?;
+            }
+            Ok(())
+        })();
+        // A writer that failed stops the reader at its next chunk.
+        drop(receive);
+        let read = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written, read)
+    });
+    let (read, sessions) = read?;
+    written?;
+    index.build(tx)?;
+    *created += sessions;
+    for (line, message) in bulk.refused() {
+        read.bad_at(line, 0, message);
+    }
+    Ok(())
+}
+
+/// The attendance table's index on learner_id during a large import. Placing a million entries
+/// one by one at scattered places of it costs more than building it anew from sorted keys (SQLite's
+/// CREATE INDEX sorts them, then fills its pages in order), and the more so as it outgrows the
+/// page cache; so once an import has shown that the rows still to come outnumber every row the
+/// table holds, the index is dropped and built again at the end. In the same transaction: a kill
+/// before the commit leaves it as it was.
+#[derive(Default)]
+struct LearnerIndex {
+    weighed: bool,
+    /// Its definition, while it is dropped.
+    dropped: Option<String>,
+}
+
+/// The index, as schema.sql names it.
+const LEARNER_INDEX: &str = "attendance_learner";
+/// New rows an import writes with the index kept before it weighs building it anew.
+const WEIGH_AFTER: i64 = 1 << 16;
+
+impl LearnerIndex {
+    /// Weighs, once `new` rows are written and the share `read` of the sheet is read, whether to
+    /// build the index anew.
+    fn weigh(&mut self, tx: &Transaction, new: i64, read: f64) -> Result<()> {
+        if self.weighed || new < WEIGH_AFTER {
+            return Ok(());
+        }
+        self.weighed = true;
+        let sql: Option<String> = tx
+            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1", [LEARNER_INDEX], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(sql) = sql else { return Ok(()) };
+        let stored: i64 = tx.query_row("SELECT COUNT(*) FROM attendance", [], |r| r.get(0))?;
+        // Rows to come, foreseen from the share of the sheet read so far.
+        let to_come = if read > 0.0 && read < 1.0 { (new as f64 * (1.0 / read - 1.0)) as i64 } else { 0 };
+        if to_come > stored {
+            tx.execute_batch(&format!("DROP INDEX {LEARNER_INDEX}"))?;
+            self.dropped = Some(sql);
+        }
+        Ok(())
+    }
+
+    /// Builds the index again if it was dropped.
+    fn build(self, tx: &Transaction) -> Result<()> {
+        if let Some(sql) = self.dropped {
+            tx.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// The reading half of an attendance import.
+struct Reader<'a> {
+    read: &'a mut Reading,
+    learners: &'a Learners,
+    guard: &'a Guard,
+    target: Target,
+    named: Option<(i64, String, NaiveDate)>,
+    reserved: Reserved,
+}
+
+impl<'a> Reader<'a> {
+    /// Reads every row, sending the records a chunk at a time; returns the reading half back and
+    /// how many sessions the rows created.
+    fn run(mut self, send: mpsc::SyncSender<Chunk>) -> Result<(&'a mut Reading, i64)> {
+        let has_status = self.read.sheet.has(A_STATUS);
+        let mut row = Row::default();
+        let mut chunk = Chunk { sessions: Vec::new(), records: Vec::with_capacity(CHUNK), read: 0.0 };
+        while self.read.next_row_into(&mut row)? {
+            if let Some(record) = self.record(&row, has_status, &mut chunk.sessions)? {
+                chunk.records.push(record);
+                if chunk.records.len() == CHUNK {
+                    chunk.read = self.read.sheet.share_read();
+                    let full = std::mem::replace(
+                        &mut chunk,
+                        Chunk { sessions: Vec::new(), records: Vec::with_capacity(CHUNK), read: 0.0 },
+                    );
+                    if send.send(full).is_err() {
+                        // The writer stopped: its error is the one to report.
+                        return Ok((self.read, self.reserved.created));
+                    }
+                }
             }
         }
-        let session = match &mut target {
+        // The last records, or sessions without records (rows whose other cells were wrong).
+        chunk.read = 1.0;
+        let _ = send.send(chunk);
+        Ok((self.read, self.reserved.created))
+    }
+
+    /// The record a row makes, or None when a cell is wrong (reported).
+    fn record(&mut self, row: &Row, has_status: bool, new: &mut Vec<NewSession>) -> Result<Option<Record>> {
+        let read = &mut *self.read;
+        if let Some((id, code, day)) = &self.named {
+            if !same_session(read, row, *id, code, *day)? {
+                return Ok(None);
+            }
+        }
+        let session = match &mut self.target {
             Target::One { id, hours, day } => Some((*id, *hours, *day)),
             Target::PerRow { courses, sessions, last } => {
                 // Sheets list a session's rows together: the previous row's session is likely this one's.
                 match last {
                     Some((code, day, found)) if code == row.get(A_COURSE) && day == row.get(A_DATE) => Some(*found),
                     _ => {
-                        let found = session_of_row(job, &row, courses, sessions, &guard)?;
+                        let found = session_of_row(read, row, courses, sessions, self.guard, &mut self.reserved, new)?;
                         *last = found.map(|f| (row.get(A_COURSE).to_string(), row.get(A_DATE).to_string(), f));
                         found
                     }
@@ -113,60 +274,59 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         } else if row.get(A_STATUS).is_empty() {
             Some(Status::Absent)
         } else {
-            Status::parse(row.get(A_STATUS)).map_err(|e| job.bad(&row, A_STATUS, e.to_string())).ok()
+            Status::parse(row.get(A_STATUS)).map_err(|e| read.bad(row, A_STATUS, e.to_string())).ok()
         };
         let hours_cell = row.get(A_HOURS);
         let own = if hours_cell.is_empty() {
             Some(None)
         } else {
-            parse_hours(hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
+            parse_hours(hours_cell).map(Some).map_err(|e| read.bad(row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
         };
-        let learner = job.learner(&learners, &guard, &row, A_NAME, session.map(|(_, _, day)| day));
+        let learner = read.learner(self.learners, self.guard, row, A_NAME, session.map(|(_, _, day)| day));
         let (Some(learner), Some((session_id, session_hours, day)), Some(status), Some(mut own)) =
             (learner, session, status, own)
         else {
-            continue;
+            return Ok(None);
         };
-        if let Some(why) = guard.refuse(learner, day) {
-            job.bad(&row, 0, why);
-            continue;
+        if let Some(why) = self.guard.refuse(learner, day) {
+            read.bad(row, 0, why);
+            return Ok(None);
         }
         // A printed roster often shows 0 for those who were not there: that is no hours at all.
         if !status.attended() && own == Some(Fixed(0)) {
             own = None;
         }
         if let Err(e) = check_own_hours(status, own, session_hours) {
-            job.bad(&row, A_HOURS, e);
-            continue;
+            read.bad(row, A_HOURS, e);
+            return Ok(None);
         }
-        let values = vec![Value::Text(status.code().into()), store::int(own.map(|h| h.0))];
-        bulk.push(job, row, (session_id, learner), values, &describe)?;
+        let values = [Field::Code(status.code()), Field::int(own.map(|h| h.0))];
+        Ok(Some(Record { key: (session_id, learner), values, line: row.line }))
     }
-    bulk.flush(job, &describe)
 }
 
 /// Whether a row's course and date cells (where filled in) are those of the named session.
-fn same_session(job: &mut Job, row: &Row, id: i64, code: &str, day: NaiveDate) -> Result<bool> {
+fn same_session(read: &mut Reading, row: &Row, id: i64, code: &str, day: NaiveDate) -> Result<bool> {
     let course = row.get(A_COURSE);
     if !course.is_empty() && course != code {
         let message = format!("{course:?} is not the course of session {id} ({code} on {})", date::iso(day));
-        job.bad(row, A_COURSE, message);
+        read.bad(row, A_COURSE, message);
         return Ok(false);
     }
     let cell = row.get(A_DATE);
     if cell.is_empty() {
         return Ok(true);
     }
-    match job.sheet.date(row, A_DATE)? {
+    match read.sheet.date(row, A_DATE)? {
         Ok(d) if d == day => Ok(true),
         // A day the sheet writes without its year and nothing gives one a year: say that.
         Err(message) if date::month_day(cell).is_some() => {
-            job.bad(row, A_DATE, message);
+            read.bad(row, A_DATE, message);
             Ok(false)
         }
         _ => {
             let message = format!("{cell:?} is not the date of session {id} ({code} on {})", date::iso(day));
-            job.bad(row, A_DATE, message);
+            read.bad(row, A_DATE, message);
             Ok(false)
         }
     }
@@ -212,9 +372,9 @@ fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
             ))),
         };
     }
-    if !job.sheet.has(A_COURSE) || !job.sheet.has(A_DATE) {
+    if !job.read.sheet.has(A_COURSE) || !job.read.sheet.has(A_DATE) {
         return Err(Error::invalid_at(
-            &job.sheet.file,
+            &job.read.sheet.file,
             "the sheet has no course and date columns: name its session with --session ID, or --course CODE --date DATE",
         ));
     }
@@ -237,52 +397,57 @@ fn load_sessions(job: &Job) -> Result<Sessions> {
     Ok(sessions)
 }
 
-/// The session a row's course and date name, created with the course's hours if there is none.
+/// The session a row's course and date name; one there is none of yet gets the next reserved id
+/// and the course's hours, and is sent to the writer before the row's record.
 fn session_of_row(
-    job: &mut Job,
+    read: &mut Reading,
     row: &Row,
     courses: &Courses,
     sessions: &mut Sessions,
     guard: &Guard,
+    reserved: &mut Reserved,
+    new: &mut Vec<NewSession>,
 ) -> Result<Option<Found>> {
     let code = row.get(A_COURSE);
     let course = match courses.get(code) {
         Some(c) => Some(*c),
         None if code.is_empty() => {
-            job.bad(row, A_COURSE, "the course is missing");
+            read.bad(row, A_COURSE, "the course is missing");
             None
         }
         None => {
-            job.bad(row, A_COURSE, format!("{code:?} is not a known course (see `xueshi course list`)"));
+            read.bad(row, A_COURSE, format!("{code:?} is not a known course (see `xueshi course list`)"));
             None
         }
     };
     let on = if row.get(A_DATE).is_empty() {
-        job.bad(row, A_DATE, "the date is missing");
+        read.bad(row, A_DATE, "the date is missing");
         None
     } else {
-        job.date(row, A_DATE)?
+        read.date(row, A_DATE)?
     };
     let day = on.map(date::iso);
     let (Some((course_id, course_hours)), Some(day), Some(on)) = (course, day, on) else {
         return Ok(None);
     };
     if guard.closed.contains(on.year()) {
-        job.bad(row, A_DATE, Closed::refusal(on.year(), "a session dated in it").message);
+        read.bad(row, A_DATE, Closed::refusal(on.year(), "a session dated in it").message);
         return Ok(None);
     }
     let held = sessions.entry((course_id, day.clone())).or_default();
     match held.as_slice() {
         [] => {
-            let id = add_session(job.tx, &job.actor, course_id, &day, Fixed(course_hours), None)?;
-            job.created += 1;
+            let id = reserved.next;
+            reserved.next += 1;
+            reserved.created += 1;
+            new.push(NewSession { id, course_id, day, hours: course_hours });
             held.push((id, course_hours));
             Ok(Some((id, Fixed(course_hours), on)))
         }
         [(id, hours)] => Ok(Some((*id, Fixed(*hours), on))),
         several => {
             let ids = several.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
-            job.bad(
+            read.bad(
                 row,
                 A_DATE,
                 format!(

@@ -1,83 +1,166 @@
-//! Writing many rows of a table keyed by two ids (attendance, results) a chunk at a time: one
-//! multi-row INSERT … ON CONFLICT DO NOTHING RETURNING tells which keys were new; only the rest go
-//! through `Writer::put` one by one (unchanged, conflict, update). Executing one statement per
-//! row costs more than the row itself (cursor set-up, the CHECK's IN list, the statement's end).
+//! Writing many rows of a table keyed by two ids (attendance, results) a chunk at a time. A chunk
+//! is put in key order (its rows then land side by side in the table's B-tree) and written by
+//! multi-row INSERT OR IGNORE statements, whose change counts say which rows were new; only the
+//! rows of a statement that did not insert them all are read back, in the sheet's order, and go
+//! through `Writer::put` (unchanged, conflict, update: overwrites audited as always). Records are
+//! plain values: the hot path allocates nothing per row.
+//!
+//! OR IGNORE, not ON CONFLICT DO NOTHING: a statement that can abort half-way (a CHECK or NOT NULL
+//! constraint under ABORT) makes SQLite copy every page it touches into a statement journal first.
+//! A row that OR IGNORE skipped for a reason other than its key is read back like any other and
+//! fails in `Writer::put`, whose single-row insert does abort on it.
 
-use std::collections::HashSet;
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{OptionalExtension, ToSql, Transaction};
 
-use rusqlite::types::Value;
-use rusqlite::{params_from_iter, OptionalExtension};
-
-use super::{Job, Row};
+use super::Job;
+use crate::commands::Counts;
+use crate::db::Actor;
 use crate::error::Result;
-use crate::store::{Table, Writer};
+use crate::store::{Put, Table, Writer};
 
-/// Rows per statement: well under SQLite's limit of bound parameters.
-const CHUNK: usize = 256;
+/// Rows a single-threaded import gathers before it writes them.
+const CHUNK: usize = 4096;
 
-/// How a stored record that stops a row reads: (stored values, key, row) → message.
-pub type Describe<'d> = &'d dyn Fn(&[Value], &[Value], &Row) -> String;
+/// Rows per INSERT statement: each statement opens its cursors once for all of them.
+const ROWS_PER_STATEMENT: usize = 256;
+
+/// How a stored record that stops a row reads: (stored values, key) → message.
+pub type Describe<'d> = &'d (dyn Fn(&[Value], &[Value]) -> String + Sync);
+
+/// A value of a record written in bulk, bound as it is (no `Value`, and no `String`, per row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Null,
+    Int(i64),
+    /// A vocabulary code (`present`, `first`).
+    Code(&'static str),
+}
+
+impl Field {
+    pub fn int(i: Option<i64>) -> Field {
+        i.map_or(Field::Null, Field::Int)
+    }
+
+    pub fn code(c: Option<&'static str>) -> Field {
+        c.map_or(Field::Null, Field::Code)
+    }
+
+    fn value(self) -> Value {
+        match self {
+            Field::Null => Value::Null,
+            Field::Int(i) => Value::Integer(i),
+            Field::Code(c) => Value::Text(c.to_string()),
+        }
+    }
+}
+
+impl ToSql for Field {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match *self {
+            Field::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Field::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(i)),
+            Field::Code(c) => ToSqlOutput::Borrowed(ValueRef::Text(c.as_bytes())),
+        })
+    }
+}
+
+/// One record to write: its key (two ids), its two values, and the sheet line it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    pub key: (i64, i64),
+    pub values: [Field; 2],
+    pub line: u64,
+}
+
+/// Where a chunk is written, and what its rows come to.
+pub struct Target<'a, 't> {
+    pub tx: &'a Transaction<'t>,
+    pub actor: &'a Actor,
+    pub update: bool,
+    pub counts: &'a mut Counts,
+}
 
 pub struct Bulk<'w> {
     table: &'static Table,
     writer: Writer<'w>,
-    pending: Vec<(Row, (i64, i64), Vec<Value>)>,
-    /// The keys pending, so that a key twice in one chunk is never taken for two new rows.
-    keys: HashSet<(i64, i64)>,
+    /// The statement that writes `ROWS_PER_STATEMENT` rows (a shorter last one is made as needed).
+    full: String,
+    /// Rows gathered by `push`.
+    pending: Vec<Record>,
+    /// Rows of statements that did not insert all of theirs: read back one by one.
+    check: Vec<Record>,
+    /// Rows refused by what is stored: (line, message), for the reader to place and report.
+    refused: Vec<(u64, String)>,
 }
 
 impl Bulk<'static> {
     /// `known`: which of the table's value columns the sheet has (see `Writer::partial`).
     pub fn new(table: &'static Table, known: &[bool]) -> Bulk<'static> {
-        Bulk { table, writer: Writer::partial(table, known), pending: Vec::with_capacity(CHUNK), keys: HashSet::new() }
+        Bulk {
+            table,
+            writer: Writer::partial(table, known),
+            full: insert_sql(table, ROWS_PER_STATEMENT),
+            pending: Vec::with_capacity(CHUNK),
+            check: Vec::new(),
+            refused: Vec::new(),
+        }
     }
 }
 
 impl Bulk<'_> {
-    pub fn push(
-        &mut self,
-        job: &mut Job,
-        row: Row,
-        key: (i64, i64),
-        values: Vec<Value>,
-        describe: Describe,
-    ) -> Result<()> {
-        if self.keys.contains(&key) || self.pending.len() == CHUNK {
+    /// Adds a record, writing the chunk when it is full.
+    pub fn push(&mut self, job: &mut Job, record: Record, describe: Describe) -> Result<()> {
+        self.pending.push(record);
+        if self.pending.len() == CHUNK {
             self.flush(job, describe)?;
         }
-        self.keys.insert(key);
-        self.pending.push((row, key, values));
         Ok(())
     }
 
+    /// Writes the records pushed so far and reports the rows refused.
     pub fn flush(&mut self, job: &mut Job, describe: Describe) -> Result<()> {
-        if self.pending.is_empty() {
+        let mut records = std::mem::take(&mut self.pending);
+        let target = Target { tx: job.tx, actor: &job.actor, update: job.update, counts: &mut job.counts };
+        self.write(target, &mut records, describe)?;
+        records.clear();
+        self.pending = records;
+        for (line, message) in self.refused.drain(..) {
+            job.read.bad_at(line, 0, message);
+        }
+        Ok(())
+    }
+
+    /// The rows refused so far, (line, message), to be reported at the key column.
+    pub fn refused(&mut self) -> std::vec::Drain<'_, (u64, String)> {
+        self.refused.drain(..)
+    }
+
+    /// Writes a chunk of records (reordered: by key). A conflict or a key given twice with other
+    /// values is kept in `refused`.
+    pub fn write(&mut self, to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
+        // Key order, and the sheet's order among rows of one key (the first is the one written).
+        records.sort_unstable_by_key(|r| (r.key, r.line));
+        let batch = to.actor.batch;
+        // Inserted by the statements whose rows are read back.
+        let mut inserted_checked = 0;
+        for rows in records.chunks(ROWS_PER_STATEMENT) {
+            let inserted = self.insert(to.tx, rows, batch)?;
+            to.counts.new += inserted as i64;
+            if inserted < rows.len() {
+                inserted_checked += inserted as i64;
+                self.check.extend_from_slice(rows);
+            }
+        }
+        if self.check.is_empty() {
             return Ok(());
         }
+        // Some keys were stored already: read each row once, in the sheet's order (overwrites are
+        // audited in it). A stored row that carries this batch and these values is one this
+        // chunk just wrote or the same row given earlier in the file; taking the statements'
+        // count off them leaves the unchanged ones.
+        self.check.sort_unstable_by_key(|r| r.line);
         let t = self.table;
-        let columns: Vec<&str> = t.key.iter().chain(t.values).copied().chain(std::iter::once("batch_id")).collect();
-        let one = format!("({})", vec!["?"; columns.len()].join(", "));
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {} ON CONFLICT DO NOTHING",
-            t.entity,
-            columns.join(", "),
-            vec![one.as_str(); self.pending.len()].join(", "),
-        );
-        let batch = job.actor.batch.map_or(Value::Null, Value::Integer);
-        let params = self.pending.iter().flat_map(|(_, (a, b), values)| {
-            [Value::Integer(*a), Value::Integer(*b)].into_iter().chain(values.iter().cloned()).chain([batch.clone()])
-        });
-        // An import always runs under its batch, whose id marks its new rows (no audit row each).
-        let inserted = job.tx.prepare_cached(&sql)?.execute(params_from_iter(params))? as i64;
-        job.counts.new += inserted;
-        if inserted == self.pending.len() as i64 {
-            self.pending.clear();
-            self.keys.clear();
-            return Ok(());
-        }
-        // Some keys were stored already: read each row once. A stored row that carries this batch
-        // and these values is one this statement just wrote or the same row given earlier in the
-        // file; taking the statement's count off them leaves the unchanged ones.
         let select = format!(
             "SELECT {}, batch_id FROM {} WHERE {} = ?1 AND {} = ?2",
             t.values.join(", "),
@@ -87,27 +170,75 @@ impl Bulk<'_> {
         );
         let n = t.values.len();
         let mut ours = 0;
-        for (row, key, values) in self.pending.drain(..) {
-            let stored: Option<(Vec<Value>, Option<i64>)> = job
+        for r in std::mem::take(&mut self.check) {
+            let values: Vec<Value> = r.values.iter().map(|v| v.value()).collect();
+            let stored: Option<(Vec<Value>, Option<i64>)> = to
                 .tx
                 .prepare_cached(&select)?
-                .query_row([key.0, key.1], |r| {
-                    Ok(((0..n).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?, r.get(n)?))
+                .query_row([r.key.0, r.key.1], |row| {
+                    Ok(((0..n).map(|i| row.get(i)).collect::<rusqlite::Result<_>>()?, row.get(n)?))
                 })
                 .optional()?;
             match stored {
-                Some((stored, batch)) if self.writer.same(&stored, &values) => {
-                    if batch == job.actor.batch {
+                Some((stored, b)) if self.writer.same(&stored, &values) => {
+                    if b == batch {
                         ours += 1;
                     } else {
-                        job.counts.unchanged += 1;
+                        to.counts.unchanged += 1;
                     }
                 }
-                _ => job.put(&self.writer, &row, &[Value::Integer(key.0), Value::Integer(key.1)], &values, describe)?,
+                _ => {
+                    let key = [Value::Integer(r.key.0), Value::Integer(r.key.1)];
+                    match self.writer.put(to.tx, to.actor, &key, &values, to.update)? {
+                        Put::Conflict(stored) => self
+                            .refused
+                            .push((r.line, format!("{}; add --update to overwrite", describe(&stored, &key)))),
+                        Put::Repeated(stored) => self.refused.push((
+                            r.line,
+                            format!("{} on an earlier row of this file, which says otherwise", describe(&stored, &key)),
+                        )),
+                        put => to.counts.add(&put),
+                    }
+                }
             }
         }
-        job.counts.unchanged += ours - inserted;
-        self.keys.clear();
+        to.counts.unchanged += ours - inserted_checked;
         Ok(())
     }
+
+    /// Inserts the rows whose keys are not stored yet; returns how many it inserted.
+    fn insert(&self, tx: &Transaction, rows: &[Record], batch: Option<i64>) -> Result<usize> {
+        let shorter;
+        let sql = if rows.len() == ROWS_PER_STATEMENT {
+            &self.full
+        } else {
+            shorter = insert_sql(self.table, rows.len());
+            &shorter
+        };
+        let mut stmt = tx.prepare_cached(sql)?;
+        stmt.raw_bind_parameter(1, Field::int(batch))?;
+        let mut i = 1;
+        for r in rows {
+            for field in [Field::Int(r.key.0), Field::Int(r.key.1), r.values[0], r.values[1]] {
+                i += 1;
+                stmt.raw_bind_parameter(i, field)?;
+            }
+        }
+        Ok(stmt.raw_execute()?)
+    }
+}
+
+/// `INSERT OR IGNORE INTO t (k1, k2, v1, v2, batch_id) VALUES (?2, ?3, ?4, ?5, ?1), …` for `rows`
+/// rows: `?1` is the batch, bound once. An import always runs under its batch, whose id marks its
+/// new rows (no audit row each).
+fn insert_sql(t: &Table, rows: usize) -> String {
+    let columns: Vec<&str> = t.key.iter().chain(t.values).copied().chain(std::iter::once("batch_id")).collect();
+    let per_row = columns.len() - 1;
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (0..per_row).map(|c| format!("?{}", 2 + r * per_row + c)).collect();
+            format!("({}, ?1)", marks.join(", "))
+        })
+        .collect();
+    format!("INSERT OR IGNORE INTO {} ({}) VALUES {}", t.entity, columns.join(", "), values.join(", "))
 }

@@ -2,8 +2,8 @@
 //! lies in the learner's enrolment, and not in a closed year. Loaded once per import, checked in
 //! memory for every row. The same lives find the learner of a row that names them by name alone.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
@@ -16,30 +16,34 @@ use crate::store::closed::Closed;
 use crate::store::lives::{self, Branch};
 
 pub struct Guard {
-    /// Learners by row id (ids are dense row ids).
-    learners: Vec<Option<Learner>>,
+    /// Learners by row id, in its order.
+    learners: Vec<Learner>,
     pub closed: Closed,
     /// Branches by row id, to name a learner's branch in messages.
     branches: HashMap<i64, Branch>,
     /// Learners' row ids by name with white space removed; built when a row first needs it.
-    by_name: OnceCell<HashMap<String, Vec<i64>>>,
+    by_name: OnceLock<HashMap<String, Vec<i64>>>,
 }
 
 impl Guard {
     pub fn load(conn: &Connection) -> Result<Guard> {
-        let mut learners: Vec<Option<Learner>> = Vec::new();
-        for l in lives::learners(conn, None)? {
-            let i = usize::try_from(l.id).unwrap_or(0);
-            if i >= learners.len() {
-                learners.resize_with(i + 1, || None);
-            }
-            learners[i] = Some(l);
-        }
-        Ok(Guard { learners, closed: Closed::load(conn)?, branches: lives::branches(conn)?, by_name: OnceCell::new() })
+        let mut learners = lives::learners(conn, None)?;
+        learners.sort_unstable_by_key(|l| l.id);
+        Ok(Guard { learners, closed: Closed::load(conn)?, branches: lives::branches(conn)?, by_name: OnceLock::new() })
+    }
+
+    /// Every learner, by row id.
+    pub fn learners(&self) -> &[Learner] {
+        &self.learners
     }
 
     fn get(&self, id: i64) -> Option<&Learner> {
-        usize::try_from(id).ok().and_then(|i| self.learners.get(i)).and_then(Option::as_ref)
+        // Row ids are dense: learner `id` is nearly always at `id - 1`.
+        let at = usize::try_from(id - 1).ok();
+        match at.and_then(|i| self.learners.get(i)) {
+            Some(l) if l.id == id => Some(l),
+            _ => self.learners.binary_search_by_key(&id, |l| l.id).ok().map(|i| &self.learners[i]),
+        }
     }
 
     /// Why learner `id` cannot have a record dated `day`, if they cannot.
@@ -62,7 +66,7 @@ impl Guard {
     pub fn by_name(&self, cell: &str, day: Option<NaiveDate>) -> std::result::Result<Option<i64>, String> {
         let index = self.by_name.get_or_init(|| {
             let mut index: HashMap<String, Vec<i64>> = HashMap::new();
-            for l in self.learners.iter().flatten() {
+            for l in &self.learners {
                 index.entry(squeeze(&l.name)).or_default().push(l.id);
             }
             index

@@ -101,7 +101,7 @@ impl Branches {
 }
 
 pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
-    job.sheet.require(&[L_NAME, L_BRANCH, L_CATEGORY])?;
+    job.read.sheet.require(&[L_NAME, L_BRANCH, L_CATEGORY])?;
     let mut known = Learners::load(job.tx)?;
     // Learners this file adds: a later row that is the same number is not a stored learner to
     // correct, but this file contradicting itself.
@@ -113,7 +113,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
     // The name and join date are corrected in place; category and branch are dated (SPEC v2):
     // they are compared with the values in force now, and a change holds from --from on.
     // Without a join-date column the sheet says nothing of join dates: stored ones stay.
-    let writer = Writer::partial(&store::LEARNER, &[true, false, false, job.sheet.has(L_JOINED)]);
+    let writer = Writer::partial(&store::LEARNER, &[true, false, false, job.read.sheet.has(L_JOINED)]);
     let categories = Writer::new(&store::CATEGORY_CHANGE);
     let moves = Writer::new(&store::BRANCH_CHANGE);
     while let Some(row) = job.next_row()? {
@@ -213,7 +213,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
             }
             put => put,
         };
-        if let (Some(life), Some(learner), true) = (life, stored, job.sheet.has(L_JOINED)) {
+        if let (Some(life), Some(learner), true) = (life, stored, job.read.sheet.has(L_JOINED)) {
             if let Some(why) = refuse_join_date(job.tx, &guard.closed, learner, &staff_id, life, joined)? {
                 job.bad(&row, L_JOINED, why);
                 continue;
@@ -350,7 +350,7 @@ fn create_branch(job: &mut Job, code: &str) -> Result<i64> {
 }
 
 pub fn courses(job: &mut Job) -> Result<()> {
-    job.sheet.require(&[C_TITLE, C_KIND, C_MODE, C_HOURS])?;
+    job.read.sheet.require(&[C_TITLE, C_KIND, C_MODE, C_HOURS])?;
     let writer = Writer::new(&store::COURSE);
     while let Some(row) = job.next_row()? {
         let title = row.get(C_TITLE).to_string();

@@ -11,7 +11,10 @@ mod results;
 pub mod sheet;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -31,9 +34,10 @@ use sheet::{Column, Layout, Options, Row, Sheet};
 /// Files larger than this get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 5 << 20;
 
-/// SQLite's page cache during an import, in KiB (negative: a size, not a page count). Large
-/// enough for the indexes an import touches, small enough to stay within SPEC §7's memory bound.
-const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+/// SQLite's page cache during an import, in KiB. Rows go into the tables in key order and a large
+/// import builds the learner index by sorting (see `attendance::LearnerIndex`), so few pages are
+/// hot at once; the sort takes as much memory again. Both within SPEC §7's bound of 64 MB.
+const IMPORT_CACHE_KIB: i64 = 8 * 1024;
 
 pub const STAFF_ID: Column =
     Column { name: "staff_id", aliases: &["工号", "职工号", "员工号", "人员编号", "staff id"] };
@@ -48,9 +52,20 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         args.file.file_name().map_or_else(|| args.file.display().to_string(), |n| n.to_string_lossy().into_owned());
     let fp = sheet::fingerprint(&args.file)?;
     let mut conn = ctx.open()?;
+    // Negative: a size in KiB, not a number of pages.
     conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-    // Each chunk of rows is one statement, with a statement journal: keep it off the disk.
-    conn.pragma_update(None, "temp_store", "memory")?;
+    if args.kind == ImportKind::Attendance {
+        // SQLite would look up every row's session, learner and batch (three B-tree searches a
+        // row, the dearest part of a large import after the writes themselves). The import has
+        // proven all three: the learner and the session come from those loaded or created in
+        // this transaction, which holds the write lock, and the batch is its own. Should a bug
+        // ever write a dangling reference, `xueshi check` (PRAGMA foreign_key_check) names it.
+        // The pragma holds for this connection only, and cannot change inside a transaction.
+        conn.pragma_update(None, "foreign_keys", false)?;
+    }
+    // Temporary files on disk, not in memory: the sort that builds an index anew spills there
+    // (memory stays flat whatever the sheet's size), and so would a statement journal.
+    conn.pragma_update(None, "temp_store", "file")?;
     let tx = db::write(&mut conn)?;
     let mut actor = ctx.actor();
     tx.execute(
@@ -72,14 +87,10 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let mut job = Job {
         tx: &tx,
         actor,
-        sheet,
         update: args.update,
-        problems: Problems::default(),
-        problem_lines: Vec::new(),
+        read: Reading { sheet, problems: Problems::default(), problem_lines: Vec::new(), rows: 0, progress },
         counts: Counts::default(),
         created: 0,
-        rows: 0,
-        progress,
     };
     match args.kind {
         ImportKind::Learners => learners::learners(&mut job, &args)?,
@@ -88,13 +99,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         ImportKind::Results => results::import(&mut job, &args)?,
         ImportKind::Online => online::import(&mut job)?,
     }
-    if let Some(bar) = &job.progress {
+    if let Some(bar) = &job.read.progress {
         bar.finish_and_clear();
     }
-    job.sorted_problems().into_result()?;
+    job.read.sorted_problems().into_result()?;
     // SPEC v2: the summary names the columns it did not read (before the batch id, which scripts
     // take as the line's last word).
-    let ignored = match job.sheet.ignored() {
+    let ignored = match job.read.sheet.ignored() {
         [] => String::new(),
         names => format!("; ignored: {}", names.join(", ")),
     };
@@ -175,18 +186,24 @@ fn layout(kind: ImportKind) -> Layout {
     }
 }
 
-/// One import under way: the transaction, the rows, and what was found so far.
+/// One import under way: the transaction, the sheet being read, and what was found so far.
 pub struct Job<'t> {
     pub tx: &'t Transaction<'t>,
     pub actor: Actor,
-    pub sheet: Sheet,
     pub update: bool,
-    problems: Problems,
-    /// The line of each problem, to list them in the sheet's order.
-    problem_lines: Vec<u64>,
+    pub read: Reading,
     pub counts: Counts,
     /// Sessions (or branches) the import created.
     pub created: i64,
+}
+
+/// The reading half of an import: the sheet, and what is wrong with its cells. It holds no
+/// connection, so an import kind may read on one thread while it writes on another.
+pub struct Reading {
+    pub sheet: Sheet,
+    problems: Problems,
+    /// The line of each problem, to list them in the sheet's order.
+    problem_lines: Vec<u64>,
     rows: u64,
     progress: Option<indicatif::ProgressBar>,
 }
@@ -194,29 +211,12 @@ pub struct Job<'t> {
 impl Job<'_> {
     /// The next data row, or `None` at the end.
     pub fn next_row(&mut self) -> Result<Option<Row>> {
-        self.rows += 1;
-        if let Some(bar) = &self.progress {
-            if self.rows.is_multiple_of(4096) {
-                bar.set_position(self.sheet.bytes_read);
-            }
-        }
-        self.sheet.next().transpose()
+        self.read.next_row()
     }
 
     /// Reports a bad cell.
     pub fn bad(&mut self, row: &Row, column: usize, message: impl Into<String>) {
-        let place = self.sheet.place(row, column);
-        self.problems.push(place, message);
-        self.problem_lines.push(row.line);
-    }
-
-    /// The problems in the order of the sheet's rows (conflicts are found when a chunk of rows is
-    /// written, after the cells of later rows were checked).
-    fn sorted_problems(&mut self) -> Problems {
-        let mut problems: Vec<_> =
-            std::mem::take(&mut self.problems.0).into_iter().zip(std::mem::take(&mut self.problem_lines)).collect();
-        problems.sort_by_key(|(_, line)| *line);
-        Problems(problems.into_iter().map(|(p, _)| p).collect())
+        self.read.bad(row, column, message);
     }
 
     /// Writes one record; a conflict or a key given twice is reported at the key column.
@@ -240,6 +240,64 @@ impl Job<'_> {
             put => self.counts.add(&put),
         }
         Ok(())
+    }
+
+    /// See [`Reading::learner`].
+    pub fn learner(
+        &mut self,
+        learners: &Learners,
+        guard: &Guard,
+        row: &Row,
+        name: usize,
+        day: Option<NaiveDate>,
+    ) -> Option<i64> {
+        self.read.learner(learners, guard, row, name, day)
+    }
+
+    /// See [`Reading::date`].
+    pub fn date(&mut self, row: &Row, column: usize) -> Result<Option<NaiveDate>> {
+        self.read.date(row, column)
+    }
+}
+
+impl Reading {
+    /// The next data row, or `None` at the end.
+    pub fn next_row(&mut self) -> Result<Option<Row>> {
+        let mut row = Row::default();
+        Ok(self.next_row_into(&mut row)?.then_some(row))
+    }
+
+    /// The next data row into `row`, reusing its buffers; false at the end.
+    pub fn next_row_into(&mut self, row: &mut Row) -> Result<bool> {
+        self.rows += 1;
+        if let Some(bar) = &self.progress {
+            if self.rows.is_multiple_of(4096) {
+                bar.set_position(self.sheet.bytes_read);
+            }
+        }
+        self.sheet.next_into(row)
+    }
+
+    /// Reports a bad cell.
+    pub fn bad(&mut self, row: &Row, column: usize, message: impl Into<String>) {
+        self.bad_at(row.line, column, message);
+    }
+
+    /// Reports a bad cell of the row at `line` (a row the writer found in conflict, after the
+    /// reader had moved on).
+    pub fn bad_at(&mut self, line: u64, column: usize, message: impl Into<String>) {
+        let place = self.sheet.place_at(line, column);
+        self.problems.push(place, message);
+        self.problem_lines.push(line);
+    }
+
+    /// The problems in the order of the sheet's rows (conflicts are found when a chunk of rows is
+    /// written, after the cells of later rows were checked).
+    fn sorted_problems(&mut self) -> Problems {
+        let mut problems: Vec<_> =
+            std::mem::take(&mut self.problems.0).into_iter().zip(std::mem::take(&mut self.problem_lines)).collect();
+        problems.sort_by_key(|(_, line)| *line);
+        Problems(problems.into_iter().map(|(p, _)| p).collect())
     }
 
     /// The learner a row's staff id names, checking the name cell (column `name`) if the sheet
@@ -312,20 +370,27 @@ pub struct Learner {
     pub name: String,
 }
 
-/// Every learner, loaded once so that rows are checked without a query each.
+/// Every learner, loaded once so that rows are checked without a query each. A million-row sheet
+/// asks a million times: the lookups are built for it.
 #[derive(Debug, Default)]
 pub struct Learners {
-    by_staff_id: HashMap<String, Learner>,
+    /// In staff-id order as loaded (learners a file adds come after).
+    list: Vec<Learner>,
+    /// Positions in `list` by staff id.
+    by_staff_id: HashMap<String, u32, FastHash>,
     /// Stored staff ids by their `staff_id::unpadded` form, in the order of the learners' ids,
-    /// for cells that lost their leading zeros (`0034` and `034` share `34`).
-    by_unpadded: HashMap<String, Vec<String>>,
+    /// for cells that lost their leading zeros (`0034` and `034` share `34`): built the first time
+    /// a cell is not a stored id exactly.
+    by_unpadded: OnceLock<HashMap<String, Vec<u32>, FastHash>>,
+    /// Where the last cell was found. A sheet in staff-id order (a roster, a generated file) asks
+    /// for the next learner next: one comparison then, and no jump through memory.
+    last: AtomicU32,
 }
 
 impl Learners {
     pub fn load(tx: &Transaction) -> Result<Learners> {
         let mut learners = Learners::default();
-        // In the order of their ids, so that an ambiguous cell names its fits as a command does.
-        let mut stmt = tx.prepare("SELECT id, staff_id, name FROM learner ORDER BY id")?;
+        let mut stmt = tx.prepare("SELECT id, staff_id, name FROM learner ORDER BY staff_id")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             learners.insert(Learner { id: r.get(0)?, staff_id: r.get(1)?, name: r.get(2)? });
@@ -333,10 +398,59 @@ impl Learners {
         Ok(learners)
     }
 
+    /// The learners of a guard (which read them with their lives), without reading them again.
+    pub fn of(guard: &Guard) -> Learners {
+        let mut list: Vec<Learner> = guard
+            .learners()
+            .iter()
+            .map(|l| Learner { id: l.id, staff_id: l.staff_id.clone(), name: l.name.clone() })
+            .collect();
+        list.sort_unstable_by(|a, b| a.staff_id.cmp(&b.staff_id));
+        let mut by_staff_id = HashMap::with_capacity_and_hasher(list.len(), FastHash::default());
+        for (i, l) in list.iter().enumerate() {
+            by_staff_id.insert(l.staff_id.clone(), u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        Learners { list, by_staff_id, ..Learners::default() }
+    }
+
     fn insert(&mut self, learner: Learner) {
-        let key = staff_id::unpadded(&learner.staff_id).to_string();
-        self.by_unpadded.entry(key).or_default().push(learner.staff_id.clone());
-        self.by_staff_id.insert(learner.staff_id.clone(), learner);
+        let at = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        if let Some(index) = self.by_unpadded.get_mut() {
+            index.entry(staff_id::unpadded(&learner.staff_id).to_string()).or_default().push(at);
+        }
+        self.by_staff_id.insert(learner.staff_id.clone(), at);
+        self.list.push(learner);
+    }
+
+    fn at(&self, i: u32) -> Option<&Learner> {
+        self.list.get(i as usize)
+    }
+
+    /// Stored staff ids by their unpadded form (see `by_unpadded`).
+    fn unpadded(&self) -> &HashMap<String, Vec<u32>, FastHash> {
+        self.by_unpadded.get_or_init(|| {
+            // In the order of the learners' ids, so that an ambiguous cell names its fits as a
+            // command does.
+            let mut order: Vec<u32> = (0..self.list.len() as u32).collect();
+            order.sort_by_key(|&i| self.list[i as usize].id);
+            let mut index: HashMap<String, Vec<u32>, FastHash> = HashMap::default();
+            for i in order {
+                index.entry(staff_id::unpadded(&self.list[i as usize].staff_id).to_string()).or_default().push(i);
+            }
+            index
+        })
+    }
+
+    /// The stored learner whose staff id is exactly `typed`.
+    fn exact(&self, typed: &str) -> Option<&Learner> {
+        let next = self.last.load(Ordering::Relaxed).wrapping_add(1);
+        if let Some(l) = self.at(next).filter(|l| l.staff_id == typed) {
+            self.last.store(next, Ordering::Relaxed);
+            return Some(l);
+        }
+        let &i = self.by_staff_id.get(typed)?;
+        self.last.store(i, Ordering::Relaxed);
+        self.at(i)
     }
 
     /// A stored learner whose staff id is the same number as `typed` once leading zeros go (`7`
@@ -346,24 +460,64 @@ impl Learners {
         if typed.is_empty() || !typed.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let stored = self.by_unpadded.get(staff_id::unpadded(typed))?;
-        stored.iter().filter(|s| s.as_str() != typed).find_map(|s| self.by_staff_id.get(s))
+        let stored = self.unpadded().get(staff_id::unpadded(typed))?;
+        stored.iter().filter_map(|&i| self.at(i)).find(|l| l.staff_id != typed)
     }
 
     /// The learner a staff id cell means, by the rule of `staff_id::choose`. Most cells are a
-    /// stored id exactly: that one hash lookup ends it, and the candidates for a cell that lost
-    /// its zeros are only looked up when it does not.
+    /// stored id exactly: that one lookup ends it, and the candidates for a cell that lost its
+    /// zeros are only looked up when it does not.
     pub fn find(&self, typed: &str) -> Found<&Learner> {
-        let exact = self.by_staff_id.get_key_value(typed).map(|(k, l)| (k.as_str(), l));
-        let unpadded = std::iter::once_with(|| {
-            staff_id::candidates_key(typed)
-                .and_then(|key| self.by_unpadded.get(key))
-                .into_iter()
-                .flatten()
-                .filter_map(|s| self.by_staff_id.get_key_value(s.as_str()).map(|(k, l)| (k.as_str(), l)))
-        })
-        .flatten();
-        staff_id::choose(typed, exact.into_iter().chain(unpadded))
+        if let Some(l) = self.exact(typed) {
+            return Found::One(l);
+        }
+        let candidates = staff_id::candidates_key(typed)
+            .and_then(|key| self.unpadded().get(key))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.at(i))
+            .map(|l| (l.staff_id.as_str(), l));
+        staff_id::choose(typed, candidates)
+    }
+}
+
+/// FxHash (as rustc uses) for the learners' lookups. SipHash's defence against keys chosen to
+/// collide buys nothing here — the keys are the school's own staff ids; a sheet only looks them
+/// up — and costs more than the rest of a row's checks.
+type FastHash = BuildHasherDefault<FxHasher>;
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut word = [0u8; 8];
+        word[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(word));
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

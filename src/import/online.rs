@@ -30,11 +30,11 @@ const O_SOURCE: usize = 4;
 const O_TO: usize = 5;
 
 pub fn import(job: &mut Job) -> Result<()> {
-    job.sheet.require(&[O_DATE, O_HOURS])?;
+    job.read.sheet.require(&[O_DATE, O_HOURS])?;
     let learners = Learners::load(job.tx)?;
     let guard = Guard::load(job.tx)?;
     // Without a `to` column the sheet says nothing of totals: stored ones stay.
-    let writer = Writer::partial(&store::ONLINE, &[true, job.sheet.has(O_TO)]);
+    let writer = Writer::partial(&store::ONLINE, &[true, job.read.sheet.has(O_TO)]);
     while let Some(row) = job.next_row()? {
         let on = if row.get(O_DATE).is_empty() {
             job.bad(&row, O_DATE, "the date is missing");

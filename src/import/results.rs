@@ -2,10 +2,10 @@
 
 use rusqlite::types::Value;
 
-use super::bulk::Bulk;
+use super::bulk::{Bulk, Field, Record};
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
-use super::{Job, Learners, Row, NAME, STAFF_ID};
+use super::{Job, Learners, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
 use crate::commands::events::{describe_result, MAX_SCORE};
 use crate::error::{Error, Result};
@@ -37,8 +37,8 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     guard.closed.check_day(day, &format!("results of assessment {}", code.trim()))?;
     let learners = Learners::load(job.tx)?;
     // A sheet of scores says nothing of awards, and one of awards nothing of scores.
-    let mut bulk = Bulk::new(&store::RESULT, &[job.sheet.has(R_SCORE), job.sheet.has(R_AWARD)]);
-    let describe = |stored: &[Value], key: &[Value], _: &Row| {
+    let mut bulk = Bulk::new(&store::RESULT, &[job.read.sheet.has(R_SCORE), job.read.sheet.has(R_AWARD)]);
+    let describe = |stored: &[Value], key: &[Value]| {
         let learner = match key.get(1) {
             Some(Value::Integer(id)) => guard.staff_id(*id),
             _ => "",
@@ -69,8 +69,8 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
             job.bad(&row, 0, why);
             continue;
         }
-        let values = vec![store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
-        bulk.push(job, row, (assessment, learner), values, &describe)?;
+        let values = [Field::int(score.map(|s| s.0)), Field::code(award.map(Award::code))];
+        bulk.push(job, Record { key: (assessment, learner), values, line: row.line }, &describe)?;
     }
     bulk.flush(job, &describe)
 }

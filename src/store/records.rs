@@ -155,10 +155,12 @@ pub fn sessions_on(conn: &Connection, course_id: i64, day: &str) -> Result<Vec<i
 }
 
 /// Creates a session of `days` days and returns its id; audited unless an import writes it (the
-/// batch is logged instead).
+/// batch is logged instead). `id`: the id an import reserved for it (None: the next).
+#[allow(clippy::too_many_arguments)]
 pub fn insert_session(
     tx: &Transaction,
     actor: &Actor,
+    id: Option<i64>,
     course_id: i64,
     day: &str,
     hours: i64,
@@ -166,9 +168,9 @@ pub fn insert_session(
     teacher: Option<&str>,
 ) -> Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO session (course_id, date, hours, days, teacher, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO session (id, course_id, date, hours, days, teacher, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![course_id, day, hours, days, teacher, actor.batch])?;
+    .execute(params![id, course_id, day, hours, days, teacher, actor.batch])?;
     let id = tx.last_insert_rowid();
     if actor.batch.is_none() {
         let new = json!({ "course_id": course_id, "date": day, "hours": hours, "days": days, "teacher": teacher });

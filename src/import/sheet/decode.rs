@@ -40,7 +40,7 @@ fn choose_encoding(head: &[u8], options: &Options, fp: &Fingerprint) -> (&'stati
 }
 
 /// A reader of UTF-8 text: the file itself when it is UTF-8 (past any BOM), else a decoder.
-pub(super) fn decoding_reader(path: &Path, options: &Options, fp: &Fingerprint) -> Result<Box<dyn Read>> {
+pub(super) fn decoding_reader(path: &Path, options: &Options, fp: &Fingerprint) -> Result<Box<dyn Read + Send>> {
     let mut file = BufReader::with_capacity(1 << 16, open_input(path)?);
     let mut head = [0u8; 3];
     let mut got = 0;
@@ -52,7 +52,7 @@ pub(super) fn decoding_reader(path: &Path, options: &Options, fp: &Fingerprint) 
         got += n;
     }
     let (encoding, bom) = choose_encoding(&head[..got], options, fp);
-    let rest: Box<dyn Read> = Box::new(io::Cursor::new(head[bom..got].to_vec()).chain(file));
+    let rest: Box<dyn Read + Send> = Box::new(io::Cursor::new(head[bom..got].to_vec()).chain(file));
     if encoding == UTF_8 {
         return Ok(Box::new(Newlines::new(rest)));
     }
@@ -63,7 +63,7 @@ pub(super) fn decoding_reader(path: &Path, options: &Options, fp: &Fingerprint) 
 /// record at the CR, so with CRLF it would report the line before a record's; with every record
 /// ended by an LF alone, its count after a record is exact.
 struct Newlines {
-    inner: Box<dyn Read>,
+    inner: Box<dyn Read + Send>,
     /// A CR that ended the previous chunk: dropped if the next byte is LF.
     held_cr: bool,
     /// Whether the last byte handed out was an LF (or nothing was).
@@ -71,7 +71,7 @@ struct Newlines {
 }
 
 impl Newlines {
-    fn new(inner: Box<dyn Read>) -> Newlines {
+    fn new(inner: Box<dyn Read + Send>) -> Newlines {
         Newlines { inner, held_cr: false, ended: true }
     }
 }
@@ -125,7 +125,7 @@ impl Read for Newlines {
 
 /// Commas, or tabs when the top of the text has more tabs than commas: Excel's "Unicode text"
 /// (UTF-16 with tabs) and many systems' exports are tab-separated. Returns the whole text again.
-pub(super) fn sniff_delimiter(mut text: Box<dyn Read>) -> io::Result<(u8, Box<dyn Read>)> {
+pub(super) fn sniff_delimiter(mut text: Box<dyn Read + Send>) -> io::Result<(u8, Box<dyn Read + Send>)> {
     let mut head = vec![0u8; 1 << 14];
     let mut got = 0;
     while got < head.len() {
@@ -145,7 +145,7 @@ pub(super) fn sniff_delimiter(mut text: Box<dyn Read>) -> io::Result<(u8, Box<dy
 /// Decodes a byte stream into UTF-8 as it is read, a chunk at a time.
 struct Decoding {
     decoder: Decoder,
-    inner: Box<dyn Read>,
+    inner: Box<dyn Read + Send>,
     input: Vec<u8>,
     /// Undecoded input bytes: `input[in_start..in_end]`.
     in_start: usize,
@@ -159,7 +159,7 @@ struct Decoding {
 }
 
 impl Decoding {
-    fn new(decoder: Decoder, inner: Box<dyn Read>) -> Decoding {
+    fn new(decoder: Decoder, inner: Box<dyn Read + Send>) -> Decoding {
         Decoding {
             decoder,
             inner,

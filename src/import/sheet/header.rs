@@ -97,19 +97,28 @@ pub(super) fn find(layout: &Layout, mut head: Vec<RawRow>, file: &str) -> Result
 /// Full-width spaces, digits, letters and punctuation (what Chinese input methods type) become
 /// their ASCII forms; the cell is trimmed.
 pub fn normalise(text: &str) -> String {
+    let mut out = String::new();
+    normalise_into(text, &mut out);
+    out
+}
+
+/// [`normalise`] into `out` (empty), which keeps its buffer: the reader's hot path.
+pub(super) fn normalise_into(text: &str, out: &mut String) {
     let t = text.trim();
     if t.is_ascii() {
-        return t.to_string();
+        out.push_str(t);
+        return;
     }
-    let mapped: String = t
-        .chars()
-        .map(|c| match c {
-            '\u{3000}' | '\u{00A0}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            other => other,
-        })
-        .collect();
-    mapped.trim().to_string()
+    out.extend(t.chars().map(|c| match c {
+        '\u{3000}' | '\u{00A0}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        other => other,
+    }));
+    // A full-width space at either end is white space only once mapped.
+    let end = out.trim_end().len();
+    out.truncate(end);
+    let start = out.len() - out.trim_start().len();
+    out.drain(..start);
 }
 
 #[cfg(test)]

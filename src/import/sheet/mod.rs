@@ -22,6 +22,7 @@ pub use decode::Encoding;
 use decode::{decoding_reader, sniff_delimiter};
 pub use fingerprint::{fingerprint, Fingerprint};
 pub use header::normalise;
+use header::normalise_into;
 use header::HEADER_SEARCH_ROWS;
 use workbook::{column_letters, has_workbook_extension, read_xlsx};
 
@@ -63,7 +64,7 @@ fn unreadable(path: &Path, e: &io::Error) -> Error {
 
 /// A data row: the cells of the layout's columns (empty when the sheet lacks the column or the
 /// cell is blank), and where the row is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Row {
     pub cells: Vec<String>,
     /// 1-based line of the record in a text file, or row number in a worksheet.
@@ -80,8 +81,8 @@ impl Row {
 type RawRow = (u64, Vec<String>);
 
 enum Source {
-    Csv { reader: csv::Reader<Box<dyn Read>>, record: csv::StringRecord },
-    Xlsx { rows: std::vec::IntoIter<RawRow> },
+    Csv { reader: csv::Reader<Box<dyn Read + Send>>, record: csv::StringRecord },
+    Xlsx { rows: std::vec::IntoIter<RawRow>, total: usize },
 }
 
 /// An open sheet, positioned after its header row; iterate it for the data rows.
@@ -98,6 +99,8 @@ pub struct Sheet {
     pending: VecDeque<RawRow>,
     /// Decoded bytes read so far, for a progress bar.
     pub bytes_read: u64,
+    /// The file's size in bytes.
+    size: u64,
     /// Header cells no layout column takes, for the import's summary.
     ignored: Vec<String>,
     /// Where a day without its year gets one (see [`Sheet::date`]).
@@ -121,8 +124,9 @@ impl Sheet {
         let (source, worksheet, head) = if fp.workbook || has_workbook_extension(path) {
             let (worksheet, rows) = read_xlsx(path, file, options)?;
             let mut rows = rows.into_iter();
+            let total = rows.len();
             let head: Vec<_> = rows.by_ref().take(HEADER_SEARCH_ROWS).collect();
-            (Source::Xlsx { rows }, Some(worksheet), head)
+            (Source::Xlsx { rows, total }, Some(worksheet), head)
         } else {
             let (delimiter, text) =
                 sniff_delimiter(decoding_reader(path, options, fp)?).map_err(|e| unreadable(path, &e))?;
@@ -147,10 +151,20 @@ impl Sheet {
             source,
             pending: header.pending,
             bytes_read: 0,
+            size: fp.len,
             ignored: header.ignored,
             years: Years { title: header.title_year, ..Years::default() },
             reopen: Some((path.to_path_buf(), options.clone(), fp.clone())),
         })
+    }
+
+    /// How much of the sheet was read, from 0 to 1 (of a text file, its decoded bytes against
+    /// its size: an estimate).
+    pub fn share_read(&self) -> f64 {
+        match &self.source {
+            Source::Xlsx { rows, total } => 1.0 - rows.len() as f64 / (*total).max(1) as f64,
+            Source::Csv { .. } => (self.bytes_read as f64 / self.size.max(1) as f64).min(1.0),
+        }
     }
 
     /// Whether the sheet has this layout column.
@@ -226,11 +240,16 @@ impl Sheet {
 
     /// The place of a cell for messages: `sheet.csv:14: hours` or `roster.xlsx:Sheet1!D7: hours`.
     pub fn place(&self, row: &Row, column: usize) -> String {
+        self.place_at(row.line, column)
+    }
+
+    /// The place of a cell of the row at `line` (a row number in a worksheet).
+    pub fn place_at(&self, line: u64, column: usize) -> String {
         let name = self.layout.columns[column].name;
         match (&self.worksheet, self.positions.get(column).copied().flatten()) {
-            (Some(ws), Some(c)) => format!("{}:{ws}!{}{}: {name}", self.file, column_letters(c), row.line),
-            (Some(ws), None) => format!("{}:{ws}: row {}: {name}", self.file, row.line),
-            (None, _) => format!("{}:{}: {name}", self.file, row.line),
+            (Some(ws), Some(c)) => format!("{}:{ws}!{}{line}: {name}", self.file, column_letters(c)),
+            (Some(ws), None) => format!("{}:{ws}: row {line}: {name}", self.file),
+            (None, _) => format!("{}:{line}: {name}", self.file),
         }
     }
 
@@ -254,49 +273,58 @@ impl Sheet {
         }
     }
 
-    fn shape(&self, line: u64, mut raw: Vec<String>) -> Row {
-        let cells = self
-            .positions
-            .iter()
-            .map(|p| p.and_then(|i| raw.get_mut(i).map(std::mem::take)).unwrap_or_default())
-            .collect();
-        Row { cells, line }
+    /// Sorts a row read whole (the head, a worksheet's) into the layout's columns.
+    fn shape_into(&self, line: u64, mut raw: Vec<String>, row: &mut Row) {
+        row.line = line;
+        row.cells.clear();
+        row.cells.extend(
+            self.positions.iter().map(|p| p.and_then(|i| raw.get_mut(i).map(std::mem::take)).unwrap_or_default()),
+        );
     }
 
-    fn next_raw(&mut self) -> Result<Option<RawRow>> {
-        if let Some(r) = self.pending.pop_front() {
-            return Ok(Some(r));
+    /// Reads the next row as it is into `row`, blank or not; false at the end. A text file's
+    /// cells are normalised into the buffers `row` already has: no allocation per row.
+    fn next_raw_into(&mut self, row: &mut Row) -> Result<bool> {
+        if let Some((line, raw)) = self.pending.pop_front() {
+            self.shape_into(line, raw, row);
+            return Ok(true);
         }
         match &mut self.source {
-            Source::Xlsx { rows } => Ok(rows.next()),
-            Source::Csv { .. } => {
-                let r = next_csv(&mut self.source, &self.file)?;
-                if let Source::Csv { reader, .. } = &self.source {
-                    self.bytes_read = reader.position().byte();
+            Source::Xlsx { rows, .. } => match rows.next() {
+                Some((line, raw)) => {
+                    self.shape_into(line, raw, row);
+                    Ok(true)
                 }
-                Ok(r)
+                None => Ok(false),
+            },
+            Source::Csv { reader, record } => {
+                let Some(line) = read_csv(reader, record, &self.file)? else { return Ok(false) };
+                self.bytes_read = reader.position().byte();
+                row.line = line;
+                row.cells.resize_with(self.positions.len(), String::new);
+                for (cell, p) in row.cells.iter_mut().zip(&self.positions) {
+                    cell.clear();
+                    if let Some(text) = p.and_then(|i| record.get(i)) {
+                        normalise_into(text, cell);
+                    }
+                }
+                Ok(true)
             }
         }
     }
-}
 
-impl Iterator for Sheet {
-    type Item = Result<Row>;
-
-    /// The next data row; blank rows and rows without a key (totals, signatures) are skipped. In a
-    /// layout that finds learners by name, a row without a key is read when it has anything else
-    /// (its learner is found by name, or it is an error), except a totals or signature note in
-    /// the name column (`应到：4人`, `签到人：`): no name has digits or a colon.
-    fn next(&mut self) -> Option<Result<Row>> {
+    /// Reads the next data row into `row` (reusing its buffers); false at the end. Blank rows and
+    /// rows without a key (totals, signatures) are skipped. In a layout that finds learners by
+    /// name, a row without a key is read when it has anything else (its learner is found by name,
+    /// or it is an error), except a totals or signature note in the name column (`应到：4人`,
+    /// `签到人：`): no name has digits or a colon.
+    pub fn next_into(&mut self, row: &mut Row) -> Result<bool> {
         loop {
-            let (line, raw) = match self.next_raw() {
-                Ok(Some(r)) => r,
-                Ok(None) => return None,
-                Err(e) => return Some(Err(e)),
-            };
-            let row = self.shape(line, raw);
+            if !self.next_raw_into(row)? {
+                return Ok(false);
+            }
             if !row.get(0).is_empty() {
-                return Some(Ok(row));
+                return Ok(true);
             }
             if let Some(name) = self.layout.by_name {
                 let note = |c: &str| c.chars().any(|ch| ch.is_ascii_digit() || ch == ':');
@@ -305,10 +333,20 @@ impl Iterator for Sheet {
                     cell.is_empty() || (c == name && note(cell))
                 });
                 if !blank {
-                    return Some(Ok(row));
+                    return Ok(true);
                 }
             }
         }
+    }
+}
+
+impl Iterator for Sheet {
+    type Item = Result<Row>;
+
+    /// The next data row, as [`Sheet::next_into`] reads it.
+    fn next(&mut self) -> Option<Result<Row>> {
+        let mut row = Row::default();
+        self.next_into(&mut row).map(|more| more.then_some(row)).transpose()
     }
 }
 
@@ -316,6 +354,15 @@ fn next_csv(source: &mut Source, file: &str) -> Result<Option<RawRow>> {
     let Source::Csv { reader, record } = source else {
         return Ok(None);
     };
+    Ok(read_csv(reader, record, file)?.map(|line| (line, record.iter().map(normalise).collect())))
+}
+
+/// Reads the next record into `record`; returns its first line, or None at the end.
+fn read_csv(
+    reader: &mut csv::Reader<Box<dyn Read + Send>>,
+    record: &mut csv::StringRecord,
+    file: &str,
+) -> Result<Option<u64>> {
     match reader.read_record(record) {
         Ok(false) => Ok(None),
         Ok(true) => {
@@ -323,8 +370,7 @@ fn next_csv(source: &mut Source, file: &str) -> Result<Option<RawRow>> {
             // file); the record began that many lines up, less the LFs inside quoted cells.
             let after = reader.position().line();
             let inside: u64 = record.iter().map(|c| c.bytes().filter(|&b| b == b'\n').count() as u64).sum();
-            let line = after.saturating_sub(1 + inside).max(1);
-            Ok(Some((line, record.iter().map(normalise).collect())))
+            Ok(Some(after.saturating_sub(1 + inside).max(1)))
         }
         Err(e) => {
             let line = e.position().map_or(0, csv::Position::line);
