@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -135,6 +135,49 @@ pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
 /// A read transaction: every query of a report sees one snapshot.
 pub fn read(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Deferred)?)
+}
+
+/// An index set aside while most of its table changes at once, and built again before the
+/// transaction ends. Placing (or removing) a million entries one by one at scattered places of an
+/// index costs more than building it anew from sorted keys, which SQLite's CREATE INDEX does; and
+/// unlike scattered placement, the sort's cost does not grow once the index outgrows the page
+/// cache. All in the caller's transaction: a kill before the commit leaves the index as it was.
+#[derive(Debug, Default)]
+pub struct DroppedIndex {
+    /// The index's definition as the schema holds it, to build it again.
+    sql: Option<String>,
+}
+
+impl DroppedIndex {
+    /// Whether a bulk change of `changing` rows of a table that holds `stored` rows (before the
+    /// change, or with the rows added so far) is cheaper with the index built anew: when the rows
+    /// changing outnumber those that stay as they are.
+    pub fn pays(changing: i64, stored: i64) -> bool {
+        changing > stored
+    }
+
+    /// Drops the index `name` (one of the schema's, never a user's word).
+    pub fn drop(tx: &Transaction, name: &'static str) -> Result<DroppedIndex> {
+        let sql: Option<String> = tx
+            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1", [name], |r| r.get(0))
+            .optional()?;
+        if sql.is_some() {
+            tx.execute_batch(&format!("DROP INDEX {name}"))?;
+        }
+        Ok(DroppedIndex { sql })
+    }
+
+    pub fn is_dropped(&self) -> bool {
+        self.sql.is_some()
+    }
+
+    /// Builds the index again, if it was dropped.
+    pub fn build(self, tx: &Transaction) -> Result<()> {
+        if let Some(sql) = self.sql {
+            tx.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
 }
 
 /// Who changes records, when, and (for an import) under which batch.

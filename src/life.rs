@@ -111,6 +111,13 @@ impl Life {
 
     /// Month `m` of `year`: None when no day of it is enrolled.
     pub fn month(&self, year: i32, m: u32) -> Option<Month> {
+        // Most lives are one spell without bounds, one category and no exemption: every month is
+        // enrolled, required, and of that category (a year report asks 24 times per learner).
+        if let ([Spell { start: None, end: None }], [only], []) =
+            (self.spells.as_slice(), self.categories.as_slice(), self.exemptions.as_slice())
+        {
+            return (1..=12).contains(&m).then_some(Month { required: true, category: only.value });
+        }
         let first = NaiveDate::from_ymd_opt(year, m, 1)?;
         let last = date::month_end(year, m);
         let mut last_enrolled = None;
@@ -199,6 +206,18 @@ mod tests {
 
     fn ymd(s: &str) -> NaiveDate {
         date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_life_without_bounds_is_every_month_of_its_category() {
+        let simple = Life::simple(Category::Cadre, 1, None, None);
+        // The same life the long way: an exemption in another year keeps it off the short cut.
+        let mut long = simple.clone();
+        long.exemptions.push(Exemption { from: ymd("2020-01-01"), to: ymd("2020-01-31"), reason: String::new() });
+        for m in 0..=13 {
+            assert_eq!(simple.month(2024, m), long.month(2024, m), "month {m}");
+        }
+        assert_eq!(simple.enrolled_months(2024, 12), 12);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::mpsc;
 
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -17,6 +17,7 @@ use crate::cli::ImportArgs;
 use crate::commands::events::{add_session, check_own_hours, describe_attendance};
 use crate::commands::hours_arg;
 use crate::date;
+use crate::db::DroppedIndex;
 use crate::error::{Error, Result};
 use crate::hours::{parse_hours, Fixed, Hours};
 use crate::model::Status;
@@ -155,21 +156,15 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// The attendance table's index on learner_id during a large import. Placing a million entries
-/// one by one at scattered places of it costs more than building it anew from sorted keys (SQLite's
-/// CREATE INDEX sorts them, then fills its pages in order), and the more so as it outgrows the
-/// page cache; so once an import has shown that the rows still to come outnumber every row the
-/// table holds, the index is dropped and built again at the end. In the same transaction: a kill
-/// before the commit leaves it as it was.
+/// The attendance table's index on learner_id during a large import: once the import has shown
+/// that the rows still to come outnumber every row the table holds, it is dropped, and built
+/// anew when the rows are written (see `db::DroppedIndex`).
 #[derive(Default)]
 struct LearnerIndex {
     weighed: bool,
-    /// Its definition, while it is dropped.
-    dropped: Option<String>,
+    dropped: DroppedIndex,
 }
 
-/// The index, as schema.sql names it.
-const LEARNER_INDEX: &str = "attendance_learner";
 /// New rows an import writes with the index kept before it weighs building it anew.
 const WEIGH_AFTER: i64 = 1 << 16;
 
@@ -181,28 +176,17 @@ impl LearnerIndex {
             return Ok(());
         }
         self.weighed = true;
-        let sql: Option<String> = tx
-            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1", [LEARNER_INDEX], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let Some(sql) = sql else { return Ok(()) };
-        let stored: i64 = tx.query_row("SELECT COUNT(*) FROM attendance", [], |r| r.get(0))?;
         // Rows to come, foreseen from the share of the sheet read so far.
         let to_come = if read > 0.0 && read < 1.0 { (new as f64 * (1.0 / read - 1.0)) as i64 } else { 0 };
-        if to_come > stored {
-            tx.execute_batch(&format!("DROP INDEX {LEARNER_INDEX}"))?;
-            self.dropped = Some(sql);
+        let stored: i64 = tx.query_row("SELECT COUNT(*) FROM attendance", [], |r| r.get(0))?;
+        if DroppedIndex::pays(to_come, stored) {
+            self.dropped = DroppedIndex::drop(tx, store::ATTENDANCE_LEARNER)?;
         }
         Ok(())
     }
 
-    /// Builds the index again if it was dropped.
     fn build(self, tx: &Transaction) -> Result<()> {
-        if let Some(sql) = self.dropped {
-            tx.execute_batch(&sql)?;
-        }
-        Ok(())
+        self.dropped.build(tx)
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::{json, Value as Json};
 
 use crate::cli::ImportsCmd;
 use crate::commands::Listing;
-use crate::db::{self, Action, Actor};
+use crate::db::{self, Action, Actor, DroppedIndex};
 use crate::error::{Error, Problem, Result};
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
@@ -75,11 +75,21 @@ const KEYED: [&Table; 7] = [
     &store::COURSE,
 ];
 
+/// SQLite's page cache during an undo, in KiB: a large batch's rows are read, logged and deleted
+/// a page at a time, and its audit rows written, without the cache spilling at every page.
+const UNDO_CACHE_KIB: i64 = 16 * 1024;
+
+/// The audit log's index on batches, as schema.sql names it.
+const AUDIT_BATCH: &str = "audit_batch";
+
 fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     let mut conn = ctx.open()?;
+    conn.pragma_update(None, "cache_size", -UNDO_CACHE_KIB)?;
     let tx = db::write(&mut conn)?;
-    let (file, undone): (String, bool) = tx
-        .query_row("SELECT file, undone FROM import_batch WHERE id = ?1", [batch], |r| Ok((r.get(0)?, r.get(1)?)))
+    let (file, undone, kind, rows): (String, bool, String, i64) = tx
+        .query_row("SELECT file, undone, kind, new FROM import_batch WHERE id = ?1", [batch], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?
         .ok_or_else(|| {
             Error::invalid(format!("batch {batch} is not a known import batch (see `xueshi imports list`)"))
@@ -93,6 +103,10 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     // The undo's audit rows carry the batch's id: they belong to its history.
     let actor = Actor { batch: Some(batch), ..ctx.actor() };
     let restored = restore_overwritten(&tx, &actor, batch)?;
+    // One audit row for each row deleted: a large batch adds more of them than the log held.
+    let logged: i64 = tx.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?;
+    let audit_index =
+        if DroppedIndex::pays(rows, logged) { DroppedIndex::drop(&tx, AUDIT_BATCH)? } else { DroppedIndex::default() };
     let mut deleted = 0;
     for (table, key, old) in [
         ("attendance", "json_object('session_id', session_id, 'learner_id', learner_id)", "json_object('status', status, 'hours', hours, 'batch_id', batch_id)"),
@@ -104,6 +118,23 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
         ("learner", "json_object('staff_id', staff_id)", "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, 'left_on', left_on, 'batch_id', batch_id)"),
         ("course", "json_object('code', code)", "json_object('title', title, 'kind', kind, 'mode', mode, 'hours', hours, 'batch_id', batch_id)"),
     ] {
+        // Most of a table's rows going at once: its learner index is built anew after.
+        let index = match (table, kind.as_str()) {
+            ("attendance", "attendance") => Some(store::ATTENDANCE_LEARNER),
+            ("result", "results") => Some(store::RESULT_LEARNER),
+            _ => None,
+        };
+        let dropped = match index {
+            Some(index) => {
+                let stored: i64 = tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+                if DroppedIndex::pays(rows, stored - rows) {
+                    DroppedIndex::drop(&tx, index)?
+                } else {
+                    DroppedIndex::default()
+                }
+            }
+            None => DroppedIndex::default(),
+        };
         // Set-based: one audit row per deleted row without a round trip each.
         tx.execute(
             &format!(
@@ -113,8 +144,12 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
             params![actor.at, actor.operator, batch],
         )?;
         deleted += tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), [batch])?;
+        dropped.build(&tx)?;
     }
-    deleted += delete_created_branches(&tx, &actor, batch)?;
+    audit_index.build(&tx)?;
+    if kind == "learners" {
+        deleted += delete_created_branches(&tx, &actor, batch)?;
+    }
     tx.execute("UPDATE import_batch SET undone = 1 WHERE id = ?1", [batch])?;
     db::audit(
         &tx,

@@ -114,16 +114,11 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
     let rules = store::ledger::rules(conn, period.year)?;
     let year_start = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a period's year is valid");
     // Pace is judged on the year so far: hours from 1 January, the online cap applied to that sum.
-    let to_date = store::ledger::totals(conn, &rules, year_start, period.to())?;
     // Attendance and absences are about the period itself: the same range when the period starts
-    // in January (H1, Q1, the year, January), which is not worth a second pass over the records.
-    let own_range;
-    let in_period = if period.from() == year_start {
-        &to_date
-    } else {
-        own_range = store::ledger::totals(conn, &rules, period.from(), period.to())?;
-        &own_range
-    };
+    // in January (H1, Q1, the year, January), else summed in the same pass over the records.
+    let later = (period.from() != year_start).then(|| period.from());
+    let (to_date, own_range) = store::ledger::totals_and_since(conn, &rules, year_start, period.to(), later)?;
+    let in_period = if later.is_some() { &own_range } else { &to_date };
 
     let names = store::lives::branches(conn)?;
     let mut lines = Vec::new();

@@ -65,9 +65,10 @@ pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearRe
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year");
     let rules = store::ledger::rules(conn, year)?;
     let totals = store::ledger::totals(conn, &rules, from, to)?;
-    let branches = store::lives::branches(conn)?;
-    let mut learners = Vec::new();
-    let mut branch_names = std::collections::BTreeMap::new();
+    let names = store::lives::branches(conn)?;
+    let nameless = store::lives::Branch { code: String::new(), name: String::new() };
+    // (branch row id, line): ranks and branch lines group by the id, codes are for printing.
+    let mut placed: Vec<(i64, LearnerLine)> = Vec::new();
     for l in store::lives::learners(conn, None)? {
         // SPEC v2: a learner with no enrolled month is left out; the others are reported with the
         // category and branch of their last enrolled day of the year.
@@ -77,47 +78,49 @@ pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearRe
         }
         let t = totals.get(&l.id).copied().unwrap_or_default();
         let standing = rules.standing(&l.life, &t, 12);
-        let b = branches
-            .get(&branch_id)
-            .cloned()
-            .unwrap_or_else(|| store::lives::Branch { code: String::new(), name: String::new() });
-        branch_names.insert(b.code.clone(), b.name);
-        learners.push(LearnerLine {
-            staff_id: l.staff_id,
-            name: l.name,
-            branch: b.code,
-            category,
-            sessions: t.sessions,
-            theory: t.theory,
-            extension: t.extension,
-            topic: t.topic,
-            online: t.online,
-            assessment: t.assessment,
-            total: standing.total,
-            required: standing.required,
-            met: standing.met,
-            absences: t.absences,
-            branch_rank: 0,
-            eligible: standing.eligible,
-        });
+        let b = names.get(&branch_id).unwrap_or(&nameless);
+        placed.push((
+            branch_id,
+            LearnerLine {
+                staff_id: l.staff_id,
+                name: l.name,
+                branch: b.code.clone(),
+                category,
+                sessions: t.sessions,
+                theory: t.theory,
+                extension: t.extension,
+                topic: t.topic,
+                online: t.online,
+                assessment: t.assessment,
+                total: standing.total,
+                required: standing.required,
+                met: standing.met,
+                absences: t.absences,
+                branch_rank: 0,
+                eligible: standing.eligible,
+            },
+        ));
     }
-    let keyed: Vec<(String, Hours)> = learners.iter().map(|l| (l.branch.clone(), l.total)).collect();
-    for (l, rank) in learners.iter_mut().zip(credit::ranks(&keyed)) {
+    let keyed: Vec<(i64, Hours)> = placed.iter().map(|(b, l)| (*b, l.total)).collect();
+    for ((_, l), rank) in placed.iter_mut().zip(credit::ranks(&keyed)) {
         l.branch_rank = rank;
     }
-    learners.sort_by(|a, b| a.branch.cmp(&b.branch).then(b.total.cmp(&a.total)).then(a.staff_id.cmp(&b.staff_id)));
+    placed.sort_by(|(_, a), (_, b)| {
+        a.branch.cmp(&b.branch).then(b.total.cmp(&a.total)).then(a.staff_id.cmp(&b.staff_id))
+    });
 
     // Learners are sorted by branch: one pass over runs, not one pass per branch.
-    let branches = learners
-        .chunk_by(|a, b| a.branch == b.branch)
+    let branches = placed
+        .chunk_by(|(a, _), (b, _)| a == b)
         .map(|mine| BranchLine {
-            code: mine[0].branch.clone(),
-            name: branch_names.get(&mine[0].branch).cloned().unwrap_or_default(),
+            code: mine[0].1.branch.clone(),
+            name: names.get(&mine[0].0).map(|b| b.name.clone()).unwrap_or_default(),
             learners: mine.len() as i64,
-            met: mine.iter().filter(|l| l.met).count() as i64,
-            average_total: Fixed(div_half_up(mine.iter().map(|l| l.total.0).sum(), mine.len() as i64)),
+            met: mine.iter().filter(|(_, l)| l.met).count() as i64,
+            average_total: Fixed(div_half_up(mine.iter().map(|(_, l)| l.total.0).sum(), mine.len() as i64)),
         })
         .collect();
+    let learners = placed.into_iter().map(|(_, l)| l).collect();
     let p = store::ledger::programme(conn, from, to)?;
     Ok(YearReport {
         year,

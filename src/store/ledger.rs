@@ -54,59 +54,95 @@ pub(crate) fn stored<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
 /// Every learner's totals for items dated `from` to `to` (inclusive), keyed by learner id.
 /// Learners with no items have no entry.
 pub fn totals(conn: &Connection, rules: &Rules, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
+    Ok(totals_and_since(conn, rules, from, to, None)?.0)
+}
+
+/// Every learner's totals from `from` to `to`, and with `since` (a later day) also those from
+/// `since` to `to`, read in one pass: a notice wants the year to date and the period itself.
+pub fn totals_and_since(
+    conn: &Connection,
+    rules: &Rules,
+    from: NaiveDate,
+    to: NaiveDate,
+    since: Option<NaiveDate>,
+) -> Result<(Ledger, Ledger)> {
     let (from, to) = (date::iso(from), date::iso(to));
-    let mut by = Ledger::default();
+    // Past `to`, nothing is in the later range.
+    let since = since.map_or_else(|| "9999-12-31".to_string(), date::iso);
+    let (mut all, mut later) = (Ledger::default(), Ledger::default());
 
     // The sessions of the range first (a few thousand), then each one's records by primary key:
     // the million attendance rows are read once each, three columns, no join per row.
-    let sessions: Vec<(i64, Hours, CourseKind)> = conn
+    let sessions: Vec<(i64, Hours, CourseKind, bool)> = conn
         .prepare_cached(
-            "SELECT s.id, s.hours, c.kind FROM session s JOIN course c ON c.id = s.course_id
+            "SELECT s.id, s.hours, c.kind, s.date >= ?3 FROM session s JOIN course c ON c.id = s.course_id
              WHERE s.date BETWEEN ?1 AND ?2",
         )?
-        .query_map(params![from, to], |r| {
-            Ok((r.get(0)?, Fixed(r.get(1)?), stored_kind(r.get_ref(2)?.as_bytes().map_err(rusqlite::Error::from)?)?))
+        .query_map(params![from, to, since], |r| {
+            Ok((
+                r.get(0)?,
+                Fixed(r.get(1)?),
+                stored_kind(r.get_ref(2)?.as_bytes().map_err(rusqlite::Error::from)?)?,
+                r.get(3)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare_cached("SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1")?;
-    for (session, session_hours, kind) in sessions {
+    for (session, session_hours, kind, is_later) in sessions {
         let mut rows = stmt.query([session])?;
         while let Some(r) = rows.next()? {
+            let learner: i64 = r.get(0)?;
             let status = stored_status(r.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?)?;
             let own = r.get::<_, Option<i64>>(2)?.map(Fixed);
-            by.entry(r.get(0)?).add_session(kind, status, session_credit(status, own, session_hours));
+            let credit = session_credit(status, own, session_hours);
+            all.entry(learner).add_session(kind, status, credit);
+            if is_later {
+                later.entry(learner).add_session(kind, status, credit);
+            }
         }
     }
 
-    for (id, rule, score, award) in results(conn, &from, &to)? {
-        by.entry(id).assessment += rule.credit(score, award);
+    for (id, rule, score, award, is_later) in results(conn, &from, &to, &since)? {
+        let credit = rule.credit(score, award);
+        all.entry(id).assessment += credit;
+        if is_later {
+            later.entry(id).assessment += credit;
+        }
     }
 
     let mut stmt = conn
         // An online total is credited on its `to` date.
         .prepare_cached(
-            "SELECT learner_id, SUM(hours) FROM online WHERE COALESCE(to_date, date) BETWEEN ?1 AND ?2 GROUP BY learner_id",
+            "SELECT learner_id, SUM(hours), SUM(CASE WHEN COALESCE(to_date, date) >= ?3 THEN hours ELSE 0 END)
+             FROM online WHERE COALESCE(to_date, date) BETWEEN ?1 AND ?2 GROUP BY learner_id",
         )?;
-    let mut rows = stmt.query(params![from, to])?;
+    let mut rows = stmt.query(params![from, to, since])?;
     while let Some(r) = rows.next()? {
-        by.entry(r.get(0)?).online = rules.cap_online(Fixed(r.get(1)?));
+        let learner: i64 = r.get(0)?;
+        all.entry(learner).online = rules.cap_online(Fixed(r.get(1)?));
+        let in_later: i64 = r.get(2)?;
+        if in_later > 0 {
+            later.entry(learner).online = rules.cap_online(Fixed(in_later));
+        }
     }
-    Ok(by)
+    Ok((all, later))
 }
 
-/// One result as the rules see it: (learner id, its assessment's rule, score, award).
-type ResultRow = (i64, AssessmentRule, Option<Fixed>, Option<Award>);
+/// One result as the rules see it: (learner id, its assessment's rule, score, award, whether it
+/// is in the later range).
+type ResultRow = (i64, AssessmentRule, Option<Fixed>, Option<Award>, bool);
 
 /// Results of assessments dated in the range.
-fn results(conn: &Connection, from: &str, to: &str) -> Result<Vec<ResultRow>> {
+fn results(conn: &Connection, from: &str, to: &str, since: &str) -> Result<Vec<ResultRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.learner_id, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award
+        "SELECT r.learner_id, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award,
+                a.date >= ?3
          FROM assessment a JOIN result r ON r.assessment_id = a.id
          WHERE a.date BETWEEN ?1 AND ?2",
     )?;
-    let rows = stmt.query_map(params![from, to], |r| {
+    let rows = stmt.query_map(params![from, to, since], |r| {
         let (rule, score, award) = assessment_result(r, 1)?;
-        Ok((r.get(0)?, rule, score, award))
+        Ok((r.get(0)?, rule, score, award, r.get(10)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

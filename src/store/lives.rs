@@ -25,60 +25,65 @@ pub fn branches(conn: &Connection) -> Result<HashMap<i64, Branch>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn day(text: Option<String>) -> Option<chrono::NaiveDate> {
-    text.as_deref().and_then(date::parse)
+fn day(text: Option<&str>) -> Option<chrono::NaiveDate> {
+    text.and_then(date::parse)
 }
 
 /// Every learner with their life, by staff id (`only`: just the learner with that row id).
 pub fn learners(conn: &Connection, only: Option<i64>) -> Result<Vec<Learner>> {
+    // In row-id order (the table's own order, read straight through), sorted by staff id at the
+    // end; the dated lists find their learner by row id in between.
     let mut out: Vec<Learner> = Vec::new();
-    let mut at: HashMap<i64, usize> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(
             "SELECT id, staff_id, name, category, branch_id, joined, left_on FROM learner
-             WHERE ?1 IS NULL OR id = ?1 ORDER BY staff_id",
+             WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
         )?;
         let mut rows = stmt.query([only])?;
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
             let category = stored(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)?;
-            let life = Life::simple(category, r.get(4)?, day(r.get(5)?), day(r.get(6)?));
-            at.insert(id, out.len());
-            out.push(Learner { id, staff_id: r.get(1)?, name: r.get(2)?, life });
+            let joined = day(r.get_ref(5)?.as_str_or_null().map_err(rusqlite::Error::from)?);
+            let left = day(r.get_ref(6)?.as_str_or_null().map_err(rusqlite::Error::from)?);
+            let life = Life::simple(category, r.get(4)?, joined, left);
+            out.push(Learner { id: r.get(0)?, staff_id: r.get(1)?, name: r.get(2)?, life });
         }
     }
     let mut each = |sql: &str, add: &mut dyn FnMut(&mut Life, &rusqlite::Row) -> rusqlite::Result<()>| -> Result<()> {
         let mut stmt = conn.prepare_cached(sql)?;
         let mut rows = stmt.query(params![only])?;
         while let Some(r) = rows.next()? {
-            if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
+            let id: i64 = r.get(0)?;
+            if let Ok(i) = out.binary_search_by_key(&id, |l| l.id) {
                 add(&mut out[i].life, r)?;
             }
         }
         Ok(())
     };
+    let text = |r: &rusqlite::Row, i: usize| -> rusqlite::Result<Option<chrono::NaiveDate>> {
+        Ok(day(r.get_ref(i)?.as_str_or_null()?))
+    };
     each("SELECT learner_id, start, end FROM spell WHERE ?1 IS NULL OR learner_id = ?1", &mut |life, r| {
-        life.spells.push(Spell { start: day(r.get(1)?), end: day(r.get(2)?) });
+        life.spells.push(Spell { start: text(r, 1)?, end: text(r, 2)? });
         Ok(())
     })?;
     each(
         "SELECT learner_id, from_date, category FROM category_change WHERE ?1 IS NULL OR learner_id = ?1",
         &mut |life, r| {
-            life.categories.push(Dated { from: day(r.get(1)?), value: stored(r.get_ref(2)?.as_str()?)? });
+            life.categories.push(Dated { from: text(r, 1)?, value: stored(r.get_ref(2)?.as_str()?)? });
             Ok(())
         },
     )?;
     each(
         "SELECT learner_id, from_date, branch_id FROM branch_change WHERE ?1 IS NULL OR learner_id = ?1",
         &mut |life, r| {
-            life.branches.push(Dated { from: day(r.get(1)?), value: r.get(2)? });
+            life.branches.push(Dated { from: text(r, 1)?, value: r.get(2)? });
             Ok(())
         },
     )?;
     each(
         "SELECT learner_id, from_date, to_date, reason FROM exemption WHERE ?1 IS NULL OR learner_id = ?1",
         &mut |life, r| {
-            if let (Some(from), Some(to)) = (day(r.get(1)?), day(r.get(2)?)) {
+            if let (Some(from), Some(to)) = (text(r, 1)?, text(r, 2)?) {
                 life.exemptions.push(Exemption { from, to, reason: r.get(3)? });
             }
             Ok(())
@@ -87,6 +92,7 @@ pub fn learners(conn: &Connection, only: Option<i64>) -> Result<Vec<Learner>> {
     for l in &mut out {
         l.life.sort();
     }
+    out.sort_unstable_by(|a, b| a.staff_id.cmp(&b.staff_id));
     Ok(out)
 }
 

@@ -23,6 +23,10 @@ pub struct Table {
 
 pub const ATTENDANCE: Table =
     Table { entity: "attendance", key: &["session_id", "learner_id"], values: &["status", "hours"] };
+/// The attendance table's index on learners, as schema.sql names it.
+pub const ATTENDANCE_LEARNER: &str = "attendance_learner";
+/// The result table's index on learners.
+pub const RESULT_LEARNER: &str = "result_learner";
 pub const RESULT: Table =
     Table { entity: "result", key: &["assessment_id", "learner_id"], values: &["score", "award"] };
 pub const ONLINE: Table =
