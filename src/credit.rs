@@ -64,7 +64,7 @@ impl RuleBook {
     pub fn year(&self, year: i32) -> Rules {
         Rules {
             year,
-            requirement: Category::ALL.iter().map(|&c| (c, Fixed(self.value(c.code(), year).unwrap_or(0)))).collect(),
+            requirement: std::array::from_fn(|i| Fixed(self.value(Category::ALL[i].code(), year).unwrap_or(0))),
             online_cap: self.value(ONLINE_CAP, year).map(Fixed),
             max_absences: self.value(MAX_ABSENCES, year).unwrap_or(0),
         }
@@ -76,14 +76,15 @@ impl RuleBook {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub year: i32,
-    pub requirement: HashMap<Category, Hours>,
+    /// Yearly hours by category, in `Category::ALL` order.
+    pub requirement: [Hours; Category::ALL.len()],
     pub online_cap: Option<Hours>,
     pub max_absences: i64,
 }
 
 impl Rules {
     pub fn yearly(&self, category: Category) -> Hours {
-        self.requirement.get(&category).copied().unwrap_or_default()
+        self.requirement.get(category as usize).copied().unwrap_or_default()
     }
 
     /// What `life` requires of the year from January to the end of month `through` (SPEC v2 §2

@@ -133,10 +133,8 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
         .filter_map(|l| l.life.placement(period.to()).map(|(_, b)| (l, b)))
         .filter(|(_, b)| branch.is_none_or(|id| id == *b))
         .collect();
-    placed.sort_by(|(a, ab), (b, bb)| {
-        let code = |id: &i64| names.get(id).map(|n| n.code.as_str()).unwrap_or_default();
-        code(ab).cmp(code(bb)).then_with(|| a.staff_id.cmp(&b.staff_id))
-    });
+    // By branch code, then staff id: learners come by staff id, and the sort keeps their order.
+    placed.sort_by_cached_key(|(_, b)| names.get(b).map(|n| n.code.as_str()).unwrap_or_default());
     for (l, branch_id) in placed {
         let Some(b) = names.get(&branch_id) else { continue };
         if branch.is_some() {
@@ -160,7 +158,9 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
                 rate: ratio4(p.absences, p.records),
             });
         }
-        branch_names.insert(b.code.clone(), b.name.clone());
+        if branch_names.last_key_value().is_none_or(|(code, _)| *code != b.code) {
+            branch_names.insert(b.code.clone(), b.name.clone());
+        }
         let t = to_date.get(&l.id).copied().unwrap_or_default();
         let standing = rules.standing(&l.life, &t, period.last_month());
         lines.push(Line { staff_id: l.staff_id, name: l.name, branch: b.code.clone(), standing });
@@ -197,10 +197,15 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
         .collect();
     behind.sort_by(|a, b| b.shortfall.cmp(&a.shortfall).then_with(|| a.staff_id.cmp(&b.staff_id)));
 
-    let mut top: Vec<Top> = lines
+    let mut top: Vec<&Line> = lines
         .iter()
         // SPEC v2 §5: the honour list names only learners on pace.
         .filter(|l| l.standing.met && l.standing.total > Fixed(0))
+        .collect();
+    top.sort_by(|a, b| b.standing.total.cmp(&a.standing.total).then_with(|| a.staff_id.cmp(&b.staff_id)));
+    let top: Vec<Top> = top
+        .into_iter()
+        .take(TOP)
         .map(|l| Top {
             staff_id: l.staff_id.clone(),
             name: l.name.clone(),
@@ -208,8 +213,6 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
             hours: l.standing.total,
         })
         .collect();
-    top.sort_by(|a, b| b.hours.cmp(&a.hours).then_with(|| a.staff_id.cmp(&b.staff_id)));
-    top.truncate(TOP);
 
     absentees.sort_by(|a, b| {
         (b.absences * a.records).cmp(&(a.absences * b.records)).then_with(|| a.staff_id.cmp(&b.staff_id))

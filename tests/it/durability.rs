@@ -1,9 +1,9 @@
 //! SPEC §7: a killed import leaves the database as it was; two imports at once both succeed.
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-use crate::common::School;
+use crate::common::{settle, snapshot, School};
 
 fn count(s: &School, table: &str) -> i64 {
     let conn = rusqlite::Connection::open(s.db()).unwrap();
@@ -83,4 +83,120 @@ fn two_imports_at_once_both_succeed() {
     let rows = std::fs::read_to_string(&online).unwrap().lines().count() as i64 - 1;
     assert!(rows > 3000, "gen wrote {rows} online rows");
     assert_eq!(count(&s, "online"), rows);
+}
+
+/// The indexes of a database, with their definitions.
+fn indexes(s: &School) -> Vec<(String, Option<String>)> {
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+/// An import of the school's attendance sheet, under way.
+fn start_import(s: &School) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("xueshi"))
+        .args(["--db", s.db().to_str().unwrap(), "import", "attendance"])
+        .arg(s.path("data").join("attendance.csv"))
+        .env("XUESHI_OPERATOR", "tester")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The states of a process's threads (`R` running, `S` asleep …), the main thread first; empty
+/// once it has ended.
+fn thread_states(pid: u32) -> Vec<char> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    let mut states: Vec<(u32, char)> = tasks
+        .filter_map(|t| {
+            let t = t.ok()?;
+            let tid: u32 = t.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(t.path().join("stat")).ok()?;
+            // `tid (name) state …`: the state follows the last parenthesis.
+            let state = stat.rsplit_once(") ")?.1.chars().next()?;
+            Some((tid, state))
+        })
+        .collect();
+    states.sort_by_key(|(tid, _)| (*tid != pid, *tid));
+    states.into_iter().map(|(_, state)| state).collect()
+}
+
+/// Waits, polling the process's threads, until `seen` holds of them; false if the process ended
+/// first.
+fn wait_for(child: &mut Child, seen: impl Fn(&[char]) -> bool) -> bool {
+    let limit = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if seen(&thread_states(child.id())) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    false
+}
+
+/// The reader thread checks rows faster than SQLite writes them: it waits (asleep) on a full
+/// queue of ready rows while the writer works. A kill then loses what the reader holds and what
+/// the writer has written alike: nothing of the file is stored.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_import_killed_while_its_reader_is_ahead_of_its_writer_leaves_nothing() {
+    let s = generated("20000", "1000000");
+    settle(&s.db());
+    let (before, index) = (snapshot(&s.db()), indexes(&s));
+    let mut landed = 0;
+    for _ in 0..3 {
+        let mut child = start_import(&s);
+        // Two threads, the reader asleep (its queue full) while the writer runs.
+        let ahead = wait_for(&mut child, |t| t.len() == 2 && t[1] == 'S' && t[0] == 'R');
+        child.kill().unwrap();
+        child.wait().unwrap();
+        landed += usize::from(ahead);
+        assert_eq!(snapshot(&s.db()), before, "the database is as it was before the import");
+        assert_eq!(indexes(&s), index);
+        s.run(&["check"]).ok();
+    }
+    println!("kill -9 of an import of 1,000,000 rows: {landed} of 3 kills came while its reader waited on its writer");
+    assert!(landed > 0, "the reader was never seen waiting on the writer");
+    assert_eq!(count(&s, "attendance"), 0);
+}
+
+/// A large import into a small table drops the learner index and builds it anew once the rows
+/// are written: a kill then (after the reader has ended, before the commit) leaves the database
+/// as it was, its index included.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_import_killed_while_it_builds_its_index_anew_leaves_nothing() {
+    let s = generated("20000", "1000000");
+    settle(&s.db());
+    let (before, index) = (snapshot(&s.db()), indexes(&s));
+    let clock = Instant::now();
+    let mut child = start_import(&s);
+    let reading = wait_for(&mut child, |t| t.len() == 2);
+    // The reader has ended: the writer writes its last chunks, then builds the index.
+    let writing_alone = reading && wait_for(&mut child, |t| t.len() == 1);
+    assert!(writing_alone, "the import ended before it could be killed: give it more rows");
+    let alone = clock.elapsed();
+    // Past the last chunks (a few ms), into the sort (a few hundred).
+    std::thread::sleep(Duration::from_millis(80));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    println!(
+        "kill -9 of an import of 1,000,000 rows at {} ms, its reader having ended at {} ms",
+        clock.elapsed().as_millis(),
+        alone.as_millis()
+    );
+    let after = snapshot(&s.db());
+    s.run(&["check"]).ok();
+    assert_eq!(indexes(&s), index, "the learner index is there, as it was");
+    if after != before {
+        // The kill came after the commit: then every row is there, under its index.
+        assert_eq!(count(&s, "attendance"), 1_000_000, "the database is the state before or after the import");
+        println!("the kill came after the commit");
+    } else {
+        println!("the kill came before the commit");
+    }
 }
