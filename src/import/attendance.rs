@@ -18,6 +18,7 @@ use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{parse_hours, Fixed, Hours};
 use crate::model::Status;
+use crate::msg::Msg;
 use crate::store;
 use crate::store::closed::Closed;
 
@@ -62,12 +63,15 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     // Without an hours column the sheet says nothing of own hours: stored ones stay.
     let mut bulk = Bulk::new(&store::ATTENDANCE, &[true, job.sheet.has(A_HOURS)]);
     let describe = |stored: &[Value], key: &[Value], _: &Row| {
-        let session = key.first().map_or_else(String::new, |k| store::sql_to_json(k).to_string());
+        let session = match key.first() {
+            Some(Value::Integer(id)) => *id,
+            _ => 0,
+        };
         let learner = match key.get(1) {
             Some(Value::Integer(id)) => guard.staff_id(*id),
             _ => "",
         };
-        format!("session {session} already records {} for staff id {learner}", describe_attendance(stored))
+        Msg::AttendanceExists { session, record: Box::new(describe_attendance(stored)), staff_id: learner.to_string() }
     };
     let has_status = job.sheet.has(A_STATUS);
     // A sheet whose session is named on the command line may still have course and date columns:
@@ -113,13 +117,18 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         } else if row.get(A_STATUS).is_empty() {
             Some(Status::Absent)
         } else {
-            Status::parse(row.get(A_STATUS)).map_err(|e| job.bad(&row, A_STATUS, e.to_string())).ok()
+            Status::parse(row.get(A_STATUS)).map_err(|e| job.bad(&row, A_STATUS, e.msg())).ok()
         };
         let hours_cell = row.get(A_HOURS);
         let own = if hours_cell.is_empty() {
             Some(None)
         } else {
-            parse_hours(hours_cell).map(Some).map_err(|e| job.bad(&row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
+            parse_hours(hours_cell)
+                .map(Some)
+                .map_err(|e| {
+                    job.bad(&row, A_HOURS, Msg::BadAmount { text: hours_cell.to_string(), why: Box::new(e.into()) })
+                })
+                .ok()
         };
         let learner = job.learner(&learners, &guard, &row, A_NAME, session.map(|(_, _, day)| day));
         let (Some(learner), Some((session_id, session_hours, day)), Some(status), Some(mut own)) =
@@ -149,7 +158,8 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
 fn same_session(job: &mut Job, row: &Row, id: i64, code: &str, day: NaiveDate) -> Result<bool> {
     let course = row.get(A_COURSE);
     if !course.is_empty() && course != code {
-        let message = format!("{course:?} is not the course of session {id} ({code} on {})", date::iso(day));
+        let message =
+            Msg::NotSessionCourse { cell: course.to_string(), id, code: code.to_string(), day: date::iso(day) };
         job.bad(row, A_COURSE, message);
         return Ok(false);
     }
@@ -165,7 +175,8 @@ fn same_session(job: &mut Job, row: &Row, id: i64, code: &str, day: NaiveDate) -
             Ok(false)
         }
         _ => {
-            let message = format!("{cell:?} is not the date of session {id} ({code} on {})", date::iso(day));
+            let message =
+                Msg::NotSessionDate { cell: cell.to_string(), id, code: code.to_string(), day: date::iso(day) };
             job.bad(row, A_DATE, message);
             Ok(false)
         }
@@ -176,19 +187,18 @@ fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
     if let Some(id) = args.session {
         let hours = crate::lookup::session(job.tx, id)?;
         let day: String = job.tx.query_row("SELECT date FROM session WHERE id = ?1", [id], |r| r.get(0))?;
-        let day = date::parse(&day).ok_or_else(|| Error::Other(format!("session {id} has no valid date: {day:?}")))?;
-        guard.closed.check_day(day, &format!("attendance at session {id}"))?;
+        let day = date::parse(&day).ok_or_else(|| Error::Other(Msg::SessionBadDate { id, day: day.clone() }))?;
+        guard.closed.check_day(day, Msg::RecAttendanceAt { session: id })?;
         return Ok(Target::One { id, hours: Fixed(hours), day });
     }
     let courses = load_courses(job)?;
     let sessions = load_sessions(job)?;
     if let (Some(code), Some(day)) = (&args.course, args.date) {
         let code = code.trim();
-        let &(course_id, course_hours) = courses.get(code).ok_or_else(|| {
-            Error::invalid(format!("--course: {code:?} is not a known course (see `xueshi course list`)"))
-        })?;
+        let &(course_id, course_hours) =
+            courses.get(code).ok_or_else(|| Error::invalid(Msg::FlagCourseUnknown { code: code.to_string() }))?;
         let wanted = args.hours.as_deref().map(|h| hours_arg("--hours", h)).transpose()?;
-        guard.closed.check_day(day, &format!("attendance at {code} on {}", date::iso(day)))?;
+        guard.closed.check_day(day, Msg::WhatAttendanceAtCourse { code: code.to_string(), day: date::iso(day) })?;
         let on = day;
         let day = date::iso(day);
         return match sessions.get(&(course_id, day.clone())).map(Vec::as_slice).unwrap_or_default() {
@@ -199,24 +209,24 @@ fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
                 Ok(Target::One { id, hours, day: on })
             }
             [(id, hours)] => match wanted {
-                Some(w) if w.0 != *hours => Err(Error::invalid(format!(
-                    "--hours: session {id} of {code} on {day} is worth {} hours, not {w}; change it with `xueshi session set {id} --hours {w}` or leave --hours out",
-                    Fixed(*hours)
-                ))),
+                Some(wanted) if wanted.0 != *hours => Err(Error::invalid(Msg::FlagHoursMismatch {
+                    id: *id,
+                    code: code.to_string(),
+                    day,
+                    hours: Fixed(*hours),
+                    wanted,
+                })),
                 _ => Ok(Target::One { id: *id, hours: Fixed(*hours), day: on }),
             },
-            several => Err(Error::invalid(format!(
-                "{code} has {} sessions on {day} (ids {}): name the sheet's session with --session ID",
-                several.len(),
-                several.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ")
-            ))),
+            several => Err(Error::invalid(Msg::SeveralSessionsFlag {
+                code: code.to_string(),
+                day,
+                ids: several.iter().map(|(id, _)| *id).collect(),
+            })),
         };
     }
     if !job.sheet.has(A_COURSE) || !job.sheet.has(A_DATE) {
-        return Err(Error::invalid_at(
-            &job.sheet.file,
-            "the sheet has no course and date columns: name its session with --session ID, or --course CODE --date DATE",
-        ));
+        return Err(Error::invalid_at(&job.sheet.file, Msg::NoCourseDateColumns));
     }
     Ok(Target::PerRow { courses, sessions, last: None })
 }
@@ -249,16 +259,16 @@ fn session_of_row(
     let course = match courses.get(code) {
         Some(c) => Some(*c),
         None if code.is_empty() => {
-            job.bad(row, A_COURSE, "the course is missing");
+            job.bad(row, A_COURSE, Msg::CourseMissing);
             None
         }
         None => {
-            job.bad(row, A_COURSE, format!("{code:?} is not a known course (see `xueshi course list`)"));
+            job.bad(row, A_COURSE, Msg::CourseUnknownCell { code: code.to_string() });
             None
         }
     };
     let on = if row.get(A_DATE).is_empty() {
-        job.bad(row, A_DATE, "the date is missing");
+        job.bad(row, A_DATE, Msg::DateMissing);
         None
     } else {
         job.date(row, A_DATE)?
@@ -268,7 +278,7 @@ fn session_of_row(
         return Ok(None);
     };
     if guard.closed.contains(on.year()) {
-        job.bad(row, A_DATE, Closed::refusal(on.year(), "a session dated in it").message);
+        job.bad(row, A_DATE, Closed::refusal(on.year(), Msg::WhatSessionDatedIn));
         return Ok(None);
     }
     let held = sessions.entry((course_id, day.clone())).or_default();
@@ -281,15 +291,8 @@ fn session_of_row(
         }
         [(id, hours)] => Ok(Some((*id, Fixed(*hours), on))),
         several => {
-            let ids = several.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
-            job.bad(
-                row,
-                A_DATE,
-                format!(
-                    "{code} has {} sessions on {day} (ids {ids}): import this sheet with --session ID",
-                    several.len()
-                ),
-            );
+            let ids = several.iter().map(|(id, _)| *id).collect();
+            job.bad(row, A_DATE, Msg::SeveralSessionsRow { code: code.to_string(), day, ids });
             Ok(None)
         }
     }

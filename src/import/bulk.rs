@@ -16,7 +16,7 @@ use crate::store::{Table, Writer};
 const CHUNK: usize = 256;
 
 /// How a stored record that stops a row reads: (stored values, key, row) → message.
-pub type Describe<'d> = &'d dyn Fn(&[Value], &[Value], &Row) -> String;
+pub type Describe<'d> = &'d dyn Fn(&[Value], &[Value], &Row) -> crate::msg::Msg;
 
 pub struct Bulk<'w> {
     table: &'static Table,

@@ -8,6 +8,7 @@ use super::{Job, Learners, DATE, HOURS, NAME, STAFF_ID};
 use crate::date;
 use crate::error::Result;
 use crate::hours::{Fixed, MAX_ROW_HOURS};
+use crate::msg::Msg;
 use crate::store::{self, Writer};
 
 pub const LAYOUT: Layout = Layout {
@@ -37,7 +38,7 @@ pub fn import(job: &mut Job) -> Result<()> {
     let writer = Writer::partial(&store::ONLINE, &[true, job.sheet.has(O_TO)]);
     while let Some(row) = job.next_row()? {
         let on = if row.get(O_DATE).is_empty() {
-            job.bad(&row, O_DATE, "the date is missing");
+            job.bad(&row, O_DATE, Msg::DateMissing);
             None
         } else {
             job.date(&row, O_DATE)?
@@ -49,7 +50,8 @@ pub fn import(job: &mut Job) -> Result<()> {
             match job.date(&row, O_TO)? {
                 Some(t) if on.is_none_or(|d| t >= d) => Some(Some(t)),
                 Some(_) => {
-                    let message = format!("{:?} comes before the row's date {:?}", row.get(O_TO), row.get(O_DATE));
+                    let message =
+                        Msg::ToBeforeDate { to: row.get(O_TO).to_string(), date: row.get(O_DATE).to_string() };
                     job.bad(&row, O_TO, message);
                     None
                 }
@@ -63,7 +65,7 @@ pub fn import(job: &mut Job) -> Result<()> {
         };
         let hours_cell = row.get(O_HOURS).to_string();
         let hours = Fixed::parse_max(&hours_cell, MAX_ROW_HOURS * days)
-            .map_err(|e| job.bad(&row, O_HOURS, format!("{hours_cell:?} {e}")))
+            .map_err(|e| job.bad(&row, O_HOURS, Msg::BadAmount { text: hours_cell.clone(), why: Box::new(e.into()) }))
             .ok();
         let (Some(learner), Some(on), Some(to), Some(hours)) = (learner, on, to, hours) else {
             continue;
@@ -82,7 +84,12 @@ pub fn import(job: &mut Job) -> Result<()> {
                 Some(Value::Integer(h)) => Fixed(*h),
                 _ => Fixed(0),
             };
-            format!("staff id {} already has {had} online hours from {source:?} on {day}", guard.staff_id(learner))
+            Msg::OnlineExistsRow {
+                staff_id: guard.staff_id(learner).to_string(),
+                hours: had,
+                source: source.clone(),
+                day: day.clone(),
+            }
         })?;
     }
     Ok(())

@@ -158,7 +158,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
     let t = staff_id.trim();
     let id = lookup::learner(conn, t)?;
     let learner = store::lives::learner(conn, id)?
-        .ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
+        .ok_or_else(|| Error::invalid(crate::msg::Msg::NotAKnownLearner { staff_id: t.to_string() }))?;
     let year_end = year_day(year, 12, 31)?;
     let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_end));
     let rules = store::ledger::rules(conn, year)?;
@@ -297,7 +297,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
 }
 
 fn year_day(year: i32, month: u32, day: u32) -> Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| Error::usage(format!("--year {year} is not a year")))
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| Error::usage(crate::msg::Msg::YearOutOfRange { year }))
 }
 
 impl Transcript {

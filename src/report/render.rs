@@ -11,6 +11,7 @@ use comfy_table::{
 use crate::cli::{Format, Output};
 use crate::error::{Error, Result};
 use crate::hours::Hours;
+use crate::msg::{IoWhy, Msg};
 use crate::Lang;
 
 /// One cell of a table, typed so that every format can show it its own way.
@@ -97,11 +98,7 @@ pub fn choose(output: &Output, default: Format, supported: &[Format]) -> Result<
     };
     if !supported.contains(&format) {
         let names: Vec<String> = supported.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
-        return Err(Error::usage(format!(
-            "this report has no {} format (it has: {})",
-            format!("{format:?}").to_lowercase(),
-            names.join(", ")
-        )));
+        return Err(Error::usage(Msg::NoSuchFormat { format: format!("{format:?}").to_lowercase(), has: names }));
     }
     Ok(format)
 }
@@ -117,7 +114,8 @@ pub fn emit<T: serde::Serialize + ?Sized>(
     lang: Lang,
 ) -> Result<()> {
     if format == Format::Json {
-        let mut bytes = serde_json::to_vec_pretty(report).map_err(|e| Error::Other(e.to_string()))?;
+        let mut bytes =
+            serde_json::to_vec_pretty(report).map_err(|e| Error::Other(Msg::OutputFailed { detail: e.to_string() }))?;
         bytes.push(b'\n');
         return write_out(&bytes, output.out.as_deref());
     }
@@ -140,9 +138,8 @@ pub fn emit<T: serde::Serialize + ?Sized>(
 /// Writes to the file, or to standard output (a closed pipe ends quietly, in main).
 pub fn write_out(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     match out {
-        Some(path) => {
-            std::fs::write(path, bytes).map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))
-        }
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| Error::Other(Msg::CannotWrite { path: path.display().to_string(), why: IoWhy::from(&e) })),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(bytes)?;
@@ -251,12 +248,16 @@ pub fn defuse(text: &str) -> String {
 }
 
 /// CSV as Excel opens it: UTF-8 with a BOM, CRLF, formula-safe text cells.
+fn csv_failed(e: ::csv::Error) -> Error {
+    Error::Other(Msg::OutputFailed { detail: e.to_string() })
+}
+
 pub fn csv(table: Option<&Table>, lang: Lang) -> Result<Vec<u8>> {
     let mut buf = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(&mut buf);
         if let Some(table) = table {
-            w.write_record(table.columns.iter().map(|c| defuse(c))).map_err(|e| Error::Other(e.to_string()))?;
+            w.write_record(table.columns.iter().map(|c| defuse(c))).map_err(csv_failed)?;
             for row in &table.rows {
                 w.write_record(row.iter().map(|c| match c {
                     Cell::Text(s) => defuse(s),
@@ -265,7 +266,7 @@ pub fn csv(table: Option<&Table>, lang: Lang) -> Result<Vec<u8>> {
                     Cell::Ratio(r) => format!("{r:.4}"),
                     other => other.display(lang),
                 }))
-                .map_err(|e| Error::Other(e.to_string()))?;
+                .map_err(csv_failed)?;
             }
         }
         w.flush()?;

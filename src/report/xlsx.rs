@@ -13,7 +13,7 @@ fn width(text: &str) -> f64 {
 }
 
 pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
-    let xerr = |e: rust_xlsxwriter::XlsxError| Error::Other(format!("xlsx: {e}"));
+    let xerr = |e: rust_xlsxwriter::XlsxError| Error::Other(crate::msg::Msg::XlsxFailed { detail: e.to_string() });
     let mut book = Workbook::new();
     let bold = XFormat::new().set_bold();
     let hours = XFormat::new().set_num_format("0.00");

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use crate::error::{Error, Problem, Result};
+use crate::msg::Msg;
 
 /// The closed years, read once per command.
 #[derive(Debug, Clone, Default)]
@@ -36,34 +37,32 @@ impl Closed {
         self.0.range(from..).next().copied().filter(|&y| to.is_none_or(|t| y <= t))
     }
 
-    /// The refusal for a change of `what` that would reach closed `year`.
-    pub fn refusal(year: i32, what: &str) -> Problem {
-        Problem::new(format!(
-            "{year} is a closed year: {what} would change its figures (run `xueshi year reopen {year}` first if it must change)"
-        ))
+    /// The refusal of a change of `what` that would reach closed `year`.
+    pub fn refusal(year: i32, what: Msg) -> Msg {
+        Msg::ClosedYear { year, what: Box::new(what) }
     }
 
     /// Refuses a change of `what` dated `day`.
-    pub fn check_day(&self, day: NaiveDate, what: &str) -> Result<()> {
+    pub fn check_day(&self, day: NaiveDate, what: Msg) -> Result<()> {
         self.check_years(day.year(), Some(day.year()), what)
     }
 
     /// Refuses a change of `what` that reaches every year from `from` to `to` (None: no end).
-    pub fn check_years(&self, from: i32, to: Option<i32>, what: &str) -> Result<()> {
+    pub fn check_years(&self, from: i32, to: Option<i32>, what: Msg) -> Result<()> {
         match self.first_in(from, to) {
-            Some(y) => Err(Error::Invalid(vec![Closed::refusal(y, what)])),
+            Some(y) => Err(Error::Invalid(vec![Problem::new(Closed::refusal(y, what))])),
             None => Ok(()),
         }
     }
 
     /// Refuses a change of `what` that reaches every year (an undated fact, such as a learner
     /// enrolled from before any record).
-    pub fn check_all(&self, what: &str) -> Result<()> {
+    pub fn check_all(&self, what: Msg) -> Result<()> {
         self.check_years(i32::MIN, None, what)
     }
 
     /// A day's text as stored (ISO), refused when its year is closed.
-    pub fn check_iso(&self, day: &str, what: &str) -> Result<()> {
+    pub fn check_iso(&self, day: &str, what: Msg) -> Result<()> {
         match day.get(..4).and_then(|y| y.parse::<i32>().ok()) {
             Some(y) => self.check_years(y, Some(y), what),
             None => Ok(()),
@@ -78,11 +77,11 @@ mod tests {
     #[test]
     fn refusals_name_the_first_closed_year_reached() {
         let closed = Closed([2023, 2025].into_iter().collect());
-        assert!(closed.check_years(2024, Some(2024), "x").is_ok());
+        assert!(closed.check_years(2024, Some(2024), Msg::WhatRecordDatedIn).is_ok());
         assert_eq!(closed.first_in(2024, None), Some(2025));
         assert_eq!(closed.first_in(2020, Some(2022)), None);
-        let err = closed.check_iso("2025-03-01", "an online row").unwrap_err().to_string();
+        let err = closed.check_iso("2025-03-01", Msg::WhatRecordDatedIn).unwrap_err().to_string();
         assert!(err.contains("2025 is a closed year"), "{err}");
-        assert!(closed.check_all("a learner without a join date").is_err());
+        assert!(closed.check_all(Msg::WhatEnrolledAlways).is_err());
     }
 }

@@ -12,11 +12,12 @@ use crate::db::{audit, Action, Actor};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::AssessmentKind;
+use crate::msg::Msg;
 use crate::store::ledger::stored;
 
 /// A day as stored: ISO text, which every stored date is.
 fn stored_day(text: &str) -> Result<NaiveDate> {
-    date::parse(text).ok_or_else(|| Error::Other(format!("database: {text:?} is not a date")))
+    date::parse(text).ok_or_else(|| Error::Other(Msg::DbNotADate { text: text.to_string() }))
 }
 
 /// One branch.
@@ -144,7 +145,7 @@ pub fn session(conn: &Connection, id: i64) -> Result<SessionRow> {
         },
     )
     .optional()?
-    .ok_or_else(|| Error::invalid(format!("session {id} is not a known session (see `xueshi session list`)")))
+    .ok_or_else(|| Error::invalid(Msg::SessionUnknown { id }))
 }
 
 /// Ids of the sessions of a course held on a day.

@@ -70,18 +70,31 @@ impl School {
         p
     }
 
-    /// Runs `xueshi --db school.db --lang en ARGS` (or the `--lang` of ARGS) in the folder, with a
-    /// fixed today and operator.
+    /// Runs `xueshi --db school.db ARGS` in the folder, in English (`$XUESHI_LANG=en`) unless ARGS
+    /// say `--lang zh`, with a fixed today and operator.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_env(args, &[])
     }
 
+    /// As `run`, with more environment (`("XUESHI_LANG", "zh")` asks for Chinese).
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = xueshi(self.dir.path(), &self.db());
-        // English unless the test asks for a language itself (clap refuses --lang twice).
-        if !args.contains(&"--lang") {
-            cmd.arg("--lang").arg("en");
+        for (k, v) in env {
+            cmd.env(k, v);
         }
+        Run::from(cmd.args(args).output().expect("run xueshi"))
+    }
+
+    /// As `run` in Chinese.
+    pub fn zh(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[("XUESHI_LANG", "zh")])
+    }
+
+    /// As `run` with the language left to the system's locale: `$XUESHI_LANG` unset, `$LANG` as
+    /// given, plus `env`.
+    pub fn run_locale(&self, args: &[&str], lang: &str, env: &[(&str, &str)]) -> Run {
+        let mut cmd = xueshi(self.dir.path(), &self.db());
+        cmd.env_remove("XUESHI_LANG").env("LANG", lang);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -131,13 +144,16 @@ impl School {
     }
 }
 
-/// The real binary on database `db`, run in folder `dir` with a fixed today and operator, English,
-/// and no database or language from the environment.
+/// The real binary on database `db`, run in folder `dir` with a fixed today and operator, in
+/// English whatever the machine's locale (`$XUESHI_LANG=en`, `$LANG=C`), and no database from the
+/// environment.
 pub fn xueshi(dir: &Path, db: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("xueshi"));
     cmd.current_dir(dir)
         .env_remove("XUESHI_DB")
-        .env_remove("XUESHI_LANG")
+        .env("XUESHI_LANG", "en")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("XUESHI_OPERATOR", "tester")
         .env("XUESHI_TODAY", "2025-01-15")
         .env("LANG", "C")
