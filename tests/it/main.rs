@@ -8,4 +8,5 @@ mod demo;
 mod durability;
 mod imports;
 mod lives;
+mod output;
 mod reports;
