@@ -352,3 +352,16 @@ fn unknown_extensions_and_a_workbook_for_a_terminal_are_usage_errors() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("--out") && !text.contains("PK"), "{text}");
 }
+
+#[test]
+fn a_csv_export_imports_back_as_the_same_learners() {
+    let s = crate::common::School::new();
+    s.run(&["branch", "add", "NK1", "内科一支部"]).ok();
+    s.run(&["learner", "add", "0037", "袁文博", "--branch", "NK1", "--category", "member"]).ok();
+    s.run(&["learner", "list", "--out", "list.csv"]).ok();
+    let list = std::fs::read_to_string(s.path("list.csv")).unwrap();
+    assert!(list.contains("\"=\"\"0037\"\"\""), "{list}");
+    // The listing's columns: staff id, name, branch, category (and dates) — a roster.
+    let out = s.run(&["import", "learners", s.path("list.csv").to_str().unwrap(), "--dry-run"]).ok().stdout;
+    assert!(out.contains("0 new, 1 unchanged"), "{out}");
+}
