@@ -658,7 +658,10 @@ fn parse_date(s: &str) -> Result<Date, ArgError> {
 
 /// A calendar year written in full: `2024`, not `24`.
 fn parse_year(s: &str) -> Result<i32, ArgError> {
+    // 2024, or as it is written in Chinese: 2024年, 2024年度.
     let t = s.trim();
+    let t = t.strip_suffix('度').unwrap_or(t);
+    let t = t.strip_suffix('年').unwrap_or(t);
     match t.parse::<i32>() {
         Ok(y) if t.len() == 4 && (1900..=2999).contains(&y) => Ok(y),
         _ => Err(ArgError(Msg::NotAYear { text: s.to_string() })),

@@ -375,6 +375,19 @@ catalogue! {
         => en: format!("database: {text:?} is not a date"),
         zh: format!("数据库：{text:?} 不是日期");
     OutputFailed { detail: String } => en: detail.clone(), zh: format!("输出失败：{detail}");
+    /// `known`: `.txt (table)`, `.csv`, …
+    UnknownExtension { path: String, ext: String, known: Vec<String> }
+        => en: format!(
+            "--out {path}: .{ext} is not an output format; this report writes {}: end the file's name with one of them, or give --format",
+            known.join(", ")
+        ),
+        zh: format!(
+            "--out {path}：.{ext} 不是可用的输出格式；此报表可写 {}：请让文件名以其中之一结尾，或给出 --format",
+            known.join("、")
+        );
+    XlsxToTerminal
+        => en: "xlsx is a binary format and standard output is a terminal: write the workbook to a file with --out FILE.xlsx",
+        zh: "xlsx 是二进制格式，而标准输出是终端：请用 --out FILE.xlsx 把工作簿写到文件";
     XlsxFailed { detail: String } => en: format!("xlsx: {detail}"), zh: format!("生成 xlsx 失败：{detail}");
     AuditUnknownEntity { entity: String }
         => en: format!("audit log: unknown entity {entity}"),

@@ -244,6 +244,8 @@ impl YearReport {
             chart: Some(chart),
             // The appraisal committee reads the branch summary first; the detail sheet follows.
             sheets: vec![1, 0],
+            // On a narrow terminal: staff id, name, branch, total, required, met, eligible.
+            narrow: vec![0, 1, 2, 10, 11, 12, 15],
         }
     }
 }

@@ -11,5 +11,6 @@ mod fuzz;
 mod hostile;
 mod imports;
 mod lives;
+mod output;
 mod reports;
 mod words;

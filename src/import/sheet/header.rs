@@ -94,6 +94,9 @@ pub(super) fn find(layout: &Layout, mut head: Vec<RawRow>, file: &str) -> Result
 /// their ASCII forms; the cell is trimmed.
 pub fn normalise(text: &str) -> String {
     let t = text.trim();
+    // `="0037"`: a text formula, how a CSV keeps a staff id's leading zeros in Excel (xueshi's
+    // own CSV exports write staff ids so): its text is the cell's.
+    let t = t.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')).filter(|inner| !inner.contains('"')).unwrap_or(t);
     if t.is_ascii() {
         return t.to_string();
     }
