@@ -349,7 +349,7 @@ catalogue! {
     Io { why: IoWhy } => en: why.text.clone(), zh: why.zh();
     NoDatabase { path: String }
         => en: format!("no database at {path}: create one with `xueshi init` (or name another with --db)"),
-        zh: format!("{path} 没有数据库：请用 `xueshi init` 创建（或用 --db 指定另一个）");
+        zh: format!("{path} 处没有数据库：请用 `xueshi init` 创建（或用 --db 指定另一个）");
     CannotCreate { path: String, why: IoWhy }
         => en: format!("cannot create {path}: {}", why.text),
         zh: format!("无法创建 {path}：{}", why.zh());
@@ -858,7 +858,7 @@ catalogue! {
             source_en(source)
         ),
         zh: format!(
-            "工号 {staff_id}：{day} 已有 {hours} 线上自学学时（{}{}）；如要覆盖，请加 --update",
+            "工号 {staff_id}：{day} 已有线上自学 {hours} 学时（来源：{}{}）；如要覆盖，请加 --update",
             source_zh(source),
             to.as_ref().map_or_else(String::new, |t| format!("，截至 {t} 的合计"))
         );
@@ -992,7 +992,7 @@ catalogue! {
             ignored_en(ignored)
         ),
         zh: format!(
-            "{file}：试运行：将写入{}{}；实际未写入任何数据{}",
+            "{file}：试运行，将会{}{}；实际未写入任何数据{}",
             Msg::counts(counts).zh(),
             created_zh(*created, *branches),
             ignored_zh(ignored)
@@ -1110,7 +1110,7 @@ catalogue! {
         zh: format!("{to:?} 早于该行的日期 {date:?}");
     OnlineExistsRow { staff_id: String, hours: Fixed, source: String, day: String }
         => en: format!("staff id {staff_id} already has {hours} online hours from {source:?} on {day}"),
-        zh: format!("工号 {staff_id} 在 {day} 已有来自 {source:?} 的 {hours} 线上自学学时");
+        zh: format!("工号 {staff_id} 在 {day} 已有来自 {source:?} 的线上自学 {hours} 学时");
     SameNumberEarlierRow { typed: String, other: String }
         => en: format!("staff id {typed} is the same number as staff id {other} on an earlier row of this file (Excel drops leading zeros): write one staff id, in full"),
         zh: format!("工号 {typed} 与本文件前面一行的工号 {other} 是同一个数字（Excel 会去掉开头的 0）：请统一写成完整的工号");
@@ -1236,7 +1236,7 @@ catalogue! {
     NotCsv { detail: String } => en: format!("cannot be read as CSV: {detail}"), zh: format!("无法按 CSV 读取：{detail}");
     Damaged { file: String, why: Box<Msg> }
         => en: format!("{file}: cannot be read as a workbook (damaged, or not really a spreadsheet): {}", why.en()),
-        zh: format!("{file}：无法作为工作簿读取（文件已损坏，或并不是电子表格）：{}", why.zh());
+        zh: format!("{file}: 无法作为工作簿读取（文件已损坏，或并不是电子表格）：{}", why.zh());
     DamagedParts => en: "its parts contradict each other", zh: "文件内部各部分相互矛盾";
     DamagedDetail { detail: String } => en: detail.clone(), zh: format!("读取出错（{detail}）");
     CellOutsideGrid { row: u64, column: u64 }

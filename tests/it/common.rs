@@ -18,7 +18,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(out: Output) -> Run {
+    pub fn of(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -82,7 +82,7 @@ impl School {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::from(cmd.args(args).output().expect("run xueshi"))
+        Run::of(cmd.args(args).output().expect("run xueshi"))
     }
 
     /// As `run` in Chinese.
@@ -98,7 +98,7 @@ impl School {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::from(cmd.args(args).output().expect("run xueshi"))
+        Run::of(cmd.args(args).output().expect("run xueshi"))
     }
 
     /// The year report as JSON.
