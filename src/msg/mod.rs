@@ -869,7 +869,7 @@ catalogue! {
         ),
         zh: format!(
             "工号 {staff_id} 在 {day} 没有{}线上自学学时（见 `xueshi online list --learner {staff_id}`）",
-            source.as_ref().map_or_else(String::new, |s| format!("{}的", source_zh(s)))
+            source.as_ref().map_or_else(String::new, |s| format!("来自 {} 的", source_zh(s)))
         );
     OnlineSources { staff_id: String, day: String, sources: Vec<String> }
         => en: format!(
@@ -1305,8 +1305,8 @@ catalogue! {
     /// `a similar argument exists: '--format'`: `what` is subcommand, argument or value.
     ClapSimilar { what: String, candidates: Vec<String> }
         => en: format!(
-            "tip: {} exists: {}",
-            if candidates.len() == 1 { format!("a similar {what}") } else { format!("some similar {what}s") },
+            "tip: {}: {}",
+            if candidates.len() == 1 { format!("a similar {what} exists") } else { format!("some similar {what}s exist") },
             candidates.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
         ),
         zh: format!(
