@@ -177,7 +177,7 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
 
 #[test]
 fn a_large_import_killed_anywhere_is_all_or_nothing() {
-    let s = generated(5000, 100_000);
+    let s = generated(20_000, 1_000_000);
     let start = keep_state(&s, "start.db");
     kill_everywhere(&s, &start, &["import", "attendance", &data(&s, "attendance.csv")]);
 }
