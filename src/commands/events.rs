@@ -649,9 +649,20 @@ pub fn online(ctx: &Ctx, cmd: OnlineCmd) -> Result<()> {
             for d in std::iter::once(day).chain(to) {
                 lives::check_enrolled(&tx, learner, d, what.clone())?;
             }
+            let to_iso = to.map(date::iso);
+            if update {
+                // Overwriting a stored total changes the year it is credited in too.
+                let key = (learner, date::iso(day), source.to_string());
+                if let Some((had, last)) = closed.totals(&tx)?.get(&key) {
+                    if (*had, Some(last)) != (hours.0, to_iso.as_ref()) {
+                        let over = Msg::WhatOverTotal { what: Box::new(what.clone()), to: last.clone() };
+                        closed.check_iso(last, over)?;
+                    }
+                }
+            }
             let writer = Writer::new(&store::ONLINE);
             let key = [Value::Integer(learner), Value::Text(date::iso(day)), Value::Text(source.to_string())];
-            let values = [Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
+            let values = [Value::Integer(hours.0), store::text(to_iso.as_deref())];
             match writer.put(&tx, &ctx.actor(), &key, &values, update)? {
                 Put::Conflict(stored) | Put::Repeated(stored) => {
                     let had = match stored[0] {

@@ -107,11 +107,12 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
                 return Err(Error::Invalid(problems));
             }
             tx.execute("DELETE FROM branch WHERE id = ?1", [b.id])?;
+            // The row id too: learners' audit rows refer to the branch by it.
             audit(
                 &tx,
                 &ctx.actor(),
                 "branch",
-                &json!({ "code": b.code }),
+                &json!({ "code": b.code, "id": b.id }),
                 Action::Delete,
                 Some(&json!({ "name": b.name })),
                 None,

@@ -100,8 +100,8 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
         ("session", "json_object('id', id)", "json_object('course_id', course_id, 'date', date, 'hours', hours, 'days', days, 'teacher', teacher, 'batch_id', batch_id)"),
         ("category_change", "json_object('learner_id', learner_id, 'from_date', from_date)", "json_object('category', category, 'batch_id', batch_id)"),
         ("branch_change", "json_object('learner_id', learner_id, 'from_date', from_date)", "json_object('branch_id', branch_id, 'batch_id', batch_id)"),
-        ("learner", "json_object('staff_id', staff_id)", "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, 'left_on', left_on, 'batch_id', batch_id)"),
-        ("course", "json_object('code', code)", "json_object('title', title, 'kind', kind, 'mode', mode, 'hours', hours, 'batch_id', batch_id)"),
+        ("learner", "json_object('staff_id', staff_id, 'learner_id', id)", "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, 'left_on', left_on, 'batch_id', batch_id)"),
+        ("course", "json_object('code', code, 'id', id)", "json_object('title', title, 'kind', kind, 'mode', mode, 'hours', hours, 'batch_id', batch_id)"),
     ] {
         // Set-based: one audit row per deleted row without a round trip each.
         tx.execute(
@@ -180,7 +180,8 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
         }));
     }
     // Rows others added that hang on what the batch created (a session's attendance recorded by
-    // a command, a learner's results) would be orphaned.
+    // a command, a learner's results) would be orphaned. A learner or course the batch overwrote
+    // (an update under its id) it did not create: undo gives it its old values back.
     for (what, sql) in [
         (
             "session",
@@ -249,6 +250,17 @@ fn refuse_if_closed(tx: &Transaction, batch: i64) -> Result<()> {
     let years: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     for y in years.iter().filter_map(|y| y.parse::<i32>().ok()) {
         closed.check_years(y, Some(y), Msg::WhatUndoingDated { batch })?;
+    }
+    // A course kind the batch changed goes back: every year with sessions of the course changes.
+    let mut stmt = tx.prepare(
+        "SELECT DISTINCT CAST(substr(s.date, 1, 4) AS INTEGER) FROM audit a
+         JOIN course c ON c.code = json_extract(a.key, '$.code') JOIN session s ON s.course_id = c.id
+         WHERE a.batch_id = ?1 AND a.entity = 'course' AND a.action = 'update'
+           AND json_extract(a.old, '$.kind') IS NOT json_extract(a.new, '$.kind')",
+    )?;
+    let years: Vec<i32> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for y in years {
+        closed.check_years(y, Some(y), Msg::WhatUndoingKind { batch })?;
     }
     // Dated changes and new learners reach every year from their date on.
     let mut stmt = tx.prepare(
@@ -370,7 +382,8 @@ fn delete_created_branches(tx: &Transaction, actor: &Actor, batch: i64) -> Resul
             continue;
         }
         tx.execute("DELETE FROM branch WHERE id = ?1", [id])?;
-        db::audit(tx, actor, "branch", &json!({ "code": code }), Action::Delete, Some(&json!({ "name": name })), None)?;
+        let key = json!({ "code": code, "id": id });
+        db::audit(tx, actor, "branch", &key, Action::Delete, Some(&json!({ "name": name })), None)?;
         deleted += 1;
     }
     Ok(deleted)

@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
 use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use chrono::Datelike;
@@ -335,9 +335,27 @@ fn create_branch(job: &mut Job, code: &str) -> Result<i64> {
     Ok(id)
 }
 
+/// The first closed year with sessions of stored course `code`, when `kind` is not its kind.
+fn closed_years_of_kind(job: &Job, closed: &Closed, code: &str, kind: CourseKind) -> Result<Option<i32>> {
+    if closed.is_empty() {
+        return Ok(None);
+    }
+    let stored: Option<(i64, String)> = job
+        .tx
+        .query_row("SELECT id, kind FROM course WHERE code = ?1", [code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match stored {
+        Some((id, was)) if was != kind.code() => {
+            Ok(crate::store::records::course_years(job.tx, id)?.into_iter().find(|y| closed.contains(*y)))
+        }
+        _ => Ok(None),
+    }
+}
+
 pub fn courses(job: &mut Job) -> Result<()> {
     job.sheet.require(&[C_TITLE, C_KIND, C_MODE, C_HOURS])?;
     let writer = Writer::new(&store::COURSE);
+    let closed = Closed::load(job.tx)?;
     while let Some(row) = job.next_row()? {
         let title = row.get(C_TITLE).to_string();
         if title.is_empty() {
@@ -353,6 +371,12 @@ pub fn courses(job: &mut Job) -> Result<()> {
             continue;
         };
         let code = row.get(0).to_string();
+        // A session's hours count under its course's kind: every year with sessions moves.
+        if let Some(y) = closed_years_of_kind(job, &closed, &code, kind)? {
+            let what = Msg::WhatCourseKind { code: code.clone(), kind, year: y };
+            job.bad(&row, C_KIND, Closed::refusal(y, what));
+            continue;
+        }
         let values = [
             Value::Text(title),
             Value::Text(kind.code().into()),

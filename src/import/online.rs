@@ -9,6 +9,7 @@ use crate::date;
 use crate::error::Result;
 use crate::hours::{Fixed, MAX_ROW_HOURS};
 use crate::msg::Msg;
+use crate::store::closed::{iso_year, Closed};
 use crate::store::{self, Writer};
 
 pub const LAYOUT: Layout = Layout {
@@ -36,6 +37,7 @@ pub fn import(job: &mut Job) -> Result<()> {
     let guard = Guard::load(job.tx)?;
     // Without a `to` column the sheet says nothing of totals: stored ones stay.
     let writer = Writer::partial(&store::ONLINE, &[true, job.sheet.has(O_TO)]);
+    let frozen = guard.closed.totals(job.tx)?;
     while let Some(row) = job.next_row()? {
         let on = if row.get(O_DATE).is_empty() {
             job.bad(&row, O_DATE, Msg::DateMissing);
@@ -77,6 +79,15 @@ pub fn import(job: &mut Job) -> Result<()> {
         let day = date::iso(on);
         // A sheet without a source column is one platform's export: its records have source "".
         let source = row.get(O_SOURCE).to_string();
+        // A stored total credited in a closed year changes that year when this row changes it.
+        if let Some((had, last)) = frozen.get(&(learner, day.clone(), source.clone())) {
+            let to_changes = job.sheet.has(O_TO) && to.map(date::iso).as_ref() != Some(last);
+            if *had != hours.0 || to_changes {
+                let year = iso_year(last).unwrap_or_default();
+                job.bad(&row, O_DATE, Closed::refusal(year, Msg::WhatChangingTotal { to: last.clone() }));
+                continue;
+            }
+        }
         let key = [Value::Integer(learner), Value::Text(day.clone()), Value::Text(source.clone())];
         let values = [Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
         job.put(&writer, &row, &key, &values, |stored, _, _| {

@@ -578,6 +578,16 @@ catalogue! {
         => en: format!("removing online hours of staff id {staff_id} on {day}"),
         zh: format!("删除工号 {staff_id} {day} 的线上自学学时");
     WhatRecordDatedIn => en: "a record dated in it", zh: "日期在该年度内的记录";
+    /// An online total whose stored last day is in a closed year.
+    WhatOverTotal { what: Box<Msg>, to: String }
+        => en: format!("{} (over a total to {to})", what.en()),
+        zh: format!("{}（覆盖截至 {to} 的合计）", what.zh());
+    WhatChangingTotal { to: String }
+        => en: format!("changing the online total to {to}"),
+        zh: format!("修改截至 {to} 的线上自学合计");
+    WhatUndoingKind { batch: i64 }
+        => en: format!("undoing batch {batch}, which changed the kind of a course held in it,"),
+        zh: format!("撤销修改了该年度所开课程类型的批次 {batch}");
     WhatSessionDatedIn => en: "a session dated in it", zh: "日期在该年度内的课次";
     WhatEnrolling { staff_id: String }
         => en: format!("enrolling staff id {staff_id}"),

@@ -228,7 +228,17 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
     }
     let total = sub.theory + sub.extension + sub.topic + sub.online + sub.assessment;
     let active_months = learner.life.enrolled_months(year, 12);
-    let required = rules.required(&learner.life, 12);
+    // Judged by the one rule of met (credit::Rules::standing), on the totals computed above.
+    let totals = crate::credit::Totals {
+        theory: sub.theory,
+        extension: sub.extension,
+        topic: sub.topic,
+        online: sub.online,
+        assessment: sub.assessment,
+        ..Default::default()
+    };
+    let standing = rules.standing(&learner.life, &totals, 12);
+    let required = standing.required;
     // Shown where the year report shows them: as on their last enrolled day of the year.
     let (category, branch_id) =
         learner.life.placement(year_end).unwrap_or((learner.life.category_now(), learner.life.branch_now()));
@@ -290,7 +300,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         total,
         active_months,
         required,
-        met: total >= required,
+        met: standing.met,
         months,
         history,
     })

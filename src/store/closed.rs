@@ -1,13 +1,16 @@
 //! Closed years (SPEC v2 §2): once a year's appraisal is issued, nothing may change its figures.
 //! Every write that could reach a year's figures asks `Closed` first, inside its transaction.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use crate::error::{Error, Problem, Result};
 use crate::msg::Msg;
+
+/// Online totals by key (learner row id, first day, source): their hours and last day.
+pub type Totals = HashMap<(i64, String, String), (i64, String)>;
 
 /// The closed years, read once per command.
 #[derive(Debug, Clone, Default)]
@@ -61,13 +64,38 @@ impl Closed {
         self.check_years(i32::MIN, None, what)
     }
 
+    /// Stored online totals credited in a closed year (on their last day). Changing one changes
+    /// that year, whatever the dates of the row that changes it.
+    pub fn totals(&self, conn: &Connection) -> Result<Totals> {
+        if self.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut stmt = conn
+            .prepare_cached("SELECT learner_id, date, source, hours, to_date FROM online WHERE to_date IS NOT NULL")?;
+        let rows =
+            stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), (r.get(3)?, r.get::<_, String>(4)?))))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (key, (hours, to)) = row?;
+            if iso_year(&to).is_some_and(|y| self.contains(y)) {
+                out.insert(key, (hours, to));
+            }
+        }
+        Ok(out)
+    }
+
     /// A day's text as stored (ISO), refused when its year is closed.
     pub fn check_iso(&self, day: &str, what: Msg) -> Result<()> {
-        match day.get(..4).and_then(|y| y.parse::<i32>().ok()) {
+        match iso_year(day) {
             Some(y) => self.check_years(y, Some(y), what),
             None => Ok(()),
         }
     }
+}
+
+/// The year of a day's text as stored (ISO).
+pub fn iso_year(day: &str) -> Option<i32> {
+    day.get(..4).and_then(|y| y.parse().ok())
 }
 
 #[cfg(test)]

@@ -228,7 +228,7 @@ pub fn history_json(conn: &Connection, id: i64) -> Result<serde_json::Value> {
         "spell": row("SELECT start, end FROM spell WHERE learner_id = ?1")?,
         "category_change": row("SELECT from_date, category, batch_id FROM category_change WHERE learner_id = ?1")?,
         "branch_change": row("SELECT from_date, branch_id, batch_id FROM branch_change WHERE learner_id = ?1")?,
-        "exemption": row("SELECT from_date, to_date, reason FROM exemption WHERE learner_id = ?1")?,
+        "exemption": row("SELECT id, from_date, to_date, reason FROM exemption WHERE learner_id = ?1")?,
     }))
 }
 

@@ -18,7 +18,7 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn of(out: Output) -> Run {
+    pub fn from_output(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -82,7 +82,7 @@ impl School {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::of(cmd.args(args).output().expect("run xueshi"))
+        Run::from_output(cmd.args(args).output().expect("run xueshi"))
     }
 
     /// As `run` in Chinese.
@@ -98,7 +98,7 @@ impl School {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::of(cmd.args(args).output().expect("run xueshi"))
+        Run::from_output(cmd.args(args).output().expect("run xueshi"))
     }
 
     /// The year report as JSON.
@@ -195,6 +195,12 @@ pub fn run_within(mut cmd: std::process::Command, dir: &Path, limit: Duration) -
 /// in key order, with the `at` columns (the clock, which differs between two runs of one command)
 /// blanked: equal snapshots are equal states.
 pub fn snapshot(db: &Path) -> String {
+    tables(db, &[], true)
+}
+
+/// Every row of every table but those of `except`, each table in key order, every value exactly
+/// as stored (with `blank_at`, the `at` columns blanked).
+pub fn tables(db: &Path, except: &[&str], blank_at: bool) -> String {
     let conn = rusqlite::Connection::open(db).expect("open the database");
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
@@ -202,6 +208,7 @@ pub fn snapshot(db: &Path) -> String {
         .query_map([], |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
+        .filter(|t: &String| !except.contains(&t.as_str()))
         .collect();
     let mut out = String::new();
     for table in tables {
@@ -215,15 +222,11 @@ pub fn snapshot(db: &Path) -> String {
                 Ok(names
                     .iter()
                     .enumerate()
-                    .map(
-                        |(i, name)| {
-                            if name == "at" {
-                                "<at>".to_string()
-                            } else {
-                                format!("{:?}", r.get_ref(i).unwrap())
-                            }
-                        },
-                    )
+                    .map(|(i, name)| match r.get_ref(i).unwrap() {
+                        _ if blank_at && name == "at" => "<at>".to_string(),
+                        rusqlite::types::ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+                        other => format!("{other:?}"),
+                    })
                     .collect::<Vec<_>>()
                     .join("|"))
             })
@@ -235,6 +238,19 @@ pub fn snapshot(db: &Path) -> String {
         }
     }
     out
+}
+
+/// Where two dumps first differ, for a failure message.
+pub fn first_difference(a: &str, b: &str) -> String {
+    let (mut la, mut lb) = (a.lines(), b.lines());
+    let mut n = 0;
+    loop {
+        n += 1;
+        match (la.next(), lb.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (x, y) => return format!("line {n}: {x:?} / {y:?}"),
+        }
+    }
 }
 
 /// Copies a database file that no process has open, and clears the copy's WAL and shared-memory

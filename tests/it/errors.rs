@@ -30,10 +30,12 @@ const fn case<'a>(title: &'a str, files: &'a [(&'a str, &'a str)], args: &'a [&'
 
 /// The school every case runs against: two branches, the fixture roster (0001–0005, 0012), two
 /// 王伟, 0034 and (as an old database may hold it) 034, three courses, sessions in 2023 and 2024 (two of LL02 on one day, one of
-/// two days), attendance, a quiz a year, results, online hours from two sources on one day, a
-/// learner who left (0005), and 2023 closed.
+/// two days), attendance, a quiz a year, results, online hours from two sources on one day and a
+/// total to 2023, a learner who left (0005), a batch that changed a course's kind (batch 3), and
+/// 2023 closed.
 fn school() -> School {
     let s = crate::imports::school();
+    s.file("kinds.csv", "课程代码,课程名称,课程类型,教学方式,学时\nFZ01,医疗卫生法律法规,专题课,offline,1.5\n");
     let steps: &[&[&str]] = &[
         &["learner", "add", "0101", "王伟", "--branch", "NK1", "--category", "member"],
         &["learner", "add", "0102", "王伟", "--branch", "WK1", "--category", "member"],
@@ -55,7 +57,10 @@ fn school() -> School {
         &["online", "add", "0003", "2024-03-01", "2", "--source", "学习强国"],
         &["online", "add", "0003", "2024-03-01", "1"],
         &["online", "add", "0001", "2023-04-01", "1"],
+        &["online", "add", "0001", "2022-12-01", "5", "--to", "2023-01-31", "--source", "平台"],
         &["learner", "leave", "0005", "--date", "2024-06-30"],
+        &["session", "add", "--course", "FZ01", "--date", "2023-03-01"],
+        &["import", "courses", "kinds.csv", "--update"],
         &["year", "close", "2023"],
     ];
     for step in steps {
@@ -91,7 +96,7 @@ fn check(name: &str, cases: &[Case]) {
             }
             let run = if let Some(db) = c.db {
                 let mut cmd = xueshi(s.dir.path(), std::path::Path::new(db));
-                Run::of(cmd.env("XUESHI_LANG", lang).args(c.args).output().expect("run xueshi"))
+                Run::from_output(cmd.env("XUESHI_LANG", lang).args(c.args).output().expect("run xueshi"))
             } else if c.env.is_empty() {
                 s.run_env(c.args, &[("XUESHI_LANG", lang)])
             } else {
@@ -264,6 +269,11 @@ fn every_import_error_in_both_languages() {
             &["import", "online", "online.csv"],
         ),
         case(
+            "online: a row changing a total credited in a closed year",
+            &[("totals.csv", "工号,日期,学时,来源,至\n0001,2022-12-01,5,平台,2024-01-31\n")],
+            &["import", "online", "totals.csv", "--update"],
+        ),
+        case(
             "online: a sheet without a date column",
             &[("nodate.csv", "工号,学时\n0001,1\n")],
             &["import", "online", "nodate.csv"],
@@ -334,6 +344,11 @@ fn every_import_error_in_both_languages() {
                  DS01,党史学习教育专题党课,theory,offline,3\n",
             )],
             &["import", "courses", "courses.csv"],
+        ),
+        case(
+            "courses: a kind reaching a closed year",
+            &[("kind.csv", "课程代码,课程名称,课程类型,教学方式,学时\nDS01,党史学习教育专题党课,topic,offline,2\n")],
+            &["import", "courses", "kind.csv", "--update"],
         ),
         case("flags: --session belongs to attendance", &[], &["import", "learners", "roster.csv", "--session", "1"]),
         case(
@@ -517,6 +532,18 @@ fn every_command_refusal_in_both_languages() {
         case("online add: a total ending before it starts", &[], &["online", "add", "0003", "2024-03-31", "5", "--to", "2024-03-01"]),
         case("online add: a closed year", &[], &["online", "add", "0003", "2023-03-01", "1"]),
         case("online add: a learner not yet enrolled", &[], &["online", "add", "0004", "2024-02-01", "1"]),
+        case("online add: over a total credited in a closed year", &[], &[
+            "online",
+            "add",
+            "0001",
+            "2022-12-01",
+            "5",
+            "--to",
+            "2024-01-31",
+            "--source",
+            "平台",
+            "--update",
+        ]),
         case("online remove: nothing that day", &[], &["online", "remove", "0003", "2024-03-02"]),
         case("online remove: nothing from that source", &[], &["online", "remove", "0003", "2024-03-01", "--source", "钉钉"]),
         case("online remove: several sources", &[], &["online", "remove", "0003", "2024-03-01"]),
@@ -530,6 +557,7 @@ fn every_command_refusal_in_both_languages() {
         case("year close: closed already", &[], &["year", "close", "2023"]),
         case("year reopen: not closed", &[], &["year", "reopen", "2022"]),
         case("imports undo: an unknown batch", &[], &["imports", "undo", "99"]),
+        case("imports undo: a course kind in a closed year", &[], &["imports", "undo", "3"]),
         case("audit: an unknown batch", &[], &["audit", "--batch", "99"]),
         case("audit: an unknown learner", &[], &["audit", "--learner", "9999"]),
         case("report learner: an unknown learner", &[], &["report", "learner", "9999", "--year", "2024"]),
@@ -558,8 +586,8 @@ fn every_command_refusal_in_both_languages() {
         case("session delete: a summary", &[], &["session", "delete", "3"]),
         case("imports undo: a summary", &[("undo.csv", "工号,姓名\n0003,张伟\n")], &["import", "attendance", "undo.csv", "--session", "2"]),
         case("imports undo: records added since", &[], &["imports", "undo", "2"]),
-        case("imports undo: done", &[], &["imports", "undo", "3"]),
-        case("imports undo: undone already", &[], &["imports", "undo", "3"]),
+        case("imports undo: done", &[], &["imports", "undo", "4"]),
+        case("imports undo: undone already", &[], &["imports", "undo", "4"]),
         Case {
             sql: "UPDATE attendance SET hours = 500 WHERE session_id = 1 AND learner_id = (SELECT id FROM learner WHERE staff_id = '0012');
                   UPDATE attendance SET status = 'absent', hours = 100 WHERE session_id = 1 AND learner_id = (SELECT id FROM learner WHERE staff_id = '0001');

@@ -1,5 +1,7 @@
 //! The one integration test crate: the real binary, a fresh temporary folder and database per test.
 
+mod audit;
+mod closed;
 mod commands;
 #[allow(dead_code)] // not every test file uses every helper
 mod common;
