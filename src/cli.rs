@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::date::Date;
+use crate::error::ArgError;
 use crate::import::sheet::Encoding;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Mode, Status};
+use crate::msg::Msg;
 
 /// 学时: the credit-hour system of a hospital party school, over one SQLite file.
 #[derive(Debug, Parser)]
@@ -15,7 +17,7 @@ pub struct Cli {
     /// The database file [default: $XUESHI_DB, else xueshi.db]
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
-    /// Language of reports and notices [default: $XUESHI_LANG, else zh when $LANG starts with zh, else en]
+    /// Language of messages, help, reports and notices [default: $XUESHI_LANG, else the system's: zh when it is Chinese, else en]
     #[arg(long, global = true, value_enum)]
     pub lang: Option<crate::Lang>,
     /// Who is making the change, for the audit log [default: $XUESHI_OPERATOR, else $USER]
@@ -276,7 +278,7 @@ pub enum SessionCmd {
         #[arg(long, value_parser = parse_date)]
         date: Date,
         /// How many days it lasts (a 5-day 集中轮训: 5); at most 24 hours a day [default: 1]
-        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=366))]
+        #[arg(long, value_parser = parse_days)]
         days: Option<i64>,
         /// Hold the course a second time on a date that has a session of it already
         #[arg(long)]
@@ -307,7 +309,7 @@ pub enum SessionCmd {
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
         /// How many days it lasts
-        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=366))]
+        #[arg(long, value_parser = parse_days)]
         days: Option<i64>,
         /// Who taught it (an empty name clears it)
         #[arg(long)]
@@ -643,23 +645,52 @@ pub struct GenArgs {
     pub out: PathBuf,
 }
 
-fn parse_word<T: std::str::FromStr<Err = crate::model::UnknownWord>>(s: &str) -> Result<T, String> {
-    s.parse::<T>().map_err(|e| e.to_string())
+// Value parsers: their errors are messages, which clap's printer says in English and ours
+// (`msg::help`) in Chinese.
+
+fn parse_word<T: std::str::FromStr<Err = crate::model::UnknownWord>>(s: &str) -> Result<T, ArgError> {
+    s.parse::<T>().map_err(|e| ArgError(e.msg()))
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
-    crate::date::parse(s).ok_or_else(|| format!("{s:?} is not a date (write 2024-03-15)"))
+fn parse_date(s: &str) -> Result<Date, ArgError> {
+    crate::date::parse(s).ok_or_else(|| ArgError(Msg::NotADate { text: s.to_string() }))
 }
 
 /// A calendar year written in full: `2024`, not `24`.
-fn parse_year(s: &str) -> Result<i32, String> {
+fn parse_year(s: &str) -> Result<i32, ArgError> {
+    // 2024, or as it is written in Chinese: 2024年, 2024年度.
     let t = s.trim();
+    let t = t.strip_suffix('度').unwrap_or(t);
+    let t = t.strip_suffix('年').unwrap_or(t);
     match t.parse::<i32>() {
         Ok(y) if t.len() == 4 && (1900..=2999).contains(&y) => Ok(y),
-        _ => Err(format!("{s:?} is not a year (write it in full, e.g. 2024)")),
+        _ => Err(ArgError(Msg::NotAYear { text: s.to_string() })),
     }
 }
 
-fn parse_period(s: &str) -> Result<crate::period::Period, String> {
-    s.parse()
+fn parse_period(s: &str) -> Result<crate::period::Period, ArgError> {
+    s.parse().map_err(ArgError)
+}
+
+/// How many days a session lasts: 1 to 366.
+fn parse_days(s: &str) -> Result<i64, ArgError> {
+    match s.parse::<i64>() {
+        Ok(days) if (1..=366).contains(&days) => Ok(days),
+        Ok(days) => Err(ArgError(Msg::DaysOutOfRange { days })),
+        Err(e) => Err(ArgError(Msg::NotAWholeNumber { detail: e.to_string() })),
+    }
+}
+
+/// Parses the command line in `lang` (`Lang::from_args`): its help and its errors are said in
+/// that language; an error or a help text is printed, and the program ends (exit 2, or 0 for help).
+pub fn parse(args: Vec<std::ffi::OsString>, lang: crate::Lang) -> Cli {
+    use clap::FromArgMatches;
+    let exit = |e: clap::Error| -> ! {
+        match lang {
+            crate::Lang::En => e.exit(),
+            crate::Lang::Zh => e.apply::<crate::msg::help::Chinese>().exit(),
+        }
+    };
+    let mut matches = crate::msg::help::command(lang).try_get_matches_from(args).unwrap_or_else(|e| exit(e));
+    Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| exit(e))
 }

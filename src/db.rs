@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, Tr
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::msg::{IoWhy, Msg};
 
 /// The whole schema: its steps, each after a `-- @step N` line (the first step has none).
 const SCHEMA: &str = include_str!("../schema.sql");
@@ -37,10 +38,7 @@ const BUSY_TIMEOUT_MS: u32 = 60_000;
 /// Opens an existing database and brings it to the current schema.
 pub fn open(path: &Path) -> Result<Connection> {
     if !path.exists() {
-        return Err(Error::Other(format!(
-            "no database at {}: create one with `xueshi init` (or name another with --db)",
-            path.display()
-        )));
+        return Err(Error::Other(Msg::NoDatabase { path: path.display().to_string() }));
     }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     configure(&conn)?;
@@ -78,7 +76,7 @@ fn create_private_file(path: &Path) -> Result<bool> {
     match options.open(path) {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(Error::Other(format!("cannot create {}: {e}", path.display()))),
+        Err(e) => Err(Error::Other(Msg::CannotCreate { path: path.display().to_string(), why: IoWhy::from(&e) })),
     }
 }
 
@@ -87,7 +85,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Other(format!("the database would not switch to WAL mode (it is in {mode} mode)")));
+        return Err(Error::Other(Msg::NotWal { mode }));
     }
     // One commit per command: a full sync costs one fsync and keeps the last command on power loss.
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -97,9 +95,7 @@ fn configure(conn: &Connection) -> Result<()> {
 fn migrate(conn: &Connection) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > VERSION {
-        return Err(Error::Other(format!(
-            "the database has schema version {version}, newer than this xueshi knows ({VERSION}): use a newer xueshi"
-        )));
+        return Err(Error::Other(Msg::SchemaNewer { version, known: VERSION }));
     }
     if version == VERSION {
         return Ok(());
@@ -116,7 +112,7 @@ fn migrate(conn: &Connection) -> Result<()> {
         }
         let broken: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
         if broken > 0 {
-            return Err(Error::Other(format!("the upgrade would leave {broken} records without their parent")));
+            return Err(Error::Other(Msg::UpgradeBroken { n: broken }));
         }
         tx.pragma_update(None, "user_version", VERSION)?;
         tx.commit()?;

@@ -9,6 +9,7 @@ use rusqlite::OptionalExtension;
 
 use crate::cli::{Cli, Command, NoticeArgs, Output, ReportCmd};
 use crate::error::{Error, Result};
+use crate::msg::{IoWhy, Msg};
 use crate::{commands, db, Ctx};
 
 /// The year of the demo school's records, and the notice it prints.
@@ -55,7 +56,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     drop(conn);
 
     let sheets = SheetDir::new()?;
-    eprintln!("building the demo school in {} …", path.display());
+    ctx.note(Msg::BuildingDemo { path: path.display().to_string() });
     for (n, line) in SCRIPT.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -66,11 +67,12 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             Some((name, _)) => sheets.0.join(name).to_string_lossy().into_owned(),
             None => w.to_string(),
         });
-        let cli = Cli::try_parse_from(std::iter::once("xueshi".to_string()).chain(words))
-            .map_err(|e| Error::Other(format!("{place}: {}", e.to_string().trim())))?;
+        let cli = Cli::try_parse_from(std::iter::once("xueshi".to_string()).chain(words)).map_err(|e| {
+            Error::Other(Msg::DemoBadLine { place: place.clone(), detail: e.to_string().trim().to_string() })
+        })?;
         commands::run(&ctx, cli.command).map_err(|e| match e {
             Error::PipeClosed => e,
-            e => Error::Other(format!("{place}: {line}: {e}")),
+            e => Error::Other(Msg::DemoStepFailed { place, line: line.to_string(), problems: e.problems() }),
         })?;
     }
 
@@ -90,15 +92,13 @@ fn make_room(path: &Path) -> Result<()> {
         .and_then(|c| c.query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| r.get(0)).optional())
         .unwrap_or(None);
     if origin.as_deref() != Some("demo") {
-        return Err(Error::Other(format!(
-            "{} exists and is not a demo database: name another file with --db",
-            path.display()
-        )));
+        return Err(Error::Other(Msg::DemoNotDemoDb { path: path.display().to_string() }));
     }
     for suffix in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{suffix}", path.display()));
         if p.exists() {
-            std::fs::remove_file(&p).map_err(|e| Error::Other(format!("cannot remove {}: {e}", p.display())))?;
+            std::fs::remove_file(&p)
+                .map_err(|e| Error::Other(Msg::CannotRemove { path: p.display().to_string(), why: IoWhy::from(&e) }))?;
         }
     }
     Ok(())

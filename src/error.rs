@@ -1,30 +1,31 @@
-//! One error type for the whole program, and its exit codes (SPEC §6).
+//! One error type for the whole program, and its exit codes (SPEC §6). An error holds messages
+//! of the catalogue (`crate::msg`), put into words in the chosen language when main prints them.
 
-use std::fmt;
+use crate::msg::{IoWhy, Msg};
+use crate::Lang;
 
 /// One bad thing in the input, with where it was: `sheet.csv:14: hours`, `roster.xlsx:Sheet1!B7`,
 /// or a command-line flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub place: Option<String>,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl Problem {
-    pub fn at(place: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem { place: Some(place.into()), message: message.into() }
+    pub fn at(place: impl Into<String>, message: Msg) -> Problem {
+        Problem { place: Some(place.into()), message }
     }
 
-    pub fn new(message: impl Into<String>) -> Problem {
-        Problem { place: None, message: message.into() }
+    pub fn new(message: Msg) -> Problem {
+        Problem { place: None, message }
     }
-}
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    /// `sheet.csv:14: hours: "2..5" is not a number`, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
         match &self.place {
-            Some(p) => write!(f, "{p}: {}", self.message),
-            None => f.write_str(&self.message),
+            Some(p) => format!("{p}: {}", self.message.render(lang)),
+            None => self.message.render(lang),
         }
     }
 }
@@ -32,13 +33,13 @@ impl fmt::Display for Problem {
 #[derive(Debug)]
 pub enum Error {
     /// Exit 2: the command line does not parse (a period, a date, a word of a fixed vocabulary).
-    Usage(String),
+    Usage(Msg),
     /// Exit 65: invalid data; nothing was written.
     Invalid(Vec<Problem>),
     /// Exit 66: an input file that is missing or unreadable.
-    Input(String),
+    Input(Msg),
     /// Exit 1: anything else (I/O, a database that stays locked).
-    Other(String),
+    Other(Msg),
     /// Standard output was closed by its reader (`xueshi report … | head`): not an error, exit 0.
     PipeClosed,
 }
@@ -49,16 +50,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const MAX_LISTED: usize = 100;
 
 impl Error {
-    pub fn invalid(message: impl Into<String>) -> Error {
+    pub fn invalid(message: Msg) -> Error {
         Error::Invalid(vec![Problem::new(message)])
     }
 
-    pub fn invalid_at(place: impl Into<String>, message: impl Into<String>) -> Error {
+    pub fn invalid_at(place: impl Into<String>, message: Msg) -> Error {
         Error::Invalid(vec![Problem::at(place, message)])
     }
 
-    pub fn usage(message: impl Into<String>) -> Error {
-        Error::Usage(message.into())
+    pub fn usage(message: Msg) -> Error {
+        Error::Usage(message)
     }
 
     pub fn exit_code(&self) -> i32 {
@@ -71,35 +72,50 @@ impl Error {
         }
     }
 
-    /// The lines to print on stderr, each starting with `error: `.
-    pub fn lines(&self) -> Vec<String> {
+    /// Every message of the error, with its place.
+    pub fn problems(&self) -> Vec<Problem> {
+        match self {
+            Error::Invalid(problems) => problems.clone(),
+            Error::Usage(m) | Error::Input(m) | Error::Other(m) => vec![Problem::new(m.clone())],
+            Error::PipeClosed => vec![Problem::new(Msg::PipeClosed)],
+        }
+    }
+
+    /// The lines to print on stderr in `lang`, each starting with `error: ` (`错误：`).
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        let prefix = Msg::ErrorPrefix.render(lang);
         match self {
             Error::Invalid(problems) => {
-                let mut out: Vec<String> = problems.iter().take(MAX_LISTED).map(|p| format!("error: {p}")).collect();
+                let mut out: Vec<String> =
+                    problems.iter().take(MAX_LISTED).map(|p| format!("{prefix}{}", p.render(lang))).collect();
                 if problems.len() > MAX_LISTED {
-                    out.push(format!("error: … and {} more problems", problems.len() - MAX_LISTED));
+                    let more = Msg::MoreProblems { n: problems.len() - MAX_LISTED };
+                    out.push(format!("{prefix}{}", more.render(lang)));
                 }
                 if problems.len() > 1 {
-                    out.push(format!("{} problems; nothing was written", problems.len()));
+                    out.push(Msg::NothingWritten { n: problems.len() }.render(lang));
                 }
                 out
             }
-            Error::Usage(m) | Error::Input(m) | Error::Other(m) => vec![format!("error: {m}")],
+            Error::Usage(m) | Error::Input(m) | Error::Other(m) => vec![format!("{prefix}{}", m.render(lang))],
             Error::PipeClosed => Vec::new(),
         }
     }
+
+    /// The messages alone in `lang`, without the `error: ` that `lines` puts before each.
+    pub fn render(&self, lang: Lang) -> String {
+        let sep = match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        };
+        self.problems().iter().map(|p| p.render(lang)).collect::<Vec<_>>().join(sep)
+    }
 }
 
-impl fmt::Display for Error {
-    /// The message alone, without the `error: ` that `lines` puts before each line on stderr.
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            Error::Invalid(problems) => {
-                f.write_str(&problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("; "))
-            }
-            Error::Usage(m) | Error::Input(m) | Error::Other(m) => f.write_str(m),
-            Error::PipeClosed => f.write_str("standard output was closed"),
-        }
+impl std::fmt::Display for Error {
+    /// In English: for logs and tests. What people read is printed by main, in their language.
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -110,9 +126,9 @@ impl From<rusqlite::Error> for Error {
         use rusqlite::ffi::ErrorCode;
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-                Error::Other(format!("the database stays locked by another xueshi: {e}"))
+                Error::Other(Msg::DatabaseLocked { detail: e.to_string() })
             }
-            _ => Error::Other(format!("database: {e}")),
+            _ => Error::Other(Msg::Database { detail: e.to_string() }),
         }
     }
 }
@@ -122,7 +138,7 @@ impl From<std::io::Error> for Error {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return Error::PipeClosed;
         }
-        Error::Other(e.to_string())
+        Error::Other(Msg::Io { why: IoWhy::from(&e) })
     }
 }
 
@@ -131,8 +147,13 @@ impl From<std::io::Error> for Error {
 pub struct Problems(pub Vec<Problem>);
 
 impl Problems {
-    pub fn push(&mut self, place: impl Into<String>, message: impl Into<String>) {
+    pub fn push(&mut self, place: impl Into<String>, message: Msg) {
         self.0.push(Problem::at(place, message));
+    }
+
+    /// A problem whose message says where it is.
+    pub fn add(&mut self, message: Msg) {
+        self.0.push(Problem::new(message));
     }
 
     /// `Ok(())` when none were found, else the invalid-data error listing them all.
@@ -144,3 +165,16 @@ impl Problems {
         }
     }
 }
+
+/// A value parser's error for clap: a message, said in English by clap's own error printer and
+/// in Chinese by ours (`msg::help`), which finds it as the error's source.
+#[derive(Debug, Clone)]
+pub struct ArgError(pub Msg);
+
+impl std::fmt::Display for ArgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.0.en())
+    }
+}
+
+impl std::error::Error for ArgError {}

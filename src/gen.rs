@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::cli::GenArgs;
 use crate::error::{Error, Result};
 use crate::model::{Category, CourseKind, Mode};
+use crate::msg::{IoWhy, Msg};
 
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and fixed forever.
 struct Rng(u64);
@@ -55,29 +56,29 @@ const SESSION_SIZE: usize = 400;
 
 fn csv_writer(dir: &Path, name: &str) -> Result<csv::Writer<BufWriter<File>>> {
     let path = dir.join(name);
-    let file = File::create(&path).map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))?;
+    let file = File::create(&path)
+        .map_err(|e| Error::Other(Msg::CannotWrite { path: path.display().to_string(), why: IoWhy::from(&e) }))?;
     Ok(csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file)))
 }
 
 fn csv_err(e: csv::Error) -> Error {
-    Error::Other(format!("gen: {e}"))
+    Error::Other(Msg::GenCsv { detail: e.to_string() })
 }
 
-pub fn run(args: &GenArgs) -> Result<()> {
+pub fn run(args: &GenArgs, lang: crate::Lang) -> Result<()> {
     if args.learners == 0 {
-        return Err(Error::usage("--learners must be at least 1"));
+        return Err(Error::usage(Msg::GenLearners));
     }
     let year = args.year;
-    let first =
-        NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| Error::usage(format!("--year {year} is not a year")))?;
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| Error::usage(Msg::YearOutOfRange { year }))?;
     let days = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() { 366 } else { 365 };
     let courses = COURSES.len() * 4;
     let most = courses * days * args.learners.min(SESSION_SIZE);
     if args.attendance > most {
-        return Err(Error::usage(format!("--attendance {}: at most {most} distinct records fit", args.attendance)));
+        return Err(Error::usage(Msg::GenTooMany { n: args.attendance, most }));
     }
     std::fs::create_dir_all(&args.out)
-        .map_err(|e| Error::Other(format!("cannot create {}: {e}", args.out.display())))?;
+        .map_err(|e| Error::Other(Msg::CannotCreate { path: args.out.display().to_string(), why: IoWhy::from(&e) }))?;
     let mut rng = Rng(args.seed);
     let id = |i: usize| format!("{:06}", i + 1);
 
@@ -170,11 +171,16 @@ pub fn run(args: &GenArgs) -> Result<()> {
     }
     w.flush()?;
     eprintln!(
-        "wrote {} learners in {branches} branches, {courses} courses, {} attendance rows, {} online rows to {}",
-        args.learners,
-        attendance,
-        online,
-        args.out.display()
+        "{}",
+        Msg::GenWrote {
+            learners: args.learners,
+            branches,
+            courses,
+            attendance,
+            online,
+            dir: args.out.display().to_string()
+        }
+        .render(lang)
     );
     Ok(())
 }

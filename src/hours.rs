@@ -9,7 +9,7 @@ use std::ops::{Add, AddAssign, Sub};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Fixed(pub i64);
 
-/// Why a text is not a valid amount.
+/// Why a text is not a valid amount (said in words by the catalogue: `Msg::from`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AmountError {
     /// Not a number at all (`"2..5"`, `"abc"`).
@@ -18,17 +18,6 @@ pub enum AmountError {
     TooPrecise,
     /// Above the largest amount allowed in one place (24 for hours).
     TooLarge(i64),
-}
-
-impl fmt::Display for AmountError {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            AmountError::NotANumber => write!(f, "is not a number"),
-            AmountError::Negative => write!(f, "is negative"),
-            AmountError::TooPrecise => write!(f, "has more than two decimal places"),
-            AmountError::TooLarge(max) => write!(f, "is more than {}", Fixed(*max)),
-        }
-    }
 }
 
 impl Fixed {

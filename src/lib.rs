@@ -14,6 +14,7 @@ pub mod import;
 pub mod life;
 pub mod lookup;
 pub mod model;
+pub mod msg;
 pub mod period;
 pub mod report;
 pub mod staff_id;
@@ -33,7 +34,7 @@ pub fn say(line: impl std::fmt::Display) -> Result<()> {
     Ok(())
 }
 
-/// The language of reports, notices and table headers.
+/// The language of messages, help, reports, notices and table headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     Zh,
@@ -41,20 +42,68 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `--lang`, else `$XUESHI_LANG`, else Chinese when `$LANG` starts with `zh`, else English.
+    /// `--lang`, else `$XUESHI_LANG`, else the system's locale (SPEC §4: Chinese when it is `zh…`).
     pub fn resolve(flag: Option<Lang>) -> Result<Lang> {
         if let Some(l) = flag {
             return Ok(l);
         }
-        if let Ok(v) = std::env::var("XUESHI_LANG") {
-            return match v.trim().to_ascii_lowercase().as_str() {
-                "zh" => Ok(Lang::Zh),
-                "en" => Ok(Lang::En),
-                other => Err(Error::usage(format!("XUESHI_LANG={other:?}: write zh or en"))),
-            };
+        match std::env::var("XUESHI_LANG") {
+            Ok(v) => {
+                Lang::named(&v).ok_or_else(|| Error::usage(msg::Msg::LangEnvInvalid { value: v.trim().to_string() }))
+            }
+            Err(_) => Ok(Lang::system()),
         }
-        let system = std::env::var("LANG").unwrap_or_default();
-        Ok(if system.starts_with("zh") { Lang::Zh } else { Lang::En })
+    }
+
+    /// The language to speak before the command line is parsed (its help and its errors need
+    /// one): `--lang zh|en` among the arguments, else `$XUESHI_LANG`, else the system's locale.
+    /// A word that names no language is left for the parser or `resolve` to refuse.
+    pub fn from_args(args: &[std::ffi::OsString]) -> Lang {
+        let mut words = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+        while let Some(w) = words.next() {
+            if w == "--" {
+                break;
+            }
+            let value = match w.strip_prefix("--lang") {
+                Some("") => words.next(),
+                Some(rest) => rest.strip_prefix('='),
+                None => None,
+            };
+            if let Some(l) = value.and_then(Lang::named) {
+                return l;
+            }
+        }
+        Lang::resolve(None).unwrap_or_else(|_| Lang::system())
+    }
+
+    /// `zh` or `en`, as `--lang` and `$XUESHI_LANG` write them.
+    fn named(word: &str) -> Option<Lang> {
+        match word.trim().to_ascii_lowercase().as_str() {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The system's locale: the first of `$LC_ALL`, `$LC_MESSAGES` and `$LANG` that names a
+    /// language (`C` and `POSIX` name none), else the user's locale as the system keeps it
+    /// (Windows and macOS settings, through `sys-locale`). Chinese for `zh…`, else English.
+    pub fn system() -> Lang {
+        let vars = ["LC_ALL", "LC_MESSAGES", "LANG"].map(|v| std::env::var(v).ok());
+        vars.into_iter()
+            .flatten()
+            .chain(std::iter::once_with(sys_locale::get_locale).flatten())
+            .find_map(|l| Lang::of_locale(&l))
+            .unwrap_or(Lang::En)
+    }
+
+    /// The language a locale name (`zh_CN.UTF-8`, `zh-Hans-CN`, `en_US`) gives, if it names one.
+    fn of_locale(name: &str) -> Option<Lang> {
+        let n = name.trim();
+        if n.is_empty() || n == "C" || n == "POSIX" || n.starts_with("C.") {
+            return None;
+        }
+        Some(if n.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En })
     }
 
     pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
@@ -97,8 +146,9 @@ impl Ctx {
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_string());
         let today = match std::env::var("XUESHI_TODAY") {
-            Ok(v) if !v.trim().is_empty() => date::parse(&v)
-                .ok_or_else(|| Error::usage(format!("XUESHI_TODAY={v:?} is not a date (write 2024-03-15)")))?,
+            Ok(v) if !v.trim().is_empty() => {
+                date::parse(&v).ok_or_else(|| Error::usage(msg::Msg::TodayEnvInvalid { value: v.clone() }))?
+            }
             _ => chrono::Local::now().date_naive(),
         };
         Ok(Ctx { db, db_named, lang: Lang::resolve(cli.lang)?, operator, today })
@@ -116,5 +166,20 @@ impl Ctx {
 
     pub fn open(&self) -> Result<rusqlite::Connection> {
         db::open(&self.db)
+    }
+
+    /// Prints a message on standard output (a summary that scripts read, such as an import's).
+    pub fn say(&self, message: msg::Msg) -> Result<()> {
+        say(message.render(self.lang))
+    }
+
+    /// Prints a note on standard error (what was done, for the person at the terminal).
+    pub fn note(&self, message: msg::Msg) {
+        eprintln!("{}", message.render(self.lang));
+    }
+
+    /// Prints a warning on standard error: `warning: …` (`警告：…`).
+    pub fn warn(&self, message: msg::Msg) {
+        eprintln!("{}{}", msg::Msg::WarningPrefix.render(self.lang), message.render(self.lang));
     }
 }

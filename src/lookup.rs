@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Error, Result};
+use crate::msg::Msg;
 use crate::staff_id::{self, Found};
 
 pub fn branch(conn: &Connection, code_or_name: &str) -> Result<i64> {
@@ -12,7 +13,7 @@ pub fn branch(conn: &Connection, code_or_name: &str) -> Result<i64> {
         r.get(0)
     })
     .optional()?
-    .ok_or_else(|| Error::invalid(format!("branch {t:?} is not a known branch (see `xueshi branch list`)")))
+    .ok_or_else(|| Error::invalid(Msg::BranchUnknown { name: t.to_string() }))
 }
 
 /// The learner a typed staff id means: its row id and its staff id as stored. A staff id that
@@ -76,19 +77,19 @@ pub fn course(conn: &Connection, code: &str) -> Result<(i64, i64)> {
     let t = code.trim();
     conn.query_row("SELECT id, hours FROM course WHERE code = ?1", [t], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .ok_or_else(|| Error::invalid(format!("course {t:?} is not a known course (see `xueshi course list`)")))
+        .ok_or_else(|| Error::invalid(Msg::CourseUnknown { code: t.to_string() }))
 }
 
 /// A session's hours, by id.
 pub fn session(conn: &Connection, id: i64) -> Result<i64> {
     conn.query_row("SELECT hours FROM session WHERE id = ?1", [id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::invalid(format!("session {id} is not a known session (see `xueshi session list`)")))
+        .ok_or_else(|| Error::invalid(Msg::SessionUnknown { id }))
 }
 
 pub fn assessment(conn: &Connection, code: &str) -> Result<i64> {
     let t = code.trim();
     conn.query_row("SELECT id FROM assessment WHERE code = ?1", [t], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::invalid(format!("assessment {t:?} is not a known assessment")))
+        .ok_or_else(|| Error::invalid(Msg::AssessmentUnknown { code: t.to_string() }))
 }

@@ -4,32 +4,50 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::msg::Msg;
+
+/// Which vocabulary a word was looked up in (its name in messages is in the catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vocabulary {
+    Category,
+    CourseKind,
+    Mode,
+    Status,
+    AssessmentKind,
+    Award,
+}
+
 /// An unknown word for a vocabulary; says which words are accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownWord {
-    pub what: &'static str,
+    pub what: Vocabulary,
     pub word: String,
     pub accepted: String,
     /// For a word people write that means none of the codes (群众 as a category): what to write
     /// instead, said in place of the list of accepted words.
-    pub instead: Option<&'static str>,
+    pub instead: Option<Box<Msg>>,
+}
+
+impl UnknownWord {
+    /// The message that says it.
+    pub fn msg(self) -> Msg {
+        Msg::UnknownWord { word: self }
+    }
 }
 
 impl fmt::Display for UnknownWord {
+    /// In English, for clap's own error printer and tests.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self.instead {
-            Some(instead) => write!(f, "{:?} is not a known {}: {instead}", self.word, self.what),
-            None => write!(f, "{:?} is not a known {} (accepted: {})", self.word, self.what, self.accepted),
-        }
+        f.write_str(&self.clone().msg().en())
     }
 }
 
 impl std::error::Error for UnknownWord {}
 
 macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident, $what:literal, {
+    ($(#[$doc:meta])* $name:ident, {
         $($variant:ident => $code:literal, $zh:literal, [$($alias:literal),*];)+
-    } $(refused { $($refused:literal => $instead:literal;)+ })?) => {
+    } $(refused { $($refused:literal => $instead:expr;)+ })?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
@@ -56,18 +74,24 @@ macro_rules! vocabulary {
                 $name::ALL.iter().flat_map(|v| v.words().iter().copied()).collect::<Vec<_>>().join(" ")
             }
 
-            /// Words people write for this that mean none of its codes, and what to write instead.
-            const REFUSED: &'static [(&'static str, &'static str)] = &[$($(($refused, $instead)),+)?];
+            /// What to write instead of a word people write for this that means none of its codes.
+            #[allow(clippy::match_single_binding)]
+            fn refused(word: &str) -> Option<Msg> {
+                match word {
+                    $($($refused => Some($instead),)+)?
+                    _ => None,
+                }
+            }
 
             /// The code or any Chinese word for it, case-insensitive, trimmed.
             pub fn parse(word: &str) -> Result<$name, UnknownWord> {
                 let w = word.trim();
                 $name::ALL.iter().copied().find(|v| v.words().iter().any(|a| a.eq_ignore_ascii_case(w))).ok_or_else(
                     || UnknownWord {
-                        what: $what,
+                        what: Vocabulary::$name,
                         word: w.to_string(),
                         accepted: $name::accepted(),
-                        instead: $name::REFUSED.iter().find(|(r, _)| *r == w).map(|(_, instead)| *instead),
+                        instead: $name::refused(w).map(Box::new),
                     },
                 )
             }
@@ -99,7 +123,7 @@ macro_rules! vocabulary {
 
 vocabulary!(
     /// 人员类别: what kind of learner, which fixes the yearly requirement.
-    Category, "category", {
+    Category, {
         // 中共党员, 中共预备党员, 共青团员: how a roster's 政治面貌 column writes them (SPEC v2 §3).
         Member => "member", "正式党员", ["党员", "中共党员"];
         Cadre => "cadre", "党员干部", ["支部书记", "支部委员", "支部书记和委员", "干部"];
@@ -110,13 +134,13 @@ vocabulary!(
     }
     refused {
         // 政治面貌 群众: not a party or league member, so none of the categories by that word.
-        "群众" => "a 群众 (not a party or league member) is enrolled as an activist 入党积极分子 or a candidate 发展对象: write the one the school enrols them as";
+        "群众" => Msg::MassesCategory;
     }
 );
 
 vocabulary!(
     /// 课程类型.
-    CourseKind, "course kind", {
+    CourseKind, {
         Theory => "theory", "党性教育基本课", ["基本课"];
         Extension => "extension", "拓展课", [];
         Topic => "topic", "专题课", [];
@@ -125,7 +149,7 @@ vocabulary!(
 
 vocabulary!(
     /// 教学方式.
-    Mode, "course mode", {
+    Mode, {
         Offline => "offline", "线下", [];
         Online => "online", "线上", ["线上集中"];
         Field => "field", "现场教学", ["外出教学", "现场/外出教学"];
@@ -135,7 +159,7 @@ vocabulary!(
 
 vocabulary!(
     /// 出勤: one learner at one session.
-    Status, "attendance status", {
+    Status, {
         // The words offices really write (SPEC v2 §3), and DingTalk's 打卡结果 (正常, 迟到, 缺卡,
         // 旷工, 严重迟到, 未打卡). 早退 (left early) is late: the hours column gives what was earned.
         Present => "present", "出席", [
@@ -151,7 +175,7 @@ vocabulary!(
 
 vocabulary!(
     /// 考核类型.
-    AssessmentKind, "assessment kind", {
+    AssessmentKind, {
         Quiz => "quiz", "知识测试", ["测试"];
         Contest => "contest", "知识竞赛", ["竞赛"];
         Essay => "essay", "征文比赛", ["征文"];
@@ -160,7 +184,7 @@ vocabulary!(
 
 vocabulary!(
     /// 奖项: an award level, worth the assessment's bonus for that level.
-    Award, "award", {
+    Award, {
         First => "first", "一等奖", [];
         Second => "second", "二等奖", [];
         Third => "third", "三等奖", [];

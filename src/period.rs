@@ -7,6 +7,7 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 
 use crate::date::month_end;
+use crate::msg::Msg;
 
 /// A span of whole months within one calendar year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,14 +96,10 @@ impl Period {
 }
 
 impl FromStr for Period {
-    type Err = String;
+    type Err = Msg;
 
-    fn from_str(s: &str) -> Result<Period, String> {
-        let bad = || {
-            format!(
-                "{s:?} is not a period (write 2024, 2024-H1, 2024-Q3 or 2024-07; or 2024年度, 2024年上半年, 2024年第三季度, 2024年7月)"
-            )
-        };
+    fn from_str(s: &str) -> Result<Period, Msg> {
+        let bad = || Msg::NotAPeriod { text: s.to_string() };
         // A Chinese input method may type the digits full-width.
         let t: String = s
             .trim()
@@ -206,7 +203,7 @@ mod tests {
             ("2024-12", ymd(2024, 12, 1), ymd(2024, 12, 31), 12),
         ];
         for (text, from, to, last) in cases {
-            let p: Period = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+            let p: Period = text.parse().unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert_eq!((p.from(), p.to(), p.last_month()), (from, to, last), "{text}");
             assert_eq!(p.to_string(), text.to_uppercase(), "{text}");
         }
@@ -245,7 +242,7 @@ mod tests {
             (" ２０２４年７月 ", "2024-07", ymd(2024, 7, 1), ymd(2024, 7, 31)),
         ];
         for (text, code, from, to) in cases {
-            let p: Period = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+            let p: Period = text.parse().unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert_eq!((p.to_string().as_str(), p.from(), p.to()), (code, from, to), "{text}");
         }
         for text in [

@@ -2,6 +2,8 @@
 //! (SPEC §3, "Excel's habits": a number cell loses its leading zeros, `0012` becomes 12), so that
 //! `xueshi attend 1 12` finds the learner an imported `12` finds.
 
+use crate::msg::Msg;
+
 /// What a typed staff id found among the stored ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found<T> {
@@ -20,28 +22,13 @@ impl<T> Found<T> {
     }
 
     /// The one found, or why not, in the words imports and commands share.
-    pub fn or_message(self, typed: &str) -> Result<T, String> {
+    pub fn or_message(self, typed: &str) -> Result<T, Msg> {
         match self {
             Found::One(t) => Ok(t),
-            Found::Several(fits) => Err(format!("staff id {typed} {}", could_be_any_of(&fits))),
-            Found::Unknown => Err(format!("staff id {typed} is not a known learner")),
+            Found::Several(fits) => Err(Msg::LostZerosStaffId { typed: typed.to_string(), fits }),
+            Found::Unknown => Err(Msg::NotAKnownLearner { staff_id: typed.to_string() }),
         }
     }
-}
-
-/// Why a typed id that fits several stored ids names none of them: `lost its leading zeros and
-/// could be any of 0077, 00077: write it in full`.
-pub fn could_be_any_of(fits: &[String]) -> String {
-    format!("lost its leading zeros and could be any of {}: write it in full", fits.join(", "))
-}
-
-/// Why a new staff id cannot be added beside a stored one that is the same number (`0007` beside
-/// `7`): Excel turns one into the other, so they can never be two people. What a command and an
-/// import say alike, with the correction to make.
-pub fn same_number_as(typed: &str, stored: &str) -> String {
-    format!(
-        "staff id {typed} is the same number as learner {stored} (Excel drops leading zeros): if {stored} should read {typed}, correct it with `xueshi learner set {stored} --staff-id {typed}`"
-    )
 }
 
 /// A stored staff id without its leading zeros (`0012` → `12`; all zeros → `0`): what a typed id
@@ -170,10 +157,13 @@ mod tests {
     #[test]
     fn messages_name_every_fit() {
         assert_eq!(
-            find("34").or_message("34"),
+            find("34").or_message("34").map_err(|m| m.en()),
             Err("staff id 34 lost its leading zeros and could be any of 0034, 034: write it in full".to_string())
         );
-        assert_eq!(find("99").or_message("99"), Err("staff id 99 is not a known learner".to_string()));
+        assert_eq!(
+            find("99").or_message("99").map_err(|m| m.en()),
+            Err("staff id 99 is not a known learner".to_string())
+        );
         assert_eq!(find("12").or_message("12"), Ok("0012"));
     }
 }

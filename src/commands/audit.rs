@@ -1,14 +1,14 @@
 //! The audit log as people ask for it (who changed what, when, from what to what), and the shell
 //! completion scripts.
 
-use clap::CommandFactory;
 use serde_json::{json, Value as Json};
 
 use super::{opt_text, Listing};
-use crate::cli::{AuditArgs, Cli};
+use crate::cli::AuditArgs;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::lookup;
+use crate::msg::Msg;
 use crate::report::render::Cell;
 use crate::store::records::{self, AuditFilter};
 use crate::Ctx;
@@ -18,7 +18,7 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
     let tx = db::read(&mut conn)?;
     if let Some(b) = a.batch {
         if !records::batch_exists(&tx, b)? {
-            return Err(Error::invalid(format!("batch {b} is not a known import batch (see `xueshi imports list`)")));
+            return Err(Error::invalid(Msg::BatchUnknown { batch: b }));
         }
     }
     let staff_id = a.learner.as_deref().map(|s| s.trim().to_string());
@@ -30,7 +30,7 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
     let filter = AuditFilter { since: a.since, staff_id: staff_id.clone(), learner_id, batch: a.batch };
     let log = records::audit_log(&tx, &filter)?;
     if let (Some(s), None, true) = (&staff_id, learner_id, log.is_empty()) {
-        return Err(Error::invalid(format!("staff id {s} is not a known learner, and the audit log never names it")));
+        return Err(Error::invalid(Msg::AuditUnknownLearner { staff_id: s.clone() }));
     }
     // In JSON, the key and the values are objects, not text holding them.
     let parse = |text: Option<&String>| -> Json {
@@ -80,9 +80,10 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
 }
 
 /// Prints the completion script of `shell` for the whole command line.
-pub fn completions(shell: clap_complete::Shell) -> Result<()> {
+pub fn completions(shell: clap_complete::Shell, lang: crate::Lang) -> Result<()> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "xueshi", &mut script);
+    // The descriptions some shells show beside each word are in the chosen language.
+    clap_complete::generate(shell, &mut crate::msg::help::command(lang), "xueshi", &mut script);
     use std::io::Write;
     std::io::stdout().lock().write_all(&script)?;
     Ok(())

@@ -4,7 +4,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, Transaction};
 use serde_json::json;
 
-use super::{amount_arg, count, holders, hours_arg, opt_text, session_hours_arg, some, them, word, Counts, Listing};
+use super::{amount_arg, amount_arg_hint, hours_arg, opt_text, session_hours_arg, word, Counts, Listing};
 use crate::cli::{AssessmentCmd, AttendArgs, OnlineCmd, ResultCmd, SessionCmd};
 use crate::credit::session_credit;
 use crate::date;
@@ -13,8 +13,9 @@ use crate::error::{Error, Problem, Problems, Result};
 use crate::hours::{Fixed, Hours, MAX_ROW_HOURS};
 use crate::lookup;
 use crate::model::{Award, CourseKind, Status};
+use crate::msg::Msg;
 use crate::report::render::Cell;
-use crate::staff_id::{could_be_any_of, Found};
+use crate::staff_id::Found;
 use crate::store::closed::Closed;
 use crate::store::ledger::stored;
 use crate::store::records;
@@ -46,19 +47,15 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
             let tx = db::write(&mut conn)?;
             let (course_id, course_hours) = lookup::course(&tx, &course)?;
             let (code, day) = (course.trim(), date::iso(day));
-            Closed::load(&tx)?.check_iso(&day, &format!("a session of course {code} on {day}"))?;
+            Closed::load(&tx)?.check_iso(&day, Msg::WhatSessionOf { code: code.into(), day: day.clone() })?;
             let held = records::sessions_on(&tx, course_id, &day)?;
             if !held.is_empty() && !again {
-                let which = if held.len() == 1 { "session" } else { "sessions" };
-                return Err(Error::invalid(format!(
-                    "course {code} has {which} {} on {day} already; to hold it a second time that day, add --again",
-                    some(&held)
-                )));
+                return Err(Error::invalid(Msg::SessionsHeld { code: code.into(), ids: held, day }));
             }
             let hours = hours.map_or(course_hours, |h| h.0);
             let id = records::insert_session(&tx, &ctx.actor(), None, course_id, &day, hours, days, teacher)?;
             tx.commit()?;
-            crate::say(format_args!("{id}"))?;
+            crate::say(id)?;
             Ok(())
         }
         SessionCmd::List { year, output } => {
@@ -115,11 +112,11 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
                 new.hours = session_hours_arg("--hours", &h, new.days)?.0;
             }
             if new.hours > MAX_ROW_HOURS * new.days {
-                return Err(Error::invalid(format!(
-                    "session {id} has {} hours, more than {} hold at 24 hours a day: give its --hours too",
-                    Fixed(new.hours),
-                    count(new.days as usize, "day", "days")
-                )));
+                return Err(Error::invalid(Msg::SessionHoursBeyondDays {
+                    id,
+                    hours: Fixed(new.hours),
+                    days: new.days,
+                }));
             }
             if let Some(d) = day {
                 new.date = date::iso(d);
@@ -142,12 +139,12 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
                         above
                             .into_iter()
                             .map(|a| {
-                                Problem::new(format!(
-                                    "session {id}: staff id {sid} is credited {} hours, more than the new {}; correct it first with `xueshi attend {id} {sid} --hours H --update`",
-                                    Fixed(a.hours.unwrap_or_default()),
-                                    Fixed(new.hours),
-                                    sid = a.staff_id,
-                                ))
+                                Problem::new(Msg::RecordAboveNewHours {
+                                    id,
+                                    staff_id: a.staff_id,
+                                    hours: Fixed(a.hours.unwrap_or_default()),
+                                    new: Fixed(new.hours),
+                                })
                             })
                             .collect(),
                     ));
@@ -155,19 +152,20 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
             }
             let closed = Closed::load(&tx)?;
             if new.date != old.date {
-                let what = format!("moving session {id} from {} to {}", old.date, new.date);
-                closed.check_iso(&old.date, &what)?;
-                closed.check_iso(&new.date, &what)?;
+                let what = Msg::WhatMovingSession { id, from: old.date.clone(), to: new.date.clone() };
+                closed.check_iso(&old.date, what.clone())?;
+                closed.check_iso(&new.date, what)?;
                 let day = new.day()?;
                 let mut problems = Problems::default();
                 for a in records::roster(&tx, id, None)? {
                     if let Some(why) = lives::learner(&tx, a.learner_id)?.and_then(|l| lives::outside(&l, day)) {
-                        problems.push(format!("session {id}"), format!("{why}; or remove the record first"));
+                        let why = Msg::OrRemoveRecord { why: Box::new(why) };
+                        problems.add(Msg::Within { what: Box::new(Msg::Session { id }), why: Box::new(why) });
                     }
                 }
                 problems.into_result()?;
             } else if new.hours != old.hours {
-                closed.check_iso(&old.date, &format!("changing the hours of session {id} ({})", old.date))?;
+                closed.check_iso(&old.date, Msg::WhatSessionHours { id, date: old.date.clone() })?;
             }
             records::update_session(&tx, &ctx.actor(), &old, &new)?;
             tx.commit()?;
@@ -223,18 +221,16 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
         SessionCmd::Delete { id, with_records } => {
             let tx = db::write(&mut conn)?;
             let s = records::session(&tx, id)?;
-            Closed::load(&tx)?.check_iso(&s.date, &format!("deleting session {id} ({} on {})", s.course, s.date))?;
+            let what = Msg::WhatDeletingSession { id, course: s.course.clone(), date: s.date.clone() };
+            Closed::load(&tx)?.check_iso(&s.date, what)?;
             let roster = records::roster(&tx, id, None)?;
             if !roster.is_empty() && !with_records {
-                let staff: Vec<&str> = roster.iter().map(|a| a.staff_id.as_str()).collect();
-                return Err(Error::invalid(format!(
-                    "session {id} ({} on {}) has {}: remove {} with `xueshi attend {id} STAFF_ID... --remove`, or add --with-records to delete {} with the session",
-                    s.course,
-                    s.date,
-                    holders(&staff, ("attendance record", "attendance records"), ("staff id", "staff ids")),
-                    them(staff.len()),
-                    them(staff.len())
-                )));
+                return Err(Error::invalid(Msg::SessionHasRecords {
+                    id,
+                    course: s.course,
+                    date: s.date,
+                    staff_ids: roster.into_iter().map(|a| a.staff_id).collect(),
+                }));
             }
             let actor = ctx.actor();
             for a in &roster {
@@ -242,34 +238,32 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
             }
             records::delete_session(&tx, &actor, &s)?;
             tx.commit()?;
-            crate::say(format_args!(
-                "session {id} deleted, with {}",
-                count(roster.len(), "attendance record", "attendance records")
-            ))?;
+            ctx.say(Msg::SessionDeleted { id, records: roster.len() })?;
             Ok(())
         }
     }
 }
 
 /// Checks a record's own hours: only present or late records carry them, within the session's.
-pub fn check_own_hours(status: Status, own: Option<Hours>, session_hours: Hours) -> std::result::Result<(), String> {
+pub fn check_own_hours(status: Status, own: Option<Hours>, session_hours: Hours) -> std::result::Result<(), Msg> {
     match own {
-        Some(h) if !status.attended() => Err(format!("an {} record carries no hours (got {h})", status.code())),
-        Some(h) if h > session_hours => Err(format!("{h} is more than the session's {session_hours} hours")),
+        Some(hours) if !status.attended() => Err(Msg::NoHoursOnStatus { status, hours }),
+        Some(hours) if hours > session_hours => Err(Msg::OwnHoursAboveSession { hours, session: session_hours }),
         _ => Ok(()),
     }
 }
 
 /// How a conflicting stored attendance record reads, for an error message.
-pub fn describe_attendance(stored: &[Value]) -> String {
+pub fn describe_attendance(stored: &[Value]) -> Msg {
     let status = match &stored[0] {
         Value::Text(s) => s.clone(),
         _ => "?".into(),
     };
-    match stored[1] {
-        Value::Integer(h) => format!("{status}, {} hours", Fixed(h)),
-        _ => status,
-    }
+    let hours = match stored[1] {
+        Value::Integer(h) => Some(Fixed(h)),
+        _ => None,
+    };
+    Msg::AttendanceDesc { status, hours }
 }
 
 pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
@@ -281,12 +275,12 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
     let mut conn = ctx.open()?;
     let tx = db::write(&mut conn)?;
     let session = records::session(&tx, a.session)?;
-    if let Err(e) = check_own_hours(a.status, own, Fixed(session.hours)) {
-        return Err(Error::invalid(format!("--hours: {e}")));
+    if let Err(why) = check_own_hours(a.status, own, Fixed(session.hours)) {
+        return Err(Error::invalid(Msg::FlagHours { why: Box::new(why) }));
     }
     Closed::load(&tx)?.check_iso(
         &session.date,
-        &format!("attendance at session {} ({} on {})", a.session, session.course, session.date),
+        Msg::WhatAttendanceAt { session: a.session, course: session.course.clone(), date: session.date.clone() },
     )?;
     let day = session.day()?;
     let actor = ctx.actor();
@@ -298,33 +292,29 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
         let learner = match lookup::find_learner(&tx, staff_id)? {
             Found::One((id, _)) => id,
             Found::Several(fits) => {
-                problems.push(staff_id.trim(), could_be_any_of(&fits));
+                problems.push(staff_id.trim(), Msg::LostZeros { fits });
                 continue;
             }
             Found::Unknown => {
-                problems.push(staff_id.trim(), "not a known learner");
+                problems.push(staff_id.trim(), Msg::NotALearner);
                 continue;
             }
         };
         if let Some(why) = lives::learner(&tx, learner)?.and_then(|l| lives::outside(&l, day)) {
-            problems.push(format!("session {}", a.session), why);
+            problems.add(Msg::Within { what: Box::new(Msg::Session { id: a.session }), why: Box::new(why) });
             continue;
         }
         match writer.put(&tx, &actor, &[Value::Integer(a.session), Value::Integer(learner)], &values, a.update)? {
             Put::Conflict(stored) | Put::Repeated(stored) => problems.push(
                 staff_id.trim(),
-                format!(
-                    "session {} already records {}; add --update to overwrite",
-                    a.session,
-                    describe_attendance(&stored)
-                ),
+                Msg::SessionRecordsAlready { session: a.session, record: Box::new(describe_attendance(&stored)) },
             ),
             put => counts.add(&put),
         }
     }
     problems.into_result()?;
     tx.commit()?;
-    crate::say(format_args!("session {}: {}", a.session, counts.summary()))?;
+    ctx.say(Msg::SessionSummary { session: a.session, counts })?;
     Ok(())
 }
 
@@ -335,7 +325,7 @@ fn unattend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
     let session = records::session(&tx, a.session)?;
     Closed::load(&tx)?.check_iso(
         &session.date,
-        &format!("removing attendance at session {} ({} on {})", a.session, session.course, session.date),
+        Msg::WhatRemovingAttendance { session: a.session, course: session.course.clone(), date: session.date.clone() },
     )?;
     let mut problems = Problems::default();
     let mut gone: Vec<records::Attendance> = Vec::new();
@@ -343,20 +333,14 @@ fn unattend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
         let learner = match lookup::learner(&tx, staff_id) {
             Ok(id) => id,
             Err(_) => {
-                problems.push(staff_id.trim(), "not a known learner");
+                problems.push(staff_id.trim(), Msg::NotALearner);
                 continue;
             }
         };
         match records::roster(&tx, a.session, Some(learner))?.pop() {
             Some(record) if !gone.iter().any(|g| g.learner_id == learner) => gone.push(record),
             Some(_) => {}
-            None => problems.push(
-                staff_id.trim(),
-                format!(
-                    "session {} has no record of this learner (see `xueshi session show {}`)",
-                    a.session, a.session
-                ),
-            ),
+            None => problems.push(staff_id.trim(), Msg::NoRecordOfLearner { session: a.session }),
         }
     }
     problems.into_result()?;
@@ -365,28 +349,28 @@ fn unattend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
         records::remove_attendance(&tx, &actor, a.session, record)?;
     }
     tx.commit()?;
-    crate::say(format_args!("session {}: {} removed", a.session, gone.len()))?;
+    ctx.say(Msg::SessionRemoved { session: a.session, n: gone.len() })?;
     Ok(())
 }
 
-/// How a stored result reads, for an error message: `score 59.5, first prize`.
-pub fn describe_result(stored: &[Value]) -> String {
+/// How a stored result reads, for an error message: `score 59.5, award first`.
+pub fn describe_result(stored: &[Value]) -> Msg {
     let score = match stored.first() {
-        Some(Value::Integer(s)) => format!("score {}", Fixed(*s)),
-        _ => "no score".to_string(),
+        Some(Value::Integer(s)) => Some(Fixed(*s)),
+        _ => None,
     };
-    match stored.get(1) {
-        Some(Value::Text(a)) => format!("{score}, award {a}"),
-        _ => format!("{score}, no award"),
-    }
+    let award = match stored.get(1) {
+        Some(Value::Text(a)) => Some(a.clone()),
+        _ => None,
+    };
+    Msg::ResultDesc { score, award }
 }
 
 /// `first=3` → (Award::First, 3 hours).
 fn parse_award_bonus(text: &str) -> Result<(Award, Hours)> {
-    let (level, hours) = text
-        .split_once('=')
-        .ok_or_else(|| Error::usage(format!("--award {text:?}: write LEVEL=HOURS, e.g. first=3")))?;
-    let level = Award::parse(level).map_err(|e| Error::usage(format!("--award: {e}")))?;
+    let (level, hours) =
+        text.split_once('=').ok_or_else(|| Error::usage(Msg::AwardSyntax { text: text.to_string() }))?;
+    let level = Award::parse(level).map_err(|word| Error::usage(Msg::AwardLevel { word }))?;
     Ok((level, hours_arg("--award", hours)?))
 }
 
@@ -397,7 +381,7 @@ fn parse_award_bonuses(given: &[String]) -> Result<[Option<Hours>; 4]> {
     for a in given {
         let (level, h) = parse_award_bonus(a)?;
         if bonus[level as usize].replace(h).is_some() {
-            return Err(Error::usage(format!("--award: {} is given twice", level.code())));
+            return Err(Error::usage(Msg::AwardTwice { level }));
         }
     }
     Ok(bonus)
@@ -413,17 +397,17 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
         AssessmentCmd::Add { code, title, kind, date: day, hours, pass_mark, award } => {
             let (code, title) = (code.trim(), title.trim());
             if code.is_empty() || title.is_empty() {
-                return Err(Error::invalid("an assessment needs a code and a title"));
+                return Err(Error::invalid(Msg::AssessmentNeedsCodeAndTitle));
             }
             let hours = hours_arg("--hours", &hours)?;
             let pass_mark = pass_mark.map(|p| pass_mark_arg(&p)).transpose()?.unwrap_or(Fixed(6000));
             let bonus = parse_award_bonuses(&award)?.map(|b| b.unwrap_or_default());
             let tx = db::write(&mut conn)?;
             if lookup::assessment(&tx, code).is_ok() {
-                return Err(Error::invalid(format!("assessment {code} exists already")));
+                return Err(Error::invalid(Msg::AssessmentExists { code: code.into() }));
             }
             let day = date::iso(day);
-            Closed::load(&tx)?.check_iso(&day, &format!("assessment {code} on {day}"))?;
+            Closed::load(&tx)?.check_iso(&day, Msg::WhatAssessmentOn { code: code.into(), day: day.clone() })?;
             tx.execute(
                 "INSERT INTO assessment (code, title, kind, date, hours, pass_mark, first, second, third, merit)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -497,13 +481,11 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
                 && pass_mark.is_none()
                 && award.is_empty()
             {
-                return Err(Error::usage(
-                    "nothing to change: give --title, --kind, --date, --hours, --pass-mark or --award",
-                ));
+                return Err(Error::usage(Msg::AssessmentNothingToChange));
             }
             let title = title.map(|t| t.trim().to_string());
             if title.as_deref() == Some("") {
-                return Err(Error::invalid("an assessment needs a title"));
+                return Err(Error::invalid(Msg::AssessmentNeedsTitle));
             }
             let hours = hours.map(|h| hours_arg("--hours", &h)).transpose()?;
             let pass_mark = pass_mark.map(|p| pass_mark_arg(&p)).transpose()?;
@@ -524,19 +506,25 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
             }
             let closed = Closed::load(&tx)?;
             if new.date != old.date {
-                let what = format!("moving assessment {} from {} to {}", old.code, old.date, new.date);
-                closed.check_iso(&old.date, &what)?;
-                closed.check_iso(&new.date, &what)?;
+                let what =
+                    Msg::WhatMovingAssessment { code: old.code.clone(), from: old.date.clone(), to: new.date.clone() };
+                closed.check_iso(&old.date, what.clone())?;
+                closed.check_iso(&new.date, what)?;
                 let day = new.day()?;
                 let mut problems = Problems::default();
                 for r in records::results(&tx, old.id, None)? {
                     if let Some(why) = lives::learner(&tx, r.learner_id)?.and_then(|l| lives::outside(&l, day)) {
-                        problems.push(format!("assessment {}", old.code), format!("{why}; or remove the result first"));
+                        let (what, why) =
+                            (Msg::Assessment { code: old.code.clone() }, Msg::OrRemoveResult { why: Box::new(why) });
+                        problems.add(Msg::Within { what: Box::new(what), why: Box::new(why) });
                     }
                 }
                 problems.into_result()?;
             } else if new.figures() != old.figures() {
-                closed.check_iso(&old.date, &format!("changing assessment {} ({})", old.code, old.date))?;
+                closed.check_iso(
+                    &old.date,
+                    Msg::WhatChangingAssessment { code: old.code.clone(), date: old.date.clone() },
+                )?;
             }
             records::update_assessment(&tx, &ctx.actor(), &old, &new)?;
             tx.commit()?;
@@ -547,14 +535,10 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
             let a = records::assessment(&tx, &code)?;
             let results = records::results(&tx, a.id, None)?;
             if !results.is_empty() {
-                let staff: Vec<&str> = results.iter().map(|r| r.staff_id.as_str()).collect();
-                return Err(Error::invalid(format!(
-                    "assessment {} has {}: remove {} first with `xueshi result remove {} STAFF_ID`",
-                    a.code,
-                    holders(&staff, ("result", "results"), ("staff id", "staff ids")),
-                    them(staff.len()),
-                    a.code
-                )));
+                return Err(Error::invalid(Msg::AssessmentHasResults {
+                    code: a.code,
+                    staff_ids: results.into_iter().map(|r| r.staff_id).collect(),
+                }));
             }
             records::delete_assessment(&tx, &ctx.actor(), &a)?;
             tx.commit()?;
@@ -571,18 +555,18 @@ pub fn result(ctx: &Ctx, cmd: ResultCmd) -> Result<()> {
             let tx = db::write(&mut conn)?;
             let a = records::assessment(&tx, &assessment)?;
             let learner = lookup::learner(&tx, &staff_id)?;
-            Closed::load(&tx)?.check_iso(&a.date, &format!("a result of assessment {} ({})", a.code, a.date))?;
-            lives::check_enrolled(&tx, learner, a.day()?, &format!("assessment {}", a.code))?;
+            Closed::load(&tx)?.check_iso(&a.date, Msg::WhatResultOf { code: a.code.clone(), date: a.date.clone() })?;
+            lives::check_enrolled(&tx, learner, a.day()?, Msg::Assessment { code: a.code.clone() })?;
             let writer = Writer::new(&store::RESULT);
             let values = [store::int(score.map(|s| s.0)), store::text(award.map(Award::code))];
             match writer.put(&tx, &ctx.actor(), &[Value::Integer(a.id), Value::Integer(learner)], &values, update)? {
                 Put::Conflict(stored) | Put::Repeated(stored) => {
-                    return Err(Error::invalid(format!(
-                        "assessment {} already has a result for staff id {} ({}); add --update to overwrite",
-                        a.code,
-                        staff_id.trim(),
-                        describe_result(&stored)
-                    )))
+                    let what = Msg::ResultExists {
+                        code: a.code,
+                        staff_id: staff_id.trim().to_string(),
+                        result: Box::new(describe_result(&stored)),
+                    };
+                    return Err(Error::invalid(Msg::Conflict { what: Box::new(what) }));
                 }
                 _ => {}
             }
@@ -629,28 +613,14 @@ pub fn result(ctx: &Ctx, cmd: ResultCmd) -> Result<()> {
             let a = records::assessment(&tx, &assessment)?;
             let learner = lookup::learner(&tx, &staff_id)?;
             let Some(r) = records::results(&tx, a.id, Some(learner))?.pop() else {
-                return Err(Error::invalid(format!(
-                    "assessment {} has no result for staff id {} (see `xueshi result list {}`)",
-                    a.code,
-                    staff_id.trim(),
-                    a.code
-                )));
+                return Err(Error::invalid(Msg::NoResult { code: a.code, staff_id: staff_id.trim().to_string() }));
             };
             Closed::load(&tx)?
-                .check_iso(&a.date, &format!("removing a result of assessment {} ({})", a.code, a.date))?;
+                .check_iso(&a.date, Msg::WhatRemovingResult { code: a.code.clone(), date: a.date.clone() })?;
             records::remove_result(&tx, &ctx.actor(), a.id, &r)?;
             tx.commit()?;
             Ok(())
         }
-    }
-}
-
-/// A platform as people read it: its name, or that none was given.
-fn source_name(source: &str) -> String {
-    if source.is_empty() {
-        "no source".to_string()
-    } else {
-        format!("{source:?}")
     }
 }
 
@@ -660,43 +630,39 @@ pub fn online(ctx: &Ctx, cmd: OnlineCmd) -> Result<()> {
         OnlineCmd::Add { staff_id, date: day, hours, to, source, update } => {
             let days = match to {
                 Some(to) if to < day => {
-                    return Err(Error::invalid(format!(
-                        "--to {}: the total's last day is before its first day {}",
-                        date::iso(to),
-                        date::iso(day)
-                    )))
+                    return Err(Error::invalid(Msg::OnlineToBeforeFrom { to: date::iso(to), from: date::iso(day) }))
                 }
                 Some(to) => (to - day).num_days() + 1,
                 None => 1,
             };
-            let hours = amount_arg("HOURS", &hours, MAX_ROW_HOURS * days).map_err(|e| match e {
-                Error::Invalid(mut p) if to.is_none() && p.len() == 1 => {
-                    p[0].message.push_str(
-                        " (a platform's total for a month or a year takes --to DATE: at most 24 hours a day)",
-                    );
-                    Error::Invalid(p)
-                }
-                other => other,
-            })?;
+            let hint = to.is_none().then_some(Msg::HintOnlineTo);
+            let hours = amount_arg_hint("HOURS", &hours, MAX_ROW_HOURS * days, hint)?;
             let source = source.trim();
             let tx = db::write(&mut conn)?;
             let learner = lookup::learner(&tx, &staff_id)?;
-            let what = match to {
-                Some(to) => {
-                    format!("online hours of staff id {} from {} to {}", staff_id.trim(), date::iso(day), date::iso(to))
-                }
-                None => format!("online hours of staff id {} on {}", staff_id.trim(), date::iso(day)),
-            };
+            let what =
+                Msg::WhatOnline { staff_id: staff_id.trim().to_string(), from: date::iso(day), to: to.map(date::iso) };
             let closed = Closed::load(&tx)?;
             for d in std::iter::once(day).chain(to) {
-                closed.check_day(d, &what)?;
+                closed.check_day(d, what.clone())?;
             }
             for d in std::iter::once(day).chain(to) {
-                lives::check_enrolled(&tx, learner, d, &what)?;
+                lives::check_enrolled(&tx, learner, d, what.clone())?;
+            }
+            let to_iso = to.map(date::iso);
+            if update {
+                // Overwriting a stored total changes the year it is credited in too.
+                let key = (learner, date::iso(day), source.to_string());
+                if let Some((had, last)) = closed.totals(&tx)?.get(&key) {
+                    if (*had, Some(last)) != (hours.0, to_iso.as_ref()) {
+                        let over = Msg::WhatOverTotal { what: Box::new(what.clone()), to: last.clone() };
+                        closed.check_iso(last, over)?;
+                    }
+                }
             }
             let writer = Writer::new(&store::ONLINE);
             let key = [Value::Integer(learner), Value::Text(date::iso(day)), Value::Text(source.to_string())];
-            let values = [Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
+            let values = [Value::Integer(hours.0), store::text(to_iso.as_deref())];
             match writer.put(&tx, &ctx.actor(), &key, &values, update)? {
                 Put::Conflict(stored) | Put::Repeated(stored) => {
                     let had = match stored[0] {
@@ -704,15 +670,16 @@ pub fn online(ctx: &Ctx, cmd: OnlineCmd) -> Result<()> {
                         _ => Fixed(0),
                     };
                     let till = match &stored[1] {
-                        Value::Text(t) => format!(" (a total to {t})"),
-                        _ => String::new(),
+                        Value::Text(t) => Some(t.clone()),
+                        _ => None,
                     };
-                    return Err(Error::invalid(format!(
-                        "staff id {}: {} already has {had} online hours{till} from {}; add --update to overwrite",
-                        staff_id.trim(),
-                        date::iso(day),
-                        source_name(source)
-                    )));
+                    return Err(Error::invalid(Msg::OnlineExists {
+                        staff_id: staff_id.trim().to_string(),
+                        day: date::iso(day),
+                        hours: had,
+                        to: till,
+                        source: source.to_string(),
+                    }));
                 }
                 _ => {}
             }
@@ -759,24 +726,25 @@ pub fn online(ctx: &Ctx, cmd: OnlineCmd) -> Result<()> {
             }
             let o = match rows.len() {
                 0 => {
-                    return Err(Error::invalid(format!(
-                        "staff id {staff_id} has no online hours on {day}{} (see `xueshi online list --learner {staff_id}`)",
-                        source.as_deref().map_or(String::new(), |s| format!(" from {}", source_name(s.trim())))
-                    )))
+                    return Err(Error::invalid(Msg::NoOnline {
+                        staff_id: staff_id.to_string(),
+                        day,
+                        source: source.as_deref().map(|s| s.trim().to_string()),
+                    }))
                 }
                 1 => rows.remove(0),
                 _ => {
-                    let sources: Vec<String> = rows.iter().map(|o| source_name(&o.source)).collect();
-                    return Err(Error::invalid(format!(
-                        "staff id {staff_id} has online hours on {day} from {}: name one with --source",
-                        sources.join(", ")
-                    )));
+                    return Err(Error::invalid(Msg::OnlineSources {
+                        staff_id: staff_id.to_string(),
+                        day,
+                        sources: rows.into_iter().map(|o| o.source).collect(),
+                    }));
                 }
             };
-            let what = format!("removing online hours of staff id {staff_id} on {day}");
+            let what = Msg::WhatRemovingOnline { staff_id: staff_id.to_string(), day };
             let closed = Closed::load(&tx)?;
             for d in std::iter::once(&o.date).chain(o.to_date.as_ref()) {
-                closed.check_iso(d, &what)?;
+                closed.check_iso(d, what.clone())?;
             }
             records::remove_online(&tx, &ctx.actor(), &o)?;
             tx.commit()?;

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::life::Spell;
 use crate::lookup;
 use crate::model::Category;
+use crate::msg::Msg;
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::store::lives;
@@ -25,23 +26,21 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
         LearnerCmd::Add { staff_id, name, branch, category, joined } => {
             let (staff_id, name) = (staff_id.trim(), name.trim());
             if staff_id.is_empty() || name.is_empty() {
-                return Err(Error::invalid("a learner needs a staff id and a name"));
+                return Err(Error::invalid(Msg::LearnerNeedsIdAndName));
             }
             let tx = db::write(&mut conn)?;
             let branch_id = lookup::branch(&tx, &branch)?;
             if let Some((_, stored)) = lookup::same_number(&tx, staff_id)?.into_iter().next() {
                 return Err(Error::invalid(if stored == staff_id {
-                    format!("staff id {staff_id} is already a learner (see `xueshi learner show {stored}`)")
+                    Msg::StaffIdIsLearner { staff_id: staff_id.into(), stored }
                 } else {
-                    format!(
-                        "staff id {staff_id} is the same number as learner {stored} (Excel drops leading zeros): if {stored} should read {staff_id}, correct it with `xueshi learner set {stored} --staff-id {staff_id}`"
-                    )
+                    Msg::SameNumberAs { typed: staff_id.into(), stored }
                 }));
             }
             let closed = Closed::load(&tx)?;
             match joined {
-                Some(j) => closed.check_years(j.year(), None, &format!("a learner enrolled from {}", date::iso(j)))?,
-                None => closed.check_all("a learner enrolled from before any record (give --joined)")?,
+                Some(j) => closed.check_years(j.year(), None, Msg::WhatEnrolledFrom { day: date::iso(j) })?,
+                None => closed.check_all(Msg::WhatEnrolledAlways)?,
             }
             let joined = joined.map(date::iso);
             tx.execute(
@@ -56,7 +55,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
         LearnerCmd::Leave { staff_id, date: day } => {
             let tx = db::write(&mut conn)?;
             let l = find(&tx, &staff_id)?;
-            leave(&tx, &ctx.actor(), &l, day)?;
+            leave(&tx, ctx, &l, day)?;
             tx.commit()?;
             Ok(())
         }
@@ -65,24 +64,22 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             let l = find(&tx, &staff_id)?;
             let last = latest_spell(&l);
             let Some(left) = last.end else {
-                return Err(Error::invalid(format!(
-                    "staff id {} is enrolled (since {}): only a learner who left can return",
-                    l.staff_id,
-                    last.start.map_or_else(|| "the start".to_string(), date::iso)
-                )));
+                return Err(Error::invalid(Msg::EnrolledCannotReturn {
+                    staff_id: l.staff_id,
+                    since: last.start.map(date::iso),
+                }));
             };
             if day <= left {
-                return Err(Error::invalid(format!(
-                    "staff id {}: a return on {} must come after they left on {}",
-                    l.staff_id,
-                    date::iso(day),
-                    date::iso(left)
-                )));
+                return Err(Error::invalid(Msg::ReturnBeforeLeft {
+                    staff_id: l.staff_id,
+                    day: date::iso(day),
+                    left: date::iso(left),
+                }));
             }
             Closed::load(&tx)?.check_years(
                 day.year(),
                 None,
-                &format!("a return of {} on {}", l.staff_id, date::iso(day)),
+                Msg::WhatReturn { staff_id: l.staff_id.clone(), day: date::iso(day) },
             )?;
             tx.execute("INSERT INTO spell (learner_id, start) VALUES (?1, ?2)", params![l.id, date::iso(day)])?;
             let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "start": date::iso(day) });
@@ -92,12 +89,10 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
         }
         LearnerCmd::Set { staff_id, category, branch, from, name, new_staff_id } => {
             if category.is_none() && branch.is_none() && name.is_none() && new_staff_id.is_none() {
-                return Err(Error::usage(
-                    "learner set: give --category or --branch (with --from), or --name or --staff-id",
-                ));
+                return Err(Error::usage(Msg::LearnerSetNothing));
             }
             if from.is_some() && category.is_none() && branch.is_none() {
-                return Err(Error::usage("learner set: --from dates a --category or --branch change"));
+                return Err(Error::usage(Msg::LearnerSetFromAlone));
             }
             let tx = db::write(&mut conn)?;
             let l = find(&tx, &staff_id)?;
@@ -112,7 +107,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             if let Some(name) = name {
                 let name = name.trim();
                 if name.is_empty() {
-                    return Err(Error::invalid("--name: a learner needs a name"));
+                    return Err(Error::invalid(Msg::NameFlagEmpty));
                 }
                 tx.execute("UPDATE learner SET name = ?1 WHERE id = ?2", params![name, l.id])?;
                 let key = json!({ "staff_id": l.staff_id });
@@ -129,12 +124,10 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             if let Some(new) = new_staff_id {
                 let new = new.trim();
                 if new.is_empty() {
-                    return Err(Error::invalid("--staff-id: a learner needs a staff id"));
+                    return Err(Error::invalid(Msg::StaffIdFlagEmpty));
                 }
                 if let Some((_, other)) = lookup::same_number(&tx, new)?.into_iter().find(|(id, _)| *id != l.id) {
-                    return Err(Error::invalid(format!(
-                        "--staff-id: {new} is learner {other}'s staff id (or the same number)"
-                    )));
+                    return Err(Error::invalid(Msg::StaffIdFlagTaken { new: new.into(), other }));
                 }
                 tx.execute("UPDATE learner SET staff_id = ?1 WHERE id = ?2", params![new, l.id])?;
                 let key = json!({ "learner_id": l.id });
@@ -146,16 +139,12 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
         }
         LearnerCmd::Exempt { staff_id, from, to, reason } => {
             if to < from {
-                return Err(Error::invalid(format!(
-                    "an exemption from {} cannot end before it starts ({})",
-                    date::iso(from),
-                    date::iso(to)
-                )));
+                return Err(Error::invalid(Msg::ExemptionBackwards { from: date::iso(from), to: date::iso(to) }));
             }
             let tx = db::write(&mut conn)?;
             let l = find(&tx, &staff_id)?;
-            let what = format!("an exemption of {} from {} to {}", l.staff_id, date::iso(from), date::iso(to));
-            Closed::load(&tx)?.check_years(from.year(), Some(to.year()), &what)?;
+            let what = Msg::WhatExemption { staff_id: l.staff_id.clone(), from: date::iso(from), to: date::iso(to) };
+            Closed::load(&tx)?.check_years(from.year(), Some(to.year()), what)?;
             let reason = reason.trim();
             tx.execute(
                 "INSERT INTO exemption (learner_id, from_date, to_date, reason) VALUES (?1, ?2, ?3, ?4)",
@@ -226,8 +215,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
 /// A learner with their life, by staff id as typed.
 fn find(tx: &Transaction, staff_id: &str) -> Result<Learner> {
     let id = lookup::learner(tx, staff_id)?;
-    lives::learner(tx, id)?
-        .ok_or_else(|| Error::invalid(format!("staff id {} is not a known learner", staff_id.trim())))
+    lives::learner(tx, id)?.ok_or_else(|| Error::invalid(Msg::NotAKnownLearner { staff_id: staff_id.trim().into() }))
 }
 
 /// The learner's latest enrolment spell (the first has no start when they were always enrolled).
@@ -236,37 +224,30 @@ fn latest_spell(l: &Learner) -> Spell {
 }
 
 /// Closes the learner's open spell on `day`.
-fn leave(tx: &Transaction, actor: &Actor, l: &Learner, day: NaiveDate) -> Result<()> {
+fn leave(tx: &Transaction, ctx: &Ctx, l: &Learner, day: NaiveDate) -> Result<()> {
+    let actor = &ctx.actor();
     let last = latest_spell(l);
     if let Some(left) = last.end {
-        return Err(Error::invalid(format!(
-            "staff id {} left on {} already; `xueshi learner return {} --date DATE` opens a new spell",
-            l.staff_id,
-            date::iso(left),
-            l.staff_id
-        )));
+        return Err(Error::invalid(Msg::LeftAlready { staff_id: l.staff_id.clone(), left: date::iso(left) }));
     }
     if let Some(start) = last.start.filter(|s| *s > day) {
-        return Err(Error::invalid(format!(
-            "staff id {}: cannot leave on {}, before {} on {}",
-            l.staff_id,
-            date::iso(day),
-            if l.life.spells.len() > 1 { "returning" } else { "joining" },
-            date::iso(start)
-        )));
+        return Err(Error::invalid(Msg::LeaveBeforeStart {
+            staff_id: l.staff_id.clone(),
+            day: date::iso(day),
+            returning: l.life.spells.len() > 1,
+            start: date::iso(start),
+        }));
     }
-    Closed::load(tx)?.check_years(day.year(), None, &format!("{} leaving on {}", l.staff_id, date::iso(day)))?;
+    Closed::load(tx)?.check_years(
+        day.year(),
+        None,
+        Msg::WhatLeaving { staff_id: l.staff_id.clone(), day: date::iso(day) },
+    )?;
     // Records after the last day fall outside enrolment until a return is recorded (a leave is
     // often entered after the fact, with the return): say so, and `check` lists them meanwhile.
     let later = lives::records_after(tx, l.id, day)?;
     if !later.is_empty() {
-        eprintln!(
-            "warning: staff id {} has records after {}: {}; record their return with `xueshi learner return {} --date DATE`, or correct those records (`xueshi check` lists them)",
-            l.staff_id,
-            date::iso(day),
-            later.join(", "),
-            l.staff_id
-        );
+        ctx.warn(Msg::RecordsAfterLeave { staff_id: l.staff_id.clone(), day: date::iso(day), records: later });
     }
     let day = date::iso(day);
     if l.life.spells.len() <= 1 {
@@ -303,19 +284,19 @@ fn dated_change(tx: &Transaction, actor: &Actor, l: &Learner, field: Field, day:
             "category_change",
             "category",
             rusqlite::types::Value::Text(c.code().to_string()),
-            format!("{} becoming {} from {}", l.staff_id, c.code(), date::iso(day)),
+            Msg::WhatBecoming { staff_id: l.staff_id.clone(), category: *c, day: date::iso(day) },
             l.life.categories.iter().filter_map(|d| d.from).find(|f| *f > day),
         ),
         Field::Branch(id, typed) => (
             "branch_change",
             "branch_id",
             rusqlite::types::Value::Integer(*id),
-            format!("{} moving to branch {typed} from {}", l.staff_id, date::iso(day)),
+            Msg::WhatMovingTo { staff_id: l.staff_id.clone(), branch: typed.clone(), day: date::iso(day) },
             l.life.branches.iter().filter_map(|d| d.from).find(|f| *f > day),
         ),
     };
     // It changes the months from `day` to the next change of the same kind (or for good).
-    Closed::load(tx)?.check_years(day.year(), next.map(|n| n.year()), &what)?;
+    Closed::load(tx)?.check_years(day.year(), next.map(|n| n.year()), what)?;
     let iso = date::iso(day);
     let old: Option<rusqlite::types::Value> = tx
         .query_row(
@@ -349,18 +330,11 @@ fn dated_change(tx: &Transaction, actor: &Actor, l: &Learner, field: Field, day:
 fn delete(tx: &Transaction, actor: &Actor, l: &Learner) -> Result<()> {
     let records = lives::records_after(tx, l.id, NaiveDate::MIN)?;
     if !records.is_empty() {
-        return Err(Error::invalid(format!(
-            "staff id {} has records ({}): remove them first, or record that they left with `xueshi learner leave`",
-            l.staff_id,
-            records.join(", ")
-        )));
+        return Err(Error::invalid(Msg::LearnerHasRecords { staff_id: l.staff_id.clone(), records }));
     }
     let closed = Closed::load(tx)?;
     if let Some(y) = closed.years().find(|&y| l.life.enrolled_months(y, 12) > 0) {
-        return Err(Error::Invalid(vec![Closed::refusal(
-            y,
-            &format!("removing {}, who is in its report,", l.staff_id),
-        )]));
+        return Err(Error::invalid(Closed::refusal(y, Msg::WhatRemovingLearner { staff_id: l.staff_id.clone() })));
     }
     let old = lives::history_json(tx, l.id)?;
     for table in ["spell", "category_change", "branch_change", "exemption"] {

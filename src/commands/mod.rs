@@ -12,6 +12,7 @@ use serde_json::{Map, Value as Json};
 use crate::cli::{Command, Format, Output};
 use crate::error::{Error, Result};
 use crate::hours::{AmountError, Fixed, MAX_ROW_HOURS};
+use crate::msg::Msg;
 use crate::report::render::{self, Cell, Document, Table};
 use crate::{Ctx, Lang};
 
@@ -35,9 +36,9 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Year(c) => rules::year(ctx, c),
         Command::Backup { file } => admin::backup(ctx, &file),
         Command::Check => admin::check(ctx),
-        Command::Gen(a) => crate::gen::run(&a),
+        Command::Gen(a) => crate::gen::run(&a, ctx.lang),
         Command::Audit(a) => audit::audit(ctx, a),
-        Command::Completions { shell } => audit::completions(shell),
+        Command::Completions { shell } => audit::completions(shell, ctx.lang),
     }
 }
 
@@ -48,9 +49,24 @@ pub fn hours_arg(flag: &str, text: &str) -> Result<Fixed> {
 }
 
 pub fn amount_arg(flag: &str, text: &str, max: i64) -> Result<Fixed> {
-    Fixed::parse_max(text, max).map_err(|e| match e {
-        AmountError::NotANumber => Error::usage(format!("{flag}: {text:?} is not a number")),
-        other => Error::invalid(format!("{flag}: {text:?} {other}")),
+    amount_arg_hint(flag, text, max, None)
+}
+
+/// An amount, with a hint said after a number the rules forbid (`HintSessionDays`).
+pub fn amount_arg_hint(flag: &str, text: &str, max: i64, hint: Option<Msg>) -> Result<Fixed> {
+    Fixed::parse_max(text, max).map_err(|e| {
+        let usage = e == AmountError::NotANumber;
+        let message = Msg::Amount {
+            flag: flag.to_string(),
+            text: text.to_string(),
+            why: Box::new(e.into()),
+            hint: if usage { None } else { hint.map(Box::new) },
+        };
+        if usage {
+            Error::usage(message)
+        } else {
+            Error::invalid(message)
+        }
     })
 }
 
@@ -113,46 +129,9 @@ fn cell_json(cell: &Cell) -> Json {
     }
 }
 
-/// At most ten items of a list, for a message: `4, 9, 12`, or `1, 2, …, 10 and 5 more`.
-pub fn some<T: std::fmt::Display>(items: &[T]) -> String {
-    const SHOWN: usize = 10;
-    let shown: Vec<String> = items.iter().take(SHOWN).map(ToString::to_string).collect();
-    match items.len().checked_sub(SHOWN) {
-        Some(more) if more > 0 => format!("{} and {more} more", shown.join(", ")),
-        _ => shown.join(", "),
-    }
-}
-
-/// "1 session", "3 sessions".
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The records that hold another, for a refusal: `3 sessions (ids 4, 9, 12)`, `1 result (staff id
-/// 0001)`; `noun` and `label` are (singular, plural).
-pub fn holders<T: std::fmt::Display>(items: &[T], noun: (&str, &str), label: (&str, &str)) -> String {
-    let label = if items.len() == 1 { label.0 } else { label.1 };
-    format!("{} ({label} {})", count(items.len(), noun.0, noun.1), some(items))
-}
-
-/// "it" or "them", for `n` records.
-pub fn them(n: usize) -> &'static str {
-    if n == 1 {
-        "it"
-    } else {
-        "them"
-    }
-}
-
 /// A session's hours: at most 24 a day of the `days` it lasts.
 pub fn session_hours_arg(flag: &str, text: &str, days: i64) -> Result<Fixed> {
-    amount_arg(flag, text, MAX_ROW_HOURS * days).map_err(|e| match e {
-        Error::Invalid(mut p) if days == 1 && p.len() == 1 => {
-            p[0].message.push_str(" (a session of several days takes --days N: at most 24 hours a day)");
-            Error::Invalid(p)
-        }
-        other => other,
-    })
+    amount_arg_hint(flag, text, MAX_ROW_HOURS * days, (days == 1).then_some(Msg::HintSessionDays))
 }
 
 /// A stored vocabulary code as a cell (shown in the report's language).
@@ -184,9 +163,5 @@ impl Counts {
             crate::store::Put::Updated => self.updated += 1,
             _ => {}
         }
-    }
-
-    pub fn summary(&self) -> String {
-        format!("{} new, {} unchanged, {} updated", self.new, self.unchanged, self.updated)
     }
 }

@@ -10,6 +10,7 @@ use crate::db::{self, audit, Action};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::Category;
+use crate::msg::Msg;
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::Ctx;
@@ -56,10 +57,10 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
             let tx = db::write(&mut conn)?;
             let closed = Closed::load(&tx)?;
             let what = match from {
-                Some(y) => format!("the rule {name} from {y} on"),
-                None => format!("the rule {name} for every year"),
+                Some(year) => Msg::WhatRuleFrom { name: name.clone(), year },
+                None => Msg::WhatRuleEvery { name: name.clone() },
             };
-            closed.check_years(from.unwrap_or(i32::MIN), None, &what)?;
+            closed.check_years(from.unwrap_or(i32::MIN), None, what)?;
             let from = from.unwrap_or(0);
             let actor = ctx.actor();
             // The new value replaces this rule's values from `from` on; earlier years keep theirs.
@@ -109,12 +110,12 @@ fn parse_rule(name: &str, value: &str) -> Result<(&'static str, Option<i64>)> {
             let t = value.trim();
             match t.parse::<i64>() {
                 Ok(n) if (0..=10_000).contains(&n) => Ok((MAX_ABSENCES, Some(n))),
-                Ok(_) => Err(Error::invalid(format!("max-absences: {t:?} is not a count from 0 up"))),
-                Err(_) => Err(Error::usage(format!("max-absences: {t:?} is not a whole number"))),
+                Ok(_) => Err(Error::invalid(Msg::MaxAbsencesNotCount { text: t.to_string() })),
+                Err(_) => Err(Error::usage(Msg::MaxAbsencesNotWhole { text: t.to_string() })),
             }
         }
         other => {
-            let cat = Category::parse(other).map_err(|e| Error::usage(format!("{e}, online-cap or max-absences")))?;
+            let cat = Category::parse(other).map_err(|word| Error::usage(Msg::UnknownRule { word }))?;
             Ok((cat.code(), Some(rule_hours(value)?.0)))
         }
     }
@@ -131,7 +132,7 @@ pub fn year(ctx: &Ctx, cmd: YearCmd) -> Result<()> {
         YearCmd::Close { year } => {
             let tx = db::write(&mut conn)?;
             if Closed::load(&tx)?.contains(year) {
-                return Err(Error::invalid(format!("{year} is closed already (see `xueshi year list`)")));
+                return Err(Error::invalid(Msg::YearClosedAlready { year }));
             }
             let actor = ctx.actor();
             tx.execute(
@@ -140,7 +141,7 @@ pub fn year(ctx: &Ctx, cmd: YearCmd) -> Result<()> {
             )?;
             audit(&tx, &actor, "closed_year", &json!({ "year": year }), Action::Insert, None, Some(&json!({})))?;
             tx.commit()?;
-            eprintln!("{year} is closed: its figures can no longer change");
+            ctx.note(Msg::YearClosed { year });
             Ok(())
         }
         YearCmd::Reopen { year } => {
@@ -151,13 +152,13 @@ pub fn year(ctx: &Ctx, cmd: YearCmd) -> Result<()> {
                 })
                 .optional()?;
             let Some((at, operator)) = old else {
-                return Err(Error::invalid(format!("{year} is not closed (see `xueshi year list`)")));
+                return Err(Error::invalid(Msg::YearNotClosed { year }));
             };
             tx.execute("DELETE FROM closed_year WHERE year = ?1", [year])?;
             let old = json!({ "at": at, "operator": operator });
             audit(&tx, &ctx.actor(), "closed_year", &json!({ "year": year }), Action::Delete, Some(&old), None)?;
             tx.commit()?;
-            eprintln!("{year} is open again");
+            ctx.note(Msg::YearReopened { year });
             Ok(())
         }
         YearCmd::List(output) => {

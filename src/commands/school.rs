@@ -4,12 +4,13 @@ use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
-use super::{holders, hours_arg, them, word, Listing};
+use super::{hours_arg, word, Listing};
 use crate::cli::{BranchCmd, CourseCmd};
 use crate::db::{self, audit, Action};
 use crate::error::{Error, Problem, Result};
 use crate::lookup;
 use crate::model::{CourseKind, Mode};
+use crate::msg::Msg;
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::store::{self, records, Writer};
@@ -21,16 +22,14 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
         BranchCmd::Add { code, name } => {
             let (code, name) = (code.trim(), name.trim());
             if code.is_empty() || name.is_empty() {
-                return Err(Error::invalid("a branch needs a code and a name"));
+                return Err(Error::invalid(Msg::BranchNeedsCodeAndName));
             }
             let tx = db::write(&mut conn)?;
             let taken: Option<String> = tx
                 .query_row("SELECT code FROM branch WHERE code = ?1 OR name = ?2", params![code, name], |r| r.get(0))
                 .optional()?;
             if let Some(other) = taken {
-                return Err(Error::invalid(format!(
-                    "branch {code}: the code or the name {name:?} is taken (by {other})"
-                )));
+                return Err(Error::invalid(Msg::BranchTaken { code: code.into(), name: name.into(), by: other }));
             }
             tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?2)", params![code, name])?;
             audit(
@@ -64,7 +63,7 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
         BranchCmd::Set { code, name } => {
             let name = name.trim();
             if name.is_empty() {
-                return Err(Error::invalid("a branch needs a name"));
+                return Err(Error::invalid(Msg::BranchNeedsName));
             }
             let tx = db::write(&mut conn)?;
             let b = records::branch(&tx, &code)?;
@@ -75,7 +74,7 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
                 .query_row("SELECT code FROM branch WHERE name = ?1 AND id <> ?2", params![name, b.id], |r| r.get(0))
                 .optional()?;
             if let Some(other) = taken {
-                return Err(Error::invalid(format!("branch {}: the name {name:?} is taken by branch {other}", b.code)));
+                return Err(Error::invalid(Msg::BranchNameTaken { code: b.code, name: name.into(), by: other }));
             }
             tx.execute("UPDATE branch SET name = ?1 WHERE id = ?2", params![name, b.id])?;
             audit(
@@ -97,33 +96,23 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
             // A branch that any learner ever belonged to is part of their history: it stays.
             let mut problems = Vec::new();
             if !members.is_empty() {
-                problems.push(Problem::new(format!(
-                    "branch {} ({}) has {}: delete {} first (`xueshi learner delete STAFF_ID`, only a learner with no records), or keep the branch and rename it with `xueshi branch set {} --name NAME`",
-                    b.code,
-                    b.name,
-                    holders(&members, ("learner", "learners"), ("staff id", "staff ids")),
-                    them(members.len()),
-                    b.code
-                )));
+                let (code, name) = (b.code.clone(), b.name.clone());
+                problems.push(Problem::new(Msg::BranchHasLearners { code, name, staff_ids: members }));
             }
             if !moved.is_empty() {
-                problems.push(Problem::new(format!(
-                    "branch {} ({}) is in the branch history of {} (see `xueshi learner show STAFF_ID`): keep the branch, or rename it with `xueshi branch set {} --name NAME`",
-                    b.code,
-                    b.name,
-                    holders(&moved, ("learner", "learners"), ("staff id", "staff ids")),
-                    b.code
-                )));
+                let (code, name) = (b.code.clone(), b.name.clone());
+                problems.push(Problem::new(Msg::BranchInHistory { code, name, staff_ids: moved }));
             }
             if !problems.is_empty() {
                 return Err(Error::Invalid(problems));
             }
             tx.execute("DELETE FROM branch WHERE id = ?1", [b.id])?;
+            // The row id too: learners' audit rows refer to the branch by it.
             audit(
                 &tx,
                 &ctx.actor(),
                 "branch",
-                &json!({ "code": b.code }),
+                &json!({ "code": b.code, "id": b.id }),
                 Action::Delete,
                 Some(&json!({ "name": b.name })),
                 None,
@@ -140,12 +129,12 @@ pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
         CourseCmd::Add { code, title, kind, mode, hours } => {
             let (code, title) = (code.trim(), title.trim());
             if code.is_empty() || title.is_empty() {
-                return Err(Error::invalid("a course needs a code and a title"));
+                return Err(Error::invalid(Msg::CourseNeedsCodeAndTitle));
             }
             let hours = hours_arg("--hours", &hours)?;
             let tx = db::write(&mut conn)?;
             if lookup::course(&tx, code).is_ok() {
-                return Err(Error::invalid(format!("course {code} exists already (see `xueshi course list`)")));
+                return Err(Error::invalid(Msg::CourseExists { code: code.into() }));
             }
             tx.execute(
                 "INSERT INTO course (code, title, kind, mode, hours) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -185,11 +174,11 @@ pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
         }
         CourseCmd::Set { code, title, kind, mode, hours } => {
             if title.is_none() && kind.is_none() && mode.is_none() && hours.is_none() {
-                return Err(Error::usage("nothing to change: give --title, --kind, --mode or --hours"));
+                return Err(Error::usage(Msg::CourseNothingToChange));
             }
             let title = title.map(|t| t.trim().to_string());
             if title.as_deref() == Some("") {
-                return Err(Error::invalid("a course needs a title"));
+                return Err(Error::invalid(Msg::CourseNeedsTitle));
             }
             let hours = hours.map(|h| hours_arg("--hours", &h)).transpose()?;
             let tx = db::write(&mut conn)?;
@@ -198,11 +187,7 @@ pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
                 // A session's hours count under its course's kind: every year with sessions moves.
                 let closed = Closed::load(&tx)?;
                 for year in records::course_years(&tx, c.id)? {
-                    closed.check_years(
-                        year,
-                        Some(year),
-                        &format!("making course {} {} (it has sessions in {year})", c.code, kind.code()),
-                    )?;
+                    closed.check_years(year, Some(year), Msg::WhatCourseKind { code: c.code.clone(), kind, year })?;
                 }
             }
             let values = [
@@ -221,12 +206,7 @@ pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
             let c = records::course(&tx, &code)?;
             let sessions = records::course_sessions(&tx, c.id)?;
             if !sessions.is_empty() {
-                return Err(Error::invalid(format!(
-                    "course {} has {}: delete {} first (`xueshi session delete ID`)",
-                    c.code,
-                    holders(&sessions, ("session", "sessions"), ("id", "ids")),
-                    them(sessions.len())
-                )));
+                return Err(Error::invalid(Msg::CourseHasSessions { code: c.code, ids: sessions }));
             }
             records::delete_course(&tx, &ctx.actor(), &c)?;
             tx.commit()?;

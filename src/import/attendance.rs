@@ -21,6 +21,7 @@ use crate::db::DroppedIndex;
 use crate::error::{Error, Result};
 use crate::hours::{parse_hours, Fixed, Hours};
 use crate::model::Status;
+use crate::msg::Msg;
 use crate::store;
 use crate::store::closed::Closed;
 use crate::store::records;
@@ -116,12 +117,15 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let next: i64 = job.tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM session", [], |r| r.get(0))?;
     let mut bulk = Bulk::new(&store::ATTENDANCE, &[true, has_hours]);
     let describe = |stored: &[Value], key: &[Value]| {
-        let session = key.first().map_or_else(String::new, |k| store::sql_to_json(k).to_string());
+        let session = match key.first() {
+            Some(Value::Integer(id)) => *id,
+            _ => 0,
+        };
         let learner = match key.get(1) {
             Some(Value::Integer(id)) => guard.staff_id(*id),
             _ => "",
         };
-        format!("session {session} already records {} for staff id {learner}", describe_attendance(stored))
+        Msg::AttendanceExists { session, record: Box::new(describe_attendance(stored)), staff_id: learner.to_string() }
     };
     let Job { tx, actor, update, read, counts, created } = job;
     let reader =
@@ -258,13 +262,18 @@ impl<'a> Reader<'a> {
         } else if row.get(A_STATUS).is_empty() {
             Some(Status::Absent)
         } else {
-            Status::parse(row.get(A_STATUS)).map_err(|e| read.bad(row, A_STATUS, e.to_string())).ok()
+            Status::parse(row.get(A_STATUS)).map_err(|e| read.bad(row, A_STATUS, e.msg())).ok()
         };
         let hours_cell = row.get(A_HOURS);
         let own = if hours_cell.is_empty() {
             Some(None)
         } else {
-            parse_hours(hours_cell).map(Some).map_err(|e| read.bad(row, A_HOURS, format!("{hours_cell:?} {e}"))).ok()
+            parse_hours(hours_cell)
+                .map(Some)
+                .map_err(|e| {
+                    read.bad(row, A_HOURS, Msg::BadAmount { text: hours_cell.to_string(), why: Box::new(e.into()) })
+                })
+                .ok()
         };
         let learner = read.learner(self.learners, self.guard, row, A_NAME, session.map(|(_, _, day)| day));
         let (Some(learner), Some((session_id, session_hours, day)), Some(status), Some(mut own)) =
@@ -293,7 +302,8 @@ impl<'a> Reader<'a> {
 fn same_session(read: &mut Reading, row: &Row, id: i64, code: &str, day: NaiveDate) -> Result<bool> {
     let course = row.get(A_COURSE);
     if !course.is_empty() && course != code {
-        let message = format!("{course:?} is not the course of session {id} ({code} on {})", date::iso(day));
+        let message =
+            Msg::NotSessionCourse { cell: course.to_string(), id, code: code.to_string(), day: date::iso(day) };
         read.bad(row, A_COURSE, message);
         return Ok(false);
     }
@@ -309,7 +319,8 @@ fn same_session(read: &mut Reading, row: &Row, id: i64, code: &str, day: NaiveDa
             Ok(false)
         }
         _ => {
-            let message = format!("{cell:?} is not the date of session {id} ({code} on {})", date::iso(day));
+            let message =
+                Msg::NotSessionDate { cell: cell.to_string(), id, code: code.to_string(), day: date::iso(day) };
             read.bad(row, A_DATE, message);
             Ok(false)
         }
@@ -320,19 +331,18 @@ fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
     if let Some(id) = args.session {
         let hours = crate::lookup::session(job.tx, id)?;
         let day: String = job.tx.query_row("SELECT date FROM session WHERE id = ?1", [id], |r| r.get(0))?;
-        let day = date::parse(&day).ok_or_else(|| Error::Other(format!("session {id} has no valid date: {day:?}")))?;
-        guard.closed.check_day(day, &format!("attendance at session {id}"))?;
+        let day = date::parse(&day).ok_or_else(|| Error::Other(Msg::SessionBadDate { id, day: day.clone() }))?;
+        guard.closed.check_day(day, Msg::RecAttendanceAt { session: id })?;
         return Ok(Target::One { id, hours: Fixed(hours), day });
     }
     let courses = load_courses(job)?;
     let sessions = load_sessions(job)?;
     if let (Some(code), Some(day)) = (&args.course, args.date) {
         let code = code.trim();
-        let &(course_id, course_hours) = courses.get(code).ok_or_else(|| {
-            Error::invalid(format!("--course: {code:?} is not a known course (see `xueshi course list`)"))
-        })?;
+        let &(course_id, course_hours) =
+            courses.get(code).ok_or_else(|| Error::invalid(Msg::FlagCourseUnknown { code: code.to_string() }))?;
         let wanted = args.hours.as_deref().map(|h| hours_arg("--hours", h)).transpose()?;
-        guard.closed.check_day(day, &format!("attendance at {code} on {}", date::iso(day)))?;
+        guard.closed.check_day(day, Msg::WhatAttendanceAtCourse { code: code.to_string(), day: date::iso(day) })?;
         let on = day;
         let day = date::iso(day);
         return match sessions.get(&(course_id, day.clone())).map(Vec::as_slice).unwrap_or_default() {
@@ -343,24 +353,24 @@ fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
                 Ok(Target::One { id, hours, day: on })
             }
             [(id, hours)] => match wanted {
-                Some(w) if w.0 != *hours => Err(Error::invalid(format!(
-                    "--hours: session {id} of {code} on {day} is worth {} hours, not {w}; change it with `xueshi session set {id} --hours {w}` or leave --hours out",
-                    Fixed(*hours)
-                ))),
+                Some(wanted) if wanted.0 != *hours => Err(Error::invalid(Msg::FlagHoursMismatch {
+                    id: *id,
+                    code: code.to_string(),
+                    day,
+                    hours: Fixed(*hours),
+                    wanted,
+                })),
                 _ => Ok(Target::One { id: *id, hours: Fixed(*hours), day: on }),
             },
-            several => Err(Error::invalid(format!(
-                "{code} has {} sessions on {day} (ids {}): name the sheet's session with --session ID",
-                several.len(),
-                several.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ")
-            ))),
+            several => Err(Error::invalid(Msg::SeveralSessionsFlag {
+                code: code.to_string(),
+                day,
+                ids: several.iter().map(|(id, _)| *id).collect(),
+            })),
         };
     }
     if !job.read.sheet.has(A_COURSE) || !job.read.sheet.has(A_DATE) {
-        return Err(Error::invalid_at(
-            &job.read.sheet.file,
-            "the sheet has no course and date columns: name its session with --session ID, or --course CODE --date DATE",
-        ));
+        return Err(Error::invalid_at(&job.read.sheet.file, Msg::NoCourseDateColumns));
     }
     Ok(Target::PerRow { courses, sessions, last: None })
 }
@@ -396,16 +406,16 @@ fn session_of_row(
     let course = match courses.get(code) {
         Some(c) => Some(*c),
         None if code.is_empty() => {
-            read.bad(row, A_COURSE, "the course is missing");
+            read.bad(row, A_COURSE, Msg::CourseMissing);
             None
         }
         None => {
-            read.bad(row, A_COURSE, format!("{code:?} is not a known course (see `xueshi course list`)"));
+            read.bad(row, A_COURSE, Msg::CourseUnknownCell { code: code.to_string() });
             None
         }
     };
     let on = if row.get(A_DATE).is_empty() {
-        read.bad(row, A_DATE, "the date is missing");
+        read.bad(row, A_DATE, Msg::DateMissing);
         None
     } else {
         read.date(row, A_DATE)?
@@ -415,7 +425,7 @@ fn session_of_row(
         return Ok(None);
     };
     if guard.closed.contains(on.year()) {
-        read.bad(row, A_DATE, Closed::refusal(on.year(), "a session dated in it").message);
+        read.bad(row, A_DATE, Closed::refusal(on.year(), Msg::WhatSessionDatedIn));
         return Ok(None);
     }
     let held = sessions.entry((course_id, day.clone())).or_default();
@@ -430,15 +440,8 @@ fn session_of_row(
         }
         [(id, hours)] => Ok(Some((*id, Fixed(*hours), on))),
         several => {
-            let ids = several.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
-            read.bad(
-                row,
-                A_DATE,
-                format!(
-                    "{code} has {} sessions on {day} (ids {ids}): import this sheet with --session ID",
-                    several.len()
-                ),
-            );
+            let ids = several.iter().map(|(id, _)| *id).collect();
+            read.bad(row, A_DATE, Msg::SeveralSessionsRow { code: code.to_string(), day, ids });
             Ok(None)
         }
     }

@@ -10,6 +10,7 @@ use crate::cli::ImportsCmd;
 use crate::commands::Listing;
 use crate::db::{self, Action, Actor, DroppedIndex};
 use crate::error::{Error, Problem, Result};
+use crate::msg::Msg;
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::store::{self, json_to_sql, Table};
@@ -91,11 +92,9 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?
-        .ok_or_else(|| {
-            Error::invalid(format!("batch {batch} is not a known import batch (see `xueshi imports list`)"))
-        })?;
+        .ok_or_else(|| Error::invalid(Msg::BatchUnknown { batch }))?;
     if undone {
-        return Err(Error::invalid(format!("batch {batch} ({file}) is undone already")));
+        return Err(Error::invalid(Msg::BatchUndoneAlready { batch, file }));
     }
     refuse_if_changed_since(&tx, batch)?;
     refuse_if_closed(&tx, batch)?;
@@ -115,8 +114,8 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
         ("session", "json_object('id', id)", "json_object('course_id', course_id, 'date', date, 'hours', hours, 'days', days, 'teacher', teacher, 'batch_id', batch_id)"),
         ("category_change", "json_object('learner_id', learner_id, 'from_date', from_date)", "json_object('category', category, 'batch_id', batch_id)"),
         ("branch_change", "json_object('learner_id', learner_id, 'from_date', from_date)", "json_object('branch_id', branch_id, 'batch_id', batch_id)"),
-        ("learner", "json_object('staff_id', staff_id)", "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, 'left_on', left_on, 'batch_id', batch_id)"),
-        ("course", "json_object('code', code)", "json_object('title', title, 'kind', kind, 'mode', mode, 'hours', hours, 'batch_id', batch_id)"),
+        ("learner", "json_object('staff_id', staff_id, 'learner_id', id)", "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, 'left_on', left_on, 'batch_id', batch_id)"),
+        ("course", "json_object('code', code, 'id', id)", "json_object('title', title, 'kind', kind, 'mode', mode, 'hours', hours, 'batch_id', batch_id)"),
     ] {
         // Most of a table's rows going at once: its learner index is built anew after.
         let index = match (table, kind.as_str()) {
@@ -161,12 +160,11 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
         Some(&json!({ "undone": true })),
     )?;
     tx.commit()?;
-    crate::say(format_args!("batch {batch} ({file}) undone: {deleted} rows removed, {restored} restored"))?;
-    Ok(())
+    ctx.say(Msg::BatchUndone { batch, file, deleted, restored })
 }
 
 /// A record named by its audit key, as a person knows it: staff ids and codes, not row ids.
-fn describe_record(tx: &Transaction, entity: &str, key: &str) -> Result<String> {
+fn describe_record(tx: &Transaction, entity: &str, key: &str) -> Result<Msg> {
     let key: serde_json::Value = serde_json::from_str(key).unwrap_or_default();
     let id = |name: &str| key.get(name).and_then(serde_json::Value::as_i64);
     let staff_id = |learner: Option<i64>| -> Result<String> {
@@ -177,24 +175,19 @@ fn describe_record(tx: &Transaction, entity: &str, key: &str) -> Result<String> 
     };
     Ok(match entity {
         "attendance" => {
-            format!(
-                "the attendance of staff id {} at session {}",
-                staff_id(id("learner_id"))?,
-                id("session_id").unwrap_or(0)
-            )
+            Msg::RecAttendanceOf { staff_id: staff_id(id("learner_id"))?, session: id("session_id").unwrap_or(0) }
         }
         "result" => {
             let code: Option<String> = tx
                 .query_row("SELECT code FROM assessment WHERE id = ?1", [id("assessment_id")], |r| r.get(0))
                 .optional()?;
-            format!("the result of staff id {} in {}", staff_id(id("learner_id"))?, code.unwrap_or_else(|| "?".into()))
+            Msg::RecResultIn { staff_id: staff_id(id("learner_id"))?, code: code.unwrap_or_else(|| "?".into()) }
         }
-        "online" => format!(
-            "the online hours of staff id {} on {}",
-            staff_id(id("learner_id"))?,
-            key.get("date").and_then(serde_json::Value::as_str).unwrap_or("?")
-        ),
-        other => format!("{other} {key}"),
+        "online" => Msg::RecOnlineOf {
+            staff_id: staff_id(id("learner_id"))?,
+            date: key.get("date").and_then(serde_json::Value::as_str).unwrap_or("?").to_string(),
+        },
+        other => Msg::RecEntity { entity: other.to_string(), key: key.to_string() },
     })
 }
 
@@ -215,15 +208,15 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
     let mut problems = Vec::with_capacity(changes.len());
     for (entity, key, operator, at, by) in changes {
         let what = describe_record(tx, &entity, &key)?;
+        let what = Box::new(what);
         problems.push(Problem::new(match by {
-            Some(b) => format!("cannot undo batch {batch}: {what} was changed since by batch {b} ({operator}, {at}); undo batch {b} first"),
-            None => format!(
-                "cannot undo batch {batch}: {what} was changed since by a command ({operator}, {at}), which undo cannot take back; set it back by hand first"
-            ),
+            Some(by) => Msg::UndoChangedByBatch { batch, what, by, operator, at },
+            None => Msg::UndoChangedByCommand { batch, what, operator, at },
         }));
     }
     // Rows others added that hang on what the batch created (a session's attendance recorded by
-    // a command, a learner's results) would be orphaned.
+    // a command, a learner's results) would be orphaned. A learner or course the batch overwrote
+    // (an update under its id) it did not create: undo gives it its old values back.
     for (what, sql) in [
         (
             "session",
@@ -264,10 +257,8 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
         let mut stmt = tx.prepare(sql)?;
         let found: Vec<Value> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for v in found {
-            let name = store::sql_to_json(&v);
-            problems.push(Problem::new(format!(
-                "cannot undo batch {batch}: {what} {name} it created has records added or changed since"
-            )));
+            let name = store::sql_to_json(&v).to_string();
+            problems.push(Problem::new(Msg::UndoCreatedHasRecords { batch, entity: what.to_string(), name }));
         }
     }
     if problems.is_empty() {
@@ -293,7 +284,18 @@ fn refuse_if_closed(tx: &Transaction, batch: i64) -> Result<()> {
     )?;
     let years: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     for y in years.iter().filter_map(|y| y.parse::<i32>().ok()) {
-        closed.check_years(y, Some(y), &format!("undoing batch {batch}, which has records dated in it,"))?;
+        closed.check_years(y, Some(y), Msg::WhatUndoingDated { batch })?;
+    }
+    // A course kind the batch changed goes back: every year with sessions of the course changes.
+    let mut stmt = tx.prepare(
+        "SELECT DISTINCT CAST(substr(s.date, 1, 4) AS INTEGER) FROM audit a
+         JOIN course c ON c.code = json_extract(a.key, '$.code') JOIN session s ON s.course_id = c.id
+         WHERE a.batch_id = ?1 AND a.entity = 'course' AND a.action = 'update'
+           AND json_extract(a.old, '$.kind') IS NOT json_extract(a.new, '$.kind')",
+    )?;
+    let years: Vec<i32> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for y in years {
+        closed.check_years(y, Some(y), Msg::WhatUndoingKind { batch })?;
     }
     // Dated changes and new learners reach every year from their date on.
     let mut stmt = tx.prepare(
@@ -305,13 +307,13 @@ fn refuse_if_closed(tx: &Transaction, batch: i64) -> Result<()> {
     )?;
     let from: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     if let Some(first) = from.iter().filter_map(|d| d.get(..4)?.parse::<i32>().ok()).min() {
-        closed.check_years(first, None, &format!("undoing batch {batch}, which enrolled or moved learners,"))?;
+        closed.check_years(first, None, Msg::WhatUndoingEnrolled { batch })?;
     }
     // A join date the batch moved goes back: every year between the two dates changes.
     for MovedJoin { old, new, .. } in moved_join_dates(tx, batch)? {
         let year = |d: &Option<String>| d.as_deref().and_then(|d| d.get(..4)?.parse::<i32>().ok()).unwrap_or(i32::MIN);
         let (a, b) = (year(&old), year(&new));
-        closed.check_years(a.min(b), Some(a.max(b)), &format!("undoing batch {batch}, which moved a join date,"))?;
+        closed.check_years(a.min(b), Some(a.max(b)), Msg::WhatUndoingJoin { batch })?;
     }
     Ok(())
 }
@@ -346,11 +348,12 @@ fn refuse_if_outside(tx: &Transaction, batch: i64) -> Result<()> {
         let Some(id) = id else { continue };
         let before = crate::store::lives::records_before(tx, id, day)?;
         if !before.is_empty() {
-            problems.push(Problem::new(format!(
-                "cannot undo batch {batch}: it would move the join date of staff id {staff_id} back to {}, after records made since ({}); correct or remove them first",
-                crate::date::iso(day),
-                before.join(", ")
-            )));
+            problems.push(Problem::new(Msg::UndoJoinBack {
+                batch,
+                staff_id,
+                day: crate::date::iso(day),
+                records: before,
+            }));
         }
     }
     if problems.is_empty() {
@@ -374,10 +377,11 @@ fn restore_overwritten(tx: &Transaction, actor: &Actor, batch: i64) -> Result<us
         let table = KEYED
             .iter()
             .find(|t| t.entity == entity)
-            .ok_or_else(|| Error::Other(format!("audit log: unknown entity {entity}")))?;
+            .ok_or_else(|| Error::Other(Msg::AuditUnknownEntity { entity: entity.clone() }))?;
         let parse = |text: Option<&String>| -> Result<Json> {
-            serde_json::from_str(text.map_or("null", String::as_str))
-                .map_err(|e| Error::Other(format!("audit log: unreadable JSON for {entity} {key}: {e}")))
+            serde_json::from_str(text.map_or("null", String::as_str)).map_err(|e| {
+                Error::Other(Msg::AuditBadJson { entity: entity.clone(), key: key.clone(), detail: e.to_string() })
+            })
         };
         let (key_json, old_json, new_json) = (parse(Some(key))?, parse(old.as_ref())?, parse(new.as_ref())?);
         // Column names come from the table's definition, never from the log's text.
@@ -413,7 +417,8 @@ fn delete_created_branches(tx: &Transaction, actor: &Actor, batch: i64) -> Resul
             continue;
         }
         tx.execute("DELETE FROM branch WHERE id = ?1", [id])?;
-        db::audit(tx, actor, "branch", &json!({ "code": code }), Action::Delete, Some(&json!({ "name": name })), None)?;
+        let key = json!({ "code": code, "id": id });
+        db::audit(tx, actor, "branch", &key, Action::Delete, Some(&json!({ "name": name })), None)?;
         deleted += 1;
     }
     Ok(deleted)

@@ -17,6 +17,7 @@ use super::Job;
 use crate::commands::Counts;
 use crate::db::Actor;
 use crate::error::Result;
+use crate::msg::Msg;
 use crate::store::{Put, Table, Writer};
 
 /// Rows a single-threaded import gathers before it writes them.
@@ -26,7 +27,7 @@ const CHUNK: usize = 4096;
 const ROWS_PER_STATEMENT: usize = 256;
 
 /// How a stored record that stops a row reads: (stored values, key) → message.
-pub type Describe<'d> = &'d (dyn Fn(&[Value], &[Value]) -> String + Sync);
+pub type Describe<'d> = &'d (dyn Fn(&[Value], &[Value]) -> Msg + Sync);
 
 /// A value of a record written in bulk, bound as it is (no `Value`, and no `String`, per row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +92,7 @@ pub struct Bulk<'w> {
     /// Rows of statements that did not insert all of theirs: read back one by one.
     check: Vec<Record>,
     /// Rows refused by what is stored: (line, message), for the reader to place and report.
-    refused: Vec<(u64, String)>,
+    refused: Vec<(u64, Msg)>,
 }
 
 impl Bulk<'static> {
@@ -132,7 +133,7 @@ impl Bulk<'_> {
     }
 
     /// The rows refused so far, (line, message), to be reported at the key column.
-    pub fn refused(&mut self) -> std::vec::Drain<'_, (u64, String)> {
+    pub fn refused(&mut self) -> std::vec::Drain<'_, (u64, Msg)> {
         self.refused.drain(..)
     }
 
@@ -190,13 +191,12 @@ impl Bulk<'_> {
                 _ => {
                     let key = [Value::Integer(r.key.0), Value::Integer(r.key.1)];
                     match self.writer.put(to.tx, to.actor, &key, &values, to.update)? {
-                        Put::Conflict(stored) => self
-                            .refused
-                            .push((r.line, format!("{}; add --update to overwrite", describe(&stored, &key)))),
-                        Put::Repeated(stored) => self.refused.push((
-                            r.line,
-                            format!("{} on an earlier row of this file, which says otherwise", describe(&stored, &key)),
-                        )),
+                        Put::Conflict(stored) => {
+                            self.refused.push((r.line, Msg::Conflict { what: Box::new(describe(&stored, &key)) }))
+                        }
+                        Put::Repeated(stored) => {
+                            self.refused.push((r.line, Msg::RepeatedRow { what: Box::new(describe(&stored, &key)) }))
+                        }
                         put => to.counts.add(&put),
                     }
                 }

@@ -12,6 +12,7 @@ use super::squeeze;
 use crate::credit::Learner;
 use crate::date;
 use crate::error::Result;
+use crate::msg::Msg;
 use crate::store::closed::Closed;
 use crate::store::lives::{self, Branch};
 
@@ -47,9 +48,9 @@ impl Guard {
     }
 
     /// Why learner `id` cannot have a record dated `day`, if they cannot.
-    pub fn refuse(&self, id: i64, day: NaiveDate) -> Option<String> {
+    pub fn refuse(&self, id: i64, day: NaiveDate) -> Option<Msg> {
         if self.closed.contains(day.year()) {
-            return Some(Closed::refusal(day.year(), "a record dated in it").message);
+            return Some(Closed::refusal(day.year(), Msg::WhatRecordDatedIn));
         }
         lives::outside(self.get(id)?, day)
     }
@@ -63,7 +64,7 @@ impl Guard {
     /// white space removed, enrolled on `day`. None for the day: the row's date is wrong and was
     /// reported; only a name that is nobody's is worth saying then. The error names the
     /// candidates with their staff ids and branches.
-    pub fn by_name(&self, cell: &str, day: Option<NaiveDate>) -> std::result::Result<Option<i64>, String> {
+    pub fn by_name(&self, cell: &str, day: Option<NaiveDate>) -> std::result::Result<Option<i64>, Msg> {
         let index = self.by_name.get_or_init(|| {
             let mut index: HashMap<String, Vec<i64>> = HashMap::new();
             for l in &self.learners {
@@ -74,28 +75,22 @@ impl Guard {
         let named: Vec<&Learner> =
             index.get(&squeeze(cell)).into_iter().flatten().filter_map(|&id| self.get(id)).collect();
         if named.is_empty() {
-            return Err(format!(
-                "{cell:?} is not the name of any learner: correct the name, or give the row its staff id (工号)"
-            ));
+            return Err(Msg::NameNobodys { cell: cell.to_string() });
         }
         let Some(day) = day else { return Ok(None) };
         let fits: Vec<&Learner> = named.iter().copied().filter(|l| l.life.enrolled_on(day)).collect();
         match fits.as_slice() {
             [one] => Ok(Some(one.id)),
-            [] => Err(format!(
-                "no learner named {cell} was enrolled on {} ({}): correct the name or the date, or give the row its staff id (工号)",
-                date::iso(day),
-                named
-                    .iter()
-                    .map(|l| format!("{} enrolled {}", self.describe(l, day), l.life.describe_spells()))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )),
-            several => Err(format!(
-                "{cell} could be any of {}, all enrolled on {}: give the row its staff id (工号)",
-                several.iter().map(|l| self.describe(l, day)).collect::<Vec<_>>().join(", "),
-                date::iso(day)
-            )),
+            [] => Err(Msg::NameNotEnrolled {
+                cell: cell.to_string(),
+                day: date::iso(day),
+                candidates: named.iter().map(|l| (self.describe(l, day), l.life.describe_spells())).collect(),
+            }),
+            several => Err(Msg::NameAmbiguous {
+                cell: cell.to_string(),
+                candidates: several.iter().map(|l| self.describe(l, day)).collect(),
+                day: date::iso(day),
+            }),
         }
     }
 

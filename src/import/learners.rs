@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
 use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use chrono::Datelike;
@@ -17,7 +17,8 @@ use crate::db::{self, Action};
 use crate::error::Result;
 use crate::hours::parse_hours;
 use crate::model::{Category, CourseKind, Mode};
-use crate::staff_id::{self, Found};
+use crate::msg::Msg;
+use crate::staff_id::Found;
 use crate::store::closed::Closed;
 use crate::store::{self, Put, Writer};
 
@@ -73,7 +74,7 @@ impl Branches {
     }
 
     /// A stored learner's values (name, branch id, category, joined) as a person reads them.
-    fn describe(&self, stored: &[Value]) -> String {
+    fn describe(&self, stored: &[Value]) -> Msg {
         let text = |v: Option<&Value>| match v {
             Some(Value::Text(t)) => t.clone(),
             _ => String::new(),
@@ -85,10 +86,10 @@ impl Branches {
             _ => String::new(),
         };
         let joined = match stored.get(3) {
-            Some(Value::Text(d)) => format!(", joined {d}"),
-            _ => String::new(),
+            Some(Value::Text(d)) => Some(d.clone()),
+            _ => None,
         };
-        format!("{}, branch {branch}, {}{joined}", text(stored.first()), text(stored.get(2)))
+        Msg::LearnerDetails { name: text(stored.first()), branch, category: text(stored.get(2)), joined }
     }
 
     fn code_of(&self, id: i64) -> String {
@@ -124,16 +125,16 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let stored = match known.find(typed) {
             Found::One(l) => Some(l),
             Found::Several(fits) => {
-                job.bad(&row, 0, format!("staff id {typed} {}", staff_id::could_be_any_of(&fits)));
+                job.bad(&row, 0, Msg::LostZerosStaffId { typed: typed.to_string(), fits });
                 ok = false;
                 None
             }
             Found::Unknown => {
                 if let Some(other) = known.same_number(typed) {
                     let message = if added.contains(&other.id) {
-                        format!("staff id {typed} is the same number as staff id {} on an earlier row of this file (Excel drops leading zeros): write one staff id, in full", other.staff_id)
+                        Msg::SameNumberEarlierRow { typed: typed.to_string(), other: other.staff_id.clone() }
                     } else {
-                        staff_id::same_number_as(typed, &other.staff_id)
+                        Msg::SameNumberAs { typed: typed.to_string(), stored: other.staff_id.clone() }
                     };
                     job.bad(&row, 0, message);
                     ok = false;
@@ -145,14 +146,14 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         let stored = stored.map(|l| l.id);
         let name = row.get(L_NAME).to_string();
         if name.is_empty() {
-            job.bad(&row, L_NAME, "a learner needs a name");
+            job.bad(&row, L_NAME, Msg::LearnerNeedsName);
             ok = false;
         }
         let branch_cell = row.get(L_BRANCH).to_string();
         let branch = match branches.find(&branch_cell) {
             Some(id) => Some(id),
             None if branch_cell.is_empty() => {
-                job.bad(&row, L_BRANCH, "a learner needs a branch (its code or name)");
+                job.bad(&row, L_BRANCH, Msg::LearnerNeedsBranch);
                 None
             }
             None if args.create_branches => {
@@ -161,18 +162,14 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
                 Some(id)
             }
             None => {
-                job.bad(
-                    &row,
-                    L_BRANCH,
-                    format!("{branch_cell:?} is not a known branch code or name (add it with `xueshi branch add`, or import with --create-branches)"),
-                );
+                job.bad(&row, L_BRANCH, Msg::BranchUnknownCell { cell: branch_cell.clone() });
                 None
             }
         };
         let category = match Category::parse(row.get(L_CATEGORY)) {
             Ok(c) => Some(c),
             Err(e) => {
-                job.bad(&row, L_CATEGORY, e.to_string());
+                job.bad(&row, L_CATEGORY, e.msg());
                 None
             }
         };
@@ -188,7 +185,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
                 None => guard.closed.first_in(i32::MIN, None),
             };
             if let Some(y) = refusal {
-                job.bad(&row, 0, Closed::refusal(y, &format!("enrolling staff id {staff_id}")).message);
+                job.bad(&row, 0, Closed::refusal(y, Msg::WhatEnrolling { staff_id: staff_id.clone() }));
                 continue;
             }
         }
@@ -200,15 +197,16 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         ];
         let key = [Value::Text(staff_id.clone())];
         let describe = |stored: &[Value]| {
-            format!("staff id {staff_id} is already a learner with other details ({})", branches.describe(stored))
+            let details = Box::new(branches.describe(stored));
+            Box::new(Msg::LearnerExists { staff_id: staff_id.clone(), details })
         };
         let mut put = match writer.put(job.tx, &job.actor, &key, &values, job.update)? {
             Put::Conflict(stored) => {
-                job.bad(&row, 0, format!("{}; add --update to overwrite", describe(&stored)));
+                job.bad(&row, 0, Msg::Conflict { what: describe(&stored) });
                 continue;
             }
             Put::Repeated(stored) => {
-                job.bad(&row, 0, format!("{} on an earlier row of this file, which says otherwise", describe(&stored)));
+                job.bad(&row, 0, Msg::RepeatedRow { what: describe(&stored) });
                 continue;
             }
             put => put,
@@ -234,38 +232,26 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
         if let (Some(life), Some(learner)) = (life, stored) {
             let now = (life.category_now(), life.branch_now());
             if now != (category, branch) {
-                let what = |c: Category, b: i64| format!("{} in branch {}", c.code(), branches.code_of(b));
-                let change = format!(
-                    "staff id {staff_id} is {} now; the sheet says {}",
-                    what(now.0, now.1),
-                    what(category, branch)
-                );
+                let change = Box::new(Msg::CategoryOrBranchNow {
+                    staff_id: staff_id.clone(),
+                    now: now.0,
+                    now_branch: branches.code_of(now.1),
+                    sheet: category,
+                    branch: branches.code_of(branch),
+                });
                 match (job.update, args.from) {
                     (false, _) => {
-                        job.bad(
-                            &row,
-                            L_CATEGORY,
-                            format!(
-                                "{change}: to record the change add --update --from DATE (the day it takes effect)"
-                            ),
-                        );
+                        job.bad(&row, L_CATEGORY, Msg::ChangeNeedsUpdate { change });
                         continue;
                     }
                     (true, None) => {
-                        job.bad(&row, L_CATEGORY, format!("{change}: give --from DATE, the day the change takes effect (the months before keep the old one)"));
+                        job.bad(&row, L_CATEGORY, Msg::ChangeNeedsFrom { change });
                         continue;
                     }
                     (true, Some(from)) => {
                         if let Some(y) = guard.closed.first_in(from.year(), None) {
-                            job.bad(
-                                &row,
-                                L_CATEGORY,
-                                Closed::refusal(
-                                    y,
-                                    &format!("a change of staff id {staff_id} from {}", date::iso(from)),
-                                )
-                                .message,
-                            );
+                            let what = Msg::WhatChangeOf { staff_id: staff_id.clone(), day: date::iso(from) };
+                            job.bad(&row, L_CATEGORY, Closed::refusal(y, what));
                             continue;
                         }
                         let key = [Value::Integer(learner), Value::Text(date::iso(from))];
@@ -298,34 +284,34 @@ fn refuse_join_date(
     staff_id: &str,
     life: &crate::life::Life,
     new: Option<chrono::NaiveDate>,
-) -> Result<Option<String>> {
+) -> Result<Option<Msg>> {
     let Some(first) = life.spells.first() else { return Ok(None) };
     if first.start == new {
         return Ok(None);
     }
     if let (Some(day), Some(left)) = (new, first.end) {
         if day > left {
-            return Ok(Some(format!(
-                "staff id {staff_id}: a join date of {} comes after they left on {}",
-                date::iso(day),
-                date::iso(left)
-            )));
+            return Ok(Some(Msg::JoinAfterLeft {
+                staff_id: staff_id.to_string(),
+                day: date::iso(day),
+                left: date::iso(left),
+            }));
         }
     }
     let year = |d: Option<chrono::NaiveDate>| d.map_or(i32::MIN, |d| d.year());
     let (a, b) = (year(first.start), year(new));
     if let Some(y) = closed.first_in(a.min(b), Some(a.max(b))) {
-        return Ok(Some(Closed::refusal(y, &format!("moving the join date of staff id {staff_id}")).message));
+        return Ok(Some(Closed::refusal(y, Msg::WhatMovingJoin { staff_id: staff_id.to_string() })));
     }
     if let Some(day) = new {
         let before = crate::store::lives::records_before(tx, id, day)?;
         if !before.is_empty() {
-            return Ok(Some(format!(
-                "staff id {staff_id} has records before {}, the join date the sheet gives (enrolled {} now): {}; correct the date, or those records first",
-                date::iso(day),
-                life.describe_spells(),
-                before.join(", ")
-            )));
+            return Ok(Some(Msg::RecordsBeforeJoin {
+                staff_id: staff_id.to_string(),
+                day: date::iso(day),
+                spells: life.describe_spells(),
+                records: before,
+            }));
         }
     }
     Ok(None)
@@ -349,30 +335,57 @@ fn create_branch(job: &mut Job, code: &str) -> Result<i64> {
     Ok(id)
 }
 
+/// The first closed year with sessions of stored course `code`, when `kind` is not its kind.
+fn closed_years_of_kind(job: &Job, closed: &Closed, code: &str, kind: CourseKind) -> Result<Option<i32>> {
+    if closed.is_empty() {
+        return Ok(None);
+    }
+    let stored: Option<(i64, String)> = job
+        .tx
+        .query_row("SELECT id, kind FROM course WHERE code = ?1", [code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match stored {
+        Some((id, was)) if was != kind.code() => {
+            Ok(crate::store::records::course_years(job.tx, id)?.into_iter().find(|y| closed.contains(*y)))
+        }
+        _ => Ok(None),
+    }
+}
+
 pub fn courses(job: &mut Job) -> Result<()> {
     job.read.sheet.require(&[C_TITLE, C_KIND, C_MODE, C_HOURS])?;
     let writer = Writer::new(&store::COURSE);
+    let closed = Closed::load(job.tx)?;
     while let Some(row) = job.next_row()? {
         let title = row.get(C_TITLE).to_string();
         if title.is_empty() {
-            job.bad(&row, C_TITLE, "a course needs a title");
+            job.bad(&row, C_TITLE, Msg::CourseNeedsTitle);
         }
-        let kind = CourseKind::parse(row.get(C_KIND)).map_err(|e| job.bad(&row, C_KIND, e.to_string())).ok();
-        let mode = Mode::parse(row.get(C_MODE)).map_err(|e| job.bad(&row, C_MODE, e.to_string())).ok();
+        let kind = CourseKind::parse(row.get(C_KIND)).map_err(|e| job.bad(&row, C_KIND, e.msg())).ok();
+        let mode = Mode::parse(row.get(C_MODE)).map_err(|e| job.bad(&row, C_MODE, e.msg())).ok();
         let hours_cell = row.get(C_HOURS).to_string();
-        let hours = parse_hours(&hours_cell).map_err(|e| job.bad(&row, C_HOURS, format!("{hours_cell:?} {e}"))).ok();
+        let hours = parse_hours(&hours_cell)
+            .map_err(|e| job.bad(&row, C_HOURS, Msg::BadAmount { text: hours_cell.clone(), why: Box::new(e.into()) }))
+            .ok();
         let (Some(kind), Some(mode), Some(hours), false) = (kind, mode, hours, title.is_empty()) else {
             continue;
         };
         let code = row.get(0).to_string();
+        // A session's hours count under its course's kind: every year with sessions moves.
+        if let Some(y) = closed_years_of_kind(job, &closed, &code, kind)? {
+            let what = Msg::WhatCourseKind { code: code.clone(), kind, year: y };
+            job.bad(&row, C_KIND, Closed::refusal(y, what));
+            continue;
+        }
         let values = [
             Value::Text(title),
             Value::Text(kind.code().into()),
             Value::Text(mode.code().into()),
             Value::Integer(hours.0),
         ];
-        job.put(&writer, &row, &[Value::Text(code.clone())], &values, |stored, _, _| {
-            format!("course {code} exists with other details ({})", writer.values_json(stored, None))
+        job.put(&writer, &row, &[Value::Text(code.clone())], &values, |stored, _, _| Msg::CourseExistsOther {
+            code: code.clone(),
+            details: writer.values_json(stored, None).to_string(),
         })?;
     }
     Ok(())

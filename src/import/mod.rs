@@ -25,6 +25,7 @@ use crate::cli::{ImportArgs, ImportKind};
 use crate::commands::{hours_arg, Counts};
 use crate::db::{self, Action, Actor};
 use crate::error::{Error, Problems, Result};
+use crate::msg::Msg;
 use crate::staff_id::{self, Found};
 use crate::store::{Put, Writer};
 use crate::Ctx;
@@ -105,30 +106,17 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     job.read.sorted_problems().into_result()?;
     // SPEC v2: the summary names the columns it did not read (before the batch id, which scripts
     // take as the line's last word).
-    let ignored = match job.read.sheet.ignored() {
-        [] => String::new(),
-        names => format!("; ignored: {}", names.join(", ")),
-    };
+    let ignored = job.read.sheet.ignored().to_vec();
     let Job { counts, created, actor, .. } = job;
-    let created_note = match (created, args.kind) {
-        (0, _) => String::new(),
-        (1, ImportKind::Learners) => " (1 branch created)".to_string(),
-        (n, ImportKind::Learners) => format!(" ({n} branches created)"),
-        (1, _) => " (1 session created)".to_string(),
-        (n, _) => format!(" ({n} sessions created)"),
-    };
+    // Learners create branches; attendance sheets create sessions.
+    let branches = args.kind == ImportKind::Learners;
     if args.dry_run {
         // Dropping the transaction rolls back everything, the batch row included.
-        crate::say(format_args!(
-            "{file}: dry run: {}{created_note} would be written; nothing was written{ignored}",
-            counts.summary()
-        ))?;
-        return Ok(());
+        return ctx.say(Msg::ImportDryRun { file, counts, created, branches, ignored });
     }
     if counts.new + counts.updated == 0 && created == 0 {
         // A file that changes nothing leaves no batch behind: there would be nothing to undo.
-        crate::say(format_args!("{file}: {}{ignored} — nothing changed, no batch recorded", counts.summary()))?;
-        return Ok(());
+        return ctx.say(Msg::ImportUnchanged { file, counts, ignored });
     }
     tx.execute(
         "UPDATE import_batch SET new = ?1, unchanged = ?2, updated = ?3 WHERE id = ?4",
@@ -138,27 +126,26 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
                       "new": counts.new, "unchanged": counts.unchanged, "updated": counts.updated });
     db::audit(&tx, &actor, "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
     tx.commit()?;
-    crate::say(format_args!("{file}: {}{created_note}{ignored} — batch {batch}", counts.summary()))?;
-    Ok(())
+    ctx.say(Msg::ImportDone { file, counts, created, branches, ignored, batch })
 }
 
 /// Flags that belong to another kind of import are a usage error, not silently ignored.
 fn check_flags(args: &ImportArgs) -> Result<()> {
     let attendance = args.kind == ImportKind::Attendance;
     if !attendance && (args.session.is_some() || args.course.is_some()) {
-        return Err(Error::usage("--session, --course, --date and --hours belong to `import attendance`"));
+        return Err(Error::usage(Msg::FlagsBelongAttendance));
     }
     if args.kind != ImportKind::Results && args.assessment.is_some() {
-        return Err(Error::usage("--assessment belongs to `import results`"));
+        return Err(Error::usage(Msg::AssessmentBelongsResults));
     }
     if args.kind == ImportKind::Results && args.assessment.is_none() {
-        return Err(Error::usage("`import results` needs --assessment CODE: the assessment the sheet is for"));
+        return Err(Error::usage(Msg::ResultsNeedAssessment));
     }
     if args.kind != ImportKind::Learners && args.from.is_some() {
-        return Err(Error::usage("--from belongs to `import learners`"));
+        return Err(Error::usage(Msg::FromBelongsLearners));
     }
     if args.kind != ImportKind::Learners && args.create_branches {
-        return Err(Error::usage("--create-branches belongs to `import learners`"));
+        return Err(Error::usage(Msg::CreateBranchesBelongsLearners));
     }
     if let Some(h) = &args.hours {
         hours_arg("--hours", h)?;
@@ -215,7 +202,7 @@ impl Job<'_> {
     }
 
     /// Reports a bad cell.
-    pub fn bad(&mut self, row: &Row, column: usize, message: impl Into<String>) {
+    pub fn bad(&mut self, row: &Row, column: usize, message: Msg) {
         self.read.bad(row, column, message);
     }
 
@@ -226,16 +213,14 @@ impl Job<'_> {
         row: &Row,
         key: &[Value],
         values: &[Value],
-        describe: impl Fn(&[Value], &[Value], &Row) -> String,
+        describe: impl Fn(&[Value], &[Value], &Row) -> Msg,
     ) -> Result<()> {
         match writer.put(self.tx, &self.actor, key, values, self.update)? {
             Put::Conflict(stored) => {
-                self.bad(row, 0, format!("{}; add --update to overwrite", describe(&stored, key, row)));
+                self.bad(row, 0, Msg::Conflict { what: Box::new(describe(&stored, key, row)) });
             }
             Put::Repeated(stored) => {
-                let message =
-                    format!("{} on an earlier row of this file, which says otherwise", describe(&stored, key, row));
-                self.bad(row, 0, message);
+                self.bad(row, 0, Msg::RepeatedRow { what: Box::new(describe(&stored, key, row)) });
             }
             put => self.counts.add(&put),
         }
@@ -279,13 +264,13 @@ impl Reading {
     }
 
     /// Reports a bad cell.
-    pub fn bad(&mut self, row: &Row, column: usize, message: impl Into<String>) {
+    pub fn bad(&mut self, row: &Row, column: usize, message: Msg) {
         self.bad_at(row.line, column, message);
     }
 
     /// Reports a bad cell of the row at `line` (a row the writer found in conflict, after the
     /// reader had moved on).
-    pub fn bad_at(&mut self, line: u64, column: usize, message: impl Into<String>) {
+    pub fn bad_at(&mut self, line: u64, column: usize, message: Msg) {
         let place = self.sheet.place_at(line, column);
         self.problems.push(place, message);
         self.problem_lines.push(line);
@@ -325,7 +310,11 @@ impl Reading {
         };
         let cell = row.get(name);
         if !cell.is_empty() && !same_name(cell, &found.name) {
-            let message = format!("{cell:?} does not match staff id {}'s name {}", found.staff_id, found.name);
+            let message = Msg::NameMismatch {
+                cell: cell.to_string(),
+                staff_id: found.staff_id.clone(),
+                name: found.name.clone(),
+            };
             self.bad(row, name, message);
             return None;
         }
@@ -338,8 +327,9 @@ impl Reading {
         if cell.is_empty() {
             // A row left blank never gets here (the sheet skips it): this one says something of
             // someone it does not name.
-            let (column, what) = if self.sheet.has(0) { (0, "staff id") } else { (name, "name") };
-            self.bad(row, column, format!("the row has no {what}: whose is it? (a row left blank is skipped)"));
+            let (column, message) =
+                if self.sheet.has(0) { (0, Msg::RowWithoutStaffId) } else { (name, Msg::RowWithoutName) };
+            self.bad(row, column, message);
             return None;
         }
         guard.by_name(cell, day).map_err(|message| self.bad(row, name, message)).ok().flatten()

@@ -8,6 +8,8 @@ use super::{Job, Learners, DATE, HOURS, NAME, STAFF_ID};
 use crate::date;
 use crate::error::Result;
 use crate::hours::{Fixed, MAX_ROW_HOURS};
+use crate::msg::Msg;
+use crate::store::closed::{iso_year, Closed};
 use crate::store::{self, Writer};
 
 pub const LAYOUT: Layout = Layout {
@@ -35,9 +37,10 @@ pub fn import(job: &mut Job) -> Result<()> {
     let guard = Guard::load(job.tx)?;
     // Without a `to` column the sheet says nothing of totals: stored ones stay.
     let writer = Writer::partial(&store::ONLINE, &[true, job.read.sheet.has(O_TO)]);
+    let frozen = guard.closed.totals(job.tx)?;
     while let Some(row) = job.next_row()? {
         let on = if row.get(O_DATE).is_empty() {
-            job.bad(&row, O_DATE, "the date is missing");
+            job.bad(&row, O_DATE, Msg::DateMissing);
             None
         } else {
             job.date(&row, O_DATE)?
@@ -49,7 +52,8 @@ pub fn import(job: &mut Job) -> Result<()> {
             match job.date(&row, O_TO)? {
                 Some(t) if on.is_none_or(|d| t >= d) => Some(Some(t)),
                 Some(_) => {
-                    let message = format!("{:?} comes before the row's date {:?}", row.get(O_TO), row.get(O_DATE));
+                    let message =
+                        Msg::ToBeforeDate { to: row.get(O_TO).to_string(), date: row.get(O_DATE).to_string() };
                     job.bad(&row, O_TO, message);
                     None
                 }
@@ -63,7 +67,7 @@ pub fn import(job: &mut Job) -> Result<()> {
         };
         let hours_cell = row.get(O_HOURS).to_string();
         let hours = Fixed::parse_max(&hours_cell, MAX_ROW_HOURS * days)
-            .map_err(|e| job.bad(&row, O_HOURS, format!("{hours_cell:?} {e}")))
+            .map_err(|e| job.bad(&row, O_HOURS, Msg::BadAmount { text: hours_cell.clone(), why: Box::new(e.into()) }))
             .ok();
         let (Some(learner), Some(on), Some(to), Some(hours)) = (learner, on, to, hours) else {
             continue;
@@ -75,6 +79,15 @@ pub fn import(job: &mut Job) -> Result<()> {
         let day = date::iso(on);
         // A sheet without a source column is one platform's export: its records have source "".
         let source = row.get(O_SOURCE).to_string();
+        // A stored total credited in a closed year changes that year when this row changes it.
+        if let Some((had, last)) = frozen.get(&(learner, day.clone(), source.clone())) {
+            let to_changes = job.read.sheet.has(O_TO) && to.map(date::iso).as_ref() != Some(last);
+            if *had != hours.0 || to_changes {
+                let year = iso_year(last).unwrap_or_default();
+                job.bad(&row, O_DATE, Closed::refusal(year, Msg::WhatChangingTotal { to: last.clone() }));
+                continue;
+            }
+        }
         let key = [Value::Integer(learner), Value::Text(day.clone()), Value::Text(source.clone())];
         let values = [Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
         job.put(&writer, &row, &key, &values, |stored, _, _| {
@@ -82,7 +95,12 @@ pub fn import(job: &mut Job) -> Result<()> {
                 Some(Value::Integer(h)) => Fixed(*h),
                 _ => Fixed(0),
             };
-            format!("staff id {} already has {had} online hours from {source:?} on {day}", guard.staff_id(learner))
+            Msg::OnlineExistsRow {
+                staff_id: guard.staff_id(learner).to_string(),
+                hours: had,
+                source: source.clone(),
+                day: day.clone(),
+            }
         })?;
     }
     Ok(())

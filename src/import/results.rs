@@ -11,6 +11,7 @@ use crate::commands::events::{describe_result, MAX_SCORE};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::Award;
+use crate::msg::Msg;
 use crate::store;
 
 pub const LAYOUT: Layout = Layout {
@@ -28,13 +29,13 @@ const R_SCORE: usize = 2;
 const R_AWARD: usize = 3;
 
 pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
-    let code = args.assessment.as_deref().ok_or_else(|| Error::usage("`import results` needs --assessment CODE"))?;
+    let code = args.assessment.as_deref().ok_or_else(|| Error::usage(Msg::ResultsNeedAssessment))?;
     let assessment = crate::lookup::assessment(job.tx, code)?;
     let day: String = job.tx.query_row("SELECT date FROM assessment WHERE id = ?1", [assessment], |r| r.get(0))?;
     let day = crate::date::parse(&day)
-        .ok_or_else(|| Error::Other(format!("assessment {} has no valid date: {day:?}", code.trim())))?;
+        .ok_or_else(|| Error::Other(Msg::AssessmentBadDate { code: code.trim().to_string(), day: day.clone() }))?;
     let guard = Guard::load(job.tx)?;
-    guard.closed.check_day(day, &format!("results of assessment {}", code.trim()))?;
+    guard.closed.check_day(day, Msg::WhatResultsOf { code: code.trim().to_string() })?;
     let learners = Learners::load(job.tx)?;
     // A sheet of scores says nothing of awards, and one of awards nothing of scores.
     let mut bulk = Bulk::new(&store::RESULT, &[job.read.sheet.has(R_SCORE), job.read.sheet.has(R_AWARD)]);
@@ -43,7 +44,11 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
             Some(Value::Integer(id)) => guard.staff_id(*id),
             _ => "",
         };
-        format!("assessment {} already has a result for staff id {learner} ({})", code.trim(), describe_result(stored))
+        Msg::ResultExists {
+            code: code.trim().to_string(),
+            staff_id: learner.to_string(),
+            result: Box::new(describe_result(stored)),
+        }
     };
     while let Some(row) = job.next_row()? {
         let learner = job.learner(&learners, &guard, &row, R_NAME, Some(day));
@@ -53,14 +58,16 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         } else {
             Fixed::parse_max(&score_cell, MAX_SCORE)
                 .map(Some)
-                .map_err(|e| job.bad(&row, R_SCORE, format!("{score_cell:?} {e}")))
+                .map_err(|e| {
+                    job.bad(&row, R_SCORE, Msg::BadAmount { text: score_cell.clone(), why: Box::new(e.into()) })
+                })
                 .ok()
         };
         let award_cell = row.get(R_AWARD);
         let award = if award_cell.is_empty() {
             Some(None)
         } else {
-            Award::parse(award_cell).map(Some).map_err(|e| job.bad(&row, R_AWARD, e.to_string())).ok()
+            Award::parse(award_cell).map(Some).map_err(|e| job.bad(&row, R_AWARD, e.msg())).ok()
         };
         let (Some(learner), Some(score), Some(award)) = (learner, score, award) else {
             continue;

@@ -1,5 +1,5 @@
 //! HTML output: one self-contained printable page (no scripts, no fetches), tables and, where a
-//! report gives one, a bar chart drawn as inline SVG.
+//! report gives one, a bar chart drawn as inline SVG; its own print stylesheet.
 
 use super::render::{Cell, Document};
 use crate::Lang;
@@ -19,13 +19,24 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;margin:2em;color:#222}\
+/// Screen and print. Cells never wrap (a name or a staff id broken over two lines is misread);
+/// only long texts (`w`: titles, details) may. Printed: landscape A4, the header row on every
+/// page, no row split across pages.
+const STYLE: &str =
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;margin:2em;color:#222}\
 h1{font-size:1.5em;border-bottom:3px solid #c00;padding-bottom:.3em}h2{font-size:1.15em;margin-top:1.5em}\
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #999;padding:.25em .6em}\
+td{white-space:nowrap}td.w{white-space:normal;overflow-wrap:anywhere;min-width:12em}\
 th{background:#f3e5e5}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .chart{display:block;margin:.5em 0 1em}.foot{margin-top:2em;color:#555}\
-@page{margin:12mm}@media print{body{margin:0;font-size:10pt}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}\
-h2{break-after:avoid}tr{break-inside:avoid}thead{display:table-header-group}}";
+@page{size:A4 landscape;margin:10mm}\
+@media print{body{margin:0;font-size:9pt}h1{font-size:14pt}h2{font-size:11pt;break-after:avoid}\
+th,td{padding:.15em .35em}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}\
+thead{display:table-header-group}tr,.chart{break-inside:avoid}}";
+
+/// Texts longer than this many characters may wrap in a cell; shorter ones (names, staff ids,
+/// codes, words, most titles) never do.
+const LONG_TEXT: usize = 20;
 
 /// A bar chart as inline SVG: one bar per label, values as ratios 0..1 (completion, say).
 pub fn bar_chart(title: &str, bars: &[(String, f64)]) -> String {
@@ -89,8 +100,11 @@ pub fn page(doc: &Document, lang: Lang) -> String {
         for row in &table.rows {
             out.push_str("<tr>");
             for cell in row {
-                let class =
-                    if matches!(cell, Cell::Int(_) | Cell::Hours(_) | Cell::Ratio(_)) { " class=\"n\"" } else { "" };
+                let class = match cell {
+                    Cell::Int(_) | Cell::Hours(_) | Cell::Ratio(_) => " class=\"n\"",
+                    Cell::Text(s) if s.chars().count() > LONG_TEXT => " class=\"w\"",
+                    _ => "",
+                };
                 out.push_str(&format!("<td{class}>{}</td>", escape(&cell.display(lang))));
             }
             out.push_str("</tr>\n");

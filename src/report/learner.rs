@@ -158,7 +158,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
     let t = staff_id.trim();
     let id = lookup::learner(conn, t)?;
     let learner = store::lives::learner(conn, id)?
-        .ok_or_else(|| Error::invalid(format!("staff id {t} is not a known learner")))?;
+        .ok_or_else(|| Error::invalid(crate::msg::Msg::NotAKnownLearner { staff_id: t.to_string() }))?;
     let year_end = year_day(year, 12, 31)?;
     let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_end));
     let rules = store::ledger::rules(conn, year)?;
@@ -228,7 +228,17 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
     }
     let total = sub.theory + sub.extension + sub.topic + sub.online + sub.assessment;
     let active_months = learner.life.enrolled_months(year, 12);
-    let required = rules.required(&learner.life, 12);
+    // Judged by the one rule of met (credit::Rules::standing), on the totals computed above.
+    let totals = crate::credit::Totals {
+        theory: sub.theory,
+        extension: sub.extension,
+        topic: sub.topic,
+        online: sub.online,
+        assessment: sub.assessment,
+        ..Default::default()
+    };
+    let standing = rules.standing(&learner.life, &totals, 12);
+    let required = standing.required;
     // Shown where the year report shows them: as on their last enrolled day of the year.
     let (category, branch_id) =
         learner.life.placement(year_end).unwrap_or((learner.life.category_now(), learner.life.branch_now()));
@@ -290,14 +300,14 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         total,
         active_months,
         required,
-        met: total >= required,
+        met: standing.met,
         months,
         history,
     })
 }
 
 fn year_day(year: i32, month: u32, day: u32) -> Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| Error::usage(format!("--year {year} is not a year")))
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| Error::usage(crate::msg::Msg::YearOutOfRange { year }))
 }
 
 impl Transcript {

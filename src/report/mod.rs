@@ -1,5 +1,6 @@
 //! Reports: built once as plain structs, rendered in any format by `render`.
 
+pub mod document;
 pub mod html;
 pub mod learner;
 pub mod notice;

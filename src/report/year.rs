@@ -61,15 +61,17 @@ pub struct ProgrammeLine {
 /// Builds the report for `year`, limited to the learners reported in one branch when `branch`
 /// is given.
 pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearReport> {
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year");
+    Ok(from_data(store::ledger::year_data(conn, year)?, branch))
+}
+
+/// The report from its data: no database, so that it is tested on plain values.
+pub fn from_data(data: store::ledger::YearData, branch: Option<i64>) -> YearReport {
+    let store::ledger::YearData { year, rules, learners: all, totals, branches, programme: p } = data;
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year");
-    let rules = store::ledger::rules(conn, year)?;
-    let totals = store::ledger::totals(conn, &rules, from, to)?;
-    let names = store::lives::branches(conn)?;
     let nameless = store::lives::Branch { code: String::new(), name: String::new() };
-    // (branch row id, line): ranks and branch lines group by the id, codes are for printing.
+    // (branch row id, line): ranks and branch lines group by the id; codes are for printing.
     let mut placed: Vec<(i64, LearnerLine)> = Vec::new();
-    for l in store::lives::learners(conn, None)? {
+    for l in all {
         // SPEC v2: a learner with no enrolled month is left out; the others are reported with the
         // category and branch of their last enrolled day of the year.
         let Some((category, branch_id)) = l.life.placement(to) else { continue };
@@ -78,7 +80,7 @@ pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearRe
         }
         let t = totals.get(&l.id).copied().unwrap_or_default();
         let standing = rules.standing(&l.life, &t, 12);
-        let b = names.get(&branch_id).unwrap_or(&nameless);
+        let b = branches.get(&branch_id).unwrap_or(&nameless);
         placed.push((
             branch_id,
             LearnerLine {
@@ -110,29 +112,28 @@ pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearRe
     });
 
     // Learners are sorted by branch: one pass over runs, not one pass per branch.
-    let branches = placed
+    let branch_lines = placed
         .chunk_by(|(a, _), (b, _)| a == b)
         .map(|mine| BranchLine {
             code: mine[0].1.branch.clone(),
-            name: names.get(&mine[0].0).map(|b| b.name.clone()).unwrap_or_default(),
+            name: branches.get(&mine[0].0).map(|b| b.name.clone()).unwrap_or_default(),
             learners: mine.len() as i64,
             met: mine.iter().filter(|(_, l)| l.met).count() as i64,
             average_total: Fixed(div_half_up(mine.iter().map(|(_, l)| l.total.0).sum(), mine.len() as i64)),
         })
         .collect();
     let learners = placed.into_iter().map(|(_, l)| l).collect();
-    let p = store::ledger::programme(conn, from, to)?;
-    Ok(YearReport {
+    YearReport {
         year,
         learners,
-        branches,
+        branches: branch_lines,
         programme: ProgrammeLine {
             sessions: p.sessions,
             session_hours: p.session_hours,
             theory_hours: p.theory_hours,
             theory_share: ratio4(p.theory_hours.0, p.session_hours.0),
         },
-    })
+    }
 }
 
 impl YearReport {
@@ -247,6 +248,86 @@ impl YearReport {
             chart: Some(chart),
             // The appraisal committee reads the branch summary first; the detail sheet follows.
             sheets: vec![1, 0],
+            // On a narrow terminal: staff id, name, branch, total, required, met, eligible.
+            narrow: vec![0, 1, 2, 10, 11, 12, 15],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::credit::{Learner, Ledger, Programme, RuleBook};
+    use crate::life::{Dated, Life};
+    use crate::store::ledger::YearData;
+    use crate::store::lives::Branch;
+
+    fn day(s: &str) -> Option<NaiveDate> {
+        crate::date::parse(s)
+    }
+
+    fn learner(id: i64, life: Life) -> Learner {
+        Learner { id, staff_id: format!("{id:04}"), name: format!("学员{id}"), life }
+    }
+
+    /// A school of plain values: no database.
+    fn data(learners: Vec<Learner>, hours: &[(i64, i64, i64)]) -> YearData {
+        let mut book = RuleBook::default();
+        for (c, h) in [("member", 3200), ("cadre", 5600), ("probationary", 3200), ("candidate", 2400)] {
+            book.rows.push((c.to_string(), 0, Some(h)));
+        }
+        book.rows.push((crate::credit::MAX_ABSENCES.to_string(), 0, Some(1)));
+        let mut totals = Ledger::default();
+        for &(id, theory, absences) in hours {
+            let t = totals.entry(id);
+            t.theory = Fixed(theory);
+            t.absences = absences;
+        }
+        let branches = HashMap::from([
+            (1, Branch { code: "NK1".into(), name: "内科一支部".into() }),
+            (2, Branch { code: "WK1".into(), name: "外科一支部".into() }),
+        ]);
+        YearData { year: 2024, rules: book.year(2024), learners, totals, branches, programme: Programme::default() }
+    }
+
+    #[test]
+    fn learners_are_placed_judged_and_ranked_without_a_database() {
+        let mut admitted = Life::simple(Category::Candidate, 1, None, None);
+        admitted.categories.push(Dated { from: day("2024-06-10"), value: Category::Probationary });
+        let mut moved = Life::simple(Category::Member, 1, None, None);
+        moved.branches.push(Dated { from: day("2024-07-01"), value: 2 });
+        let gone = Life::simple(Category::Member, 1, None, day("2023-12-31"));
+        let report = from_data(
+            data(
+                vec![
+                    learner(1, Life::simple(Category::Member, 1, None, None)),
+                    learner(2, admitted),
+                    learner(3, moved),
+                    learner(4, gone),
+                ],
+                // (id, theory hundredths, absences)
+                &[(1, 3300, 1), (2, 2000, 0), (3, 3200, 2)],
+            ),
+            None,
+        );
+        let line = |sid: &str| report.learners.iter().find(|l| l.staff_id == sid).unwrap();
+        assert_eq!(report.learners.len(), 3, "no enrolled month in 2024: left out");
+        // member all year: 33 ≥ 32, met; one absence ≤ max-absences 1: eligible
+        assert_eq!((line("0001").required, line("0001").met, line("0001").eligible), (Fixed(3200), true, true));
+        // candidate Jan–May, probationary from June: (5×24 + 7×32) ÷ 12 = 28.67
+        assert_eq!(line("0002").required, Fixed(2867));
+        assert_eq!(line("0002").category, Category::Probationary);
+        assert!(!line("0002").met);
+        // moved in July: reported in WK1 with the whole year's hours; two absences: not eligible
+        assert_eq!((line("0003").branch.as_str(), line("0003").total), ("WK1", Fixed(3200)));
+        assert!(line("0003").met && !line("0003").eligible);
+        // NK1: 33 then 20: ranks 1, 2; branches by code with their averages
+        assert_eq!((line("0001").branch_rank, line("0002").branch_rank), (1, 2));
+        assert_eq!(report.branches.len(), 2);
+        assert_eq!(report.branches[0].average_total, Fixed(2650));
+        let only_wk1 = from_data(data(vec![learner(1, Life::simple(Category::Member, 2, None, None))], &[]), Some(1));
+        assert!(only_wk1.learners.is_empty(), "--branch selects by placement");
     }
 }

@@ -175,3 +175,31 @@ pub fn programme(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Pr
         Ok(Programme { sessions: r.get(0)?, session_hours: Fixed(r.get(1)?), theory_hours: Fixed(r.get(2)?) })
     })?)
 }
+
+/// Everything the year report is built from: the year's rules, every learner with their dated
+/// life, their totals, the branches, the programme.
+#[derive(Debug)]
+pub struct YearData {
+    pub year: i32,
+    pub rules: Rules,
+    pub learners: Vec<crate::credit::Learner>,
+    pub totals: Ledger,
+    pub branches: std::collections::HashMap<i64, super::lives::Branch>,
+    pub programme: Programme,
+}
+
+/// Everything the year report is built from, read in one snapshot.
+pub fn year_data(conn: &Connection, year: i32) -> Result<YearData> {
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year");
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year");
+    let rules = rules(conn, year)?;
+    let totals = totals(conn, &rules, from, to)?;
+    Ok(YearData {
+        year,
+        totals,
+        rules,
+        learners: super::lives::learners(conn, None)?,
+        branches: super::lives::branches(conn)?,
+        programme: programme(conn, from, to)?,
+    })
+}

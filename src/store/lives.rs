@@ -9,6 +9,7 @@ use crate::credit::Learner;
 use crate::date;
 use crate::error::Result;
 use crate::life::{Dated, Exemption, Life, Spell};
+use crate::msg::Msg;
 use crate::store::ledger::stored;
 
 /// A branch as reports name it.
@@ -103,35 +104,32 @@ pub fn learner(conn: &Connection, id: i64) -> Result<Option<Learner>> {
 
 /// Refuses a record of learner `id` dated `day` outside every enrolment spell (SPEC v2 §2),
 /// naming the learner and their spells.
-pub fn check_enrolled(conn: &Connection, id: i64, day: chrono::NaiveDate, what: &str) -> Result<()> {
+pub fn check_enrolled(conn: &Connection, id: i64, day: chrono::NaiveDate, what: Msg) -> Result<()> {
     let Some(l) = learner(conn, id)? else { return Ok(()) };
     match outside(&l, day) {
-        Some(message) => Err(crate::error::Error::invalid(format!("{what}: {message}"))),
+        Some(why) => Err(crate::error::Error::invalid(Msg::Within { what: Box::new(what), why: Box::new(why) })),
         None => Ok(()),
     }
 }
 
 /// Why a record of `learner` dated `day` cannot be kept, if it cannot: they were not enrolled.
-pub fn outside(learner: &Learner, day: chrono::NaiveDate) -> Option<String> {
-    (!learner.life.enrolled_on(day)).then(|| {
-        format!(
-            "staff id {} ({}) was not enrolled on {} (enrolled {}); correct the date, or the learner's spells with `xueshi learner return`/`leave`",
-            learner.staff_id,
-            learner.name,
-            date::iso(day),
-            learner.life.describe_spells()
-        )
+pub fn outside(learner: &Learner, day: chrono::NaiveDate) -> Option<Msg> {
+    (!learner.life.enrolled_on(day)).then(|| Msg::NotEnrolled {
+        staff_id: learner.staff_id.clone(),
+        name: learner.name.clone(),
+        day: date::iso(day),
+        spells: learner.life.describe_spells(),
     })
 }
 
 /// The learner's records dated after `day`, as people read them (at most five, then a count).
-pub fn records_after(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<String>> {
+pub fn records_after(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<Msg>> {
     records_beyond(conn, id, day, Side::After)
 }
 
 /// The learner's records dated before `day` (an online total: by its first day), as people read
 /// them (at most five, then a count).
-pub fn records_before(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<String>> {
+pub fn records_before(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<Msg>> {
     records_beyond(conn, id, day, Side::Before)
 }
 
@@ -140,26 +138,35 @@ enum Side {
     After,
 }
 
-fn records_beyond(conn: &Connection, id: i64, day: chrono::NaiveDate, side: Side) -> Result<Vec<String>> {
+fn records_beyond(conn: &Connection, id: i64, day: chrono::NaiveDate, side: Side) -> Result<Vec<Msg>> {
     // An online total lies beyond a day when either of its dates does.
     let (op, online_day) = match side {
         Side::Before => ("<", "date"),
         Side::After => (">", "COALESCE(to_date, date)"),
     };
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT 'session ' || s.id || ' on ' || s.date, s.date FROM attendance a JOIN session s ON s.id = a.session_id
+        "SELECT 'session', s.id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
          WHERE a.learner_id = ?1 AND s.date {op} ?2
-         UNION ALL SELECT 'assessment ' || x.code || ' on ' || x.date, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
+         UNION ALL SELECT 'assessment', x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
          WHERE r.learner_id = ?1 AND x.date {op} ?2
-         UNION ALL SELECT 'online hours on ' || {online_day}, {online_day} FROM online
+         UNION ALL SELECT 'online', NULL, {online_day} FROM online
          WHERE learner_id = ?1 AND {online_day} {op} ?2
-         ORDER BY 2"
+         ORDER BY 3"
     ))?;
-    let all: Vec<String> =
-        stmt.query_map(params![id, date::iso(day)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    let mut out: Vec<String> = all.iter().take(5).cloned().collect();
-    if all.len() > 5 {
-        out.push(format!("and {} more", all.len() - 5));
+    let all: Vec<Msg> = stmt
+        .query_map(params![id, date::iso(day)], |r| {
+            let (kind, date): (String, String) = (r.get(0)?, r.get(2)?);
+            Ok(match kind.as_str() {
+                "session" => Msg::RecSessionOn { id: r.get(1)?, date },
+                "assessment" => Msg::RecAssessmentOn { code: r.get(1)?, date },
+                _ => Msg::RecOnlineOn { date },
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let n = all.len();
+    let mut out: Vec<Msg> = all.into_iter().take(5).collect();
+    if n > 5 {
+        out.push(Msg::AndMore { n: n - 5 });
     }
     Ok(out)
 }
@@ -227,13 +234,13 @@ pub fn history_json(conn: &Connection, id: i64) -> Result<serde_json::Value> {
         "spell": row("SELECT start, end FROM spell WHERE learner_id = ?1")?,
         "category_change": row("SELECT from_date, category, batch_id FROM category_change WHERE learner_id = ?1")?,
         "branch_change": row("SELECT from_date, branch_id, batch_id FROM branch_change WHERE learner_id = ?1")?,
-        "exemption": row("SELECT from_date, to_date, reason FROM exemption WHERE learner_id = ?1")?,
+        "exemption": row("SELECT id, from_date, to_date, reason FROM exemption WHERE learner_id = ?1")?,
     }))
 }
 
 /// Every stored record dated outside its learner's enrolment (SPEC v2 §2: `check` lists them;
 /// a v1 database, or records kept from before a leave date was corrected, may hold some).
-pub fn records_outside_enrolment(conn: &Connection) -> Result<Vec<String>> {
+pub fn records_outside_enrolment(conn: &Connection) -> Result<Vec<Msg>> {
     let mut by_id: HashMap<i64, Learner> = learners(conn, None)?.into_iter().map(|l| (l.id, l)).collect();
     // Only learners whose life has bounds can have records outside it.
     by_id.retain(|_, l| {
@@ -244,19 +251,25 @@ pub fn records_outside_enrolment(conn: &Connection) -> Result<Vec<String>> {
         return Ok(out);
     }
     let mut stmt = conn.prepare(
-        "SELECT a.learner_id, 'attendance at session ' || s.id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
-         UNION ALL SELECT r.learner_id, 'result of assessment ' || x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
-         UNION ALL SELECT learner_id, 'online hours from ' || date, date FROM online
-         UNION ALL SELECT learner_id, 'online hours to ' || to_date, to_date FROM online WHERE to_date IS NOT NULL",
+        "SELECT a.learner_id, 'attendance', s.id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
+         UNION ALL SELECT r.learner_id, 'result', x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
+         UNION ALL SELECT learner_id, 'from', NULL, date FROM online
+         UNION ALL SELECT learner_id, 'to', NULL, to_date FROM online WHERE to_date IS NOT NULL",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let Some(l) = by_id.get(&r.get::<_, i64>(0)?) else { continue };
-        let what: String = r.get(1)?;
-        if let Some(day) = r.get::<_, Option<String>>(2)?.as_deref().and_then(date::parse) {
-            if let Some(why) = outside(l, day) {
-                out.push(format!("record outside enrolment: {what}: {why}"));
-            }
+        let Some(text) = r.get::<_, Option<String>>(3)? else { continue };
+        let Some(day) = date::parse(&text) else { continue };
+        if let Some(why) = outside(l, day) {
+            let kind: String = r.get(1)?;
+            let record = match kind.as_str() {
+                "attendance" => Msg::RecAttendanceAt { session: r.get(2)? },
+                "result" => Msg::RecResultOf { code: r.get(2)? },
+                "from" => Msg::RecOnlineFrom { date: text },
+                _ => Msg::RecOnlineTo { date: text },
+            };
+            out.push(Msg::OutsideEnrolment { record: Box::new(record), why: Box::new(why) });
         }
     }
     Ok(out)

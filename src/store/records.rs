@@ -12,11 +12,12 @@ use crate::db::{audit, Action, Actor};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::AssessmentKind;
+use crate::msg::Msg;
 use crate::store::ledger::stored;
 
 /// A day as stored: ISO text, which every stored date is.
 fn stored_day(text: &str) -> Result<NaiveDate> {
-    date::parse(text).ok_or_else(|| Error::Other(format!("database: {text:?} is not a date")))
+    date::parse(text).ok_or_else(|| Error::Other(Msg::DbNotADate { text: text.to_string() }))
 }
 
 /// One branch.
@@ -95,7 +96,8 @@ pub fn course_years(conn: &Connection, course_id: i64) -> Result<Vec<i32>> {
 pub fn delete_course(tx: &Transaction, actor: &Actor, c: &CourseRow) -> Result<()> {
     tx.execute("DELETE FROM course WHERE id = ?1", [c.id])?;
     let old = json!({ "title": c.title, "kind": c.kind, "mode": c.mode, "hours": c.hours, "batch_id": c.batch_id });
-    audit(tx, actor, "course", &json!({ "code": c.code }), Action::Delete, Some(&old), None)
+    // The row id too: sessions and their audit rows refer to the course by it.
+    audit(tx, actor, "course", &json!({ "code": c.code, "id": c.id }), Action::Delete, Some(&old), None)
 }
 
 /// One session with its course's code and title.
@@ -144,7 +146,7 @@ pub fn session(conn: &Connection, id: i64) -> Result<SessionRow> {
         },
     )
     .optional()?
-    .ok_or_else(|| Error::invalid(format!("session {id} is not a known session (see `xueshi session list`)")))
+    .ok_or_else(|| Error::invalid(Msg::SessionUnknown { id }))
 }
 
 /// Ids of the sessions of a course held on a day.
@@ -316,7 +318,8 @@ pub fn update_assessment(tx: &Transaction, actor: &Actor, old: &AssessmentRow, n
 
 pub fn delete_assessment(tx: &Transaction, actor: &Actor, a: &AssessmentRow) -> Result<()> {
     tx.execute("DELETE FROM assessment WHERE id = ?1", [a.id])?;
-    audit(tx, actor, "assessment", &json!({ "code": a.code }), Action::Delete, Some(&a.json()), None)
+    // The row id too: results and their audit rows refer to the assessment by it.
+    audit(tx, actor, "assessment", &json!({ "code": a.code, "id": a.id }), Action::Delete, Some(&a.json()), None)
 }
 
 /// One result of an assessment.

@@ -106,7 +106,11 @@ fn csv_listing_opens_in_excel() {
     let bytes = std::fs::read(out).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    assert!(text.starts_with("Staff id,Name,Branch,Category,Joined,Left\r\n0001,王建国,NK1,cadre,,\r\n"), "{text}");
+    // The staff id as a formula of text, so that a spreadsheet keeps its zeros (render::csv_text).
+    assert!(
+        text.starts_with("Staff id,Name,Branch,Category,Joined,Left\r\n\"=\"\"0001\"\"\",王建国,NK1,cadre,,\r\n"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -18,7 +18,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(out: Output) -> Run {
+    pub fn from_output(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -70,22 +70,35 @@ impl School {
         p
     }
 
-    /// Runs `xueshi --db school.db --lang en ARGS` (or the `--lang` of ARGS) in the folder, with a
-    /// fixed today and operator.
+    /// Runs `xueshi --db school.db ARGS` in the folder, in English (`$XUESHI_LANG=en`) unless ARGS
+    /// say `--lang zh`, with a fixed today and operator.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_env(args, &[])
     }
 
+    /// As `run`, with more environment (`("XUESHI_LANG", "zh")` asks for Chinese).
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = xueshi(self.dir.path(), &self.db());
-        // English unless the test asks for a language itself (clap refuses --lang twice).
-        if !args.contains(&"--lang") {
-            cmd.arg("--lang").arg("en");
-        }
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::from(cmd.args(args).output().expect("run xueshi"))
+        Run::from_output(cmd.args(args).output().expect("run xueshi"))
+    }
+
+    /// As `run` in Chinese.
+    pub fn zh(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[("XUESHI_LANG", "zh")])
+    }
+
+    /// As `run` with the language left to the system's locale: `$XUESHI_LANG` unset, `$LANG` as
+    /// given, plus `env`.
+    pub fn run_locale(&self, args: &[&str], lang: &str, env: &[(&str, &str)]) -> Run {
+        let mut cmd = xueshi(self.dir.path(), &self.db());
+        cmd.env_remove("XUESHI_LANG").env("LANG", lang);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from_output(cmd.args(args).output().expect("run xueshi"))
     }
 
     /// The year report as JSON.
@@ -131,13 +144,16 @@ impl School {
     }
 }
 
-/// The real binary on database `db`, run in folder `dir` with a fixed today and operator, English,
-/// and no database or language from the environment.
+/// The real binary on database `db`, run in folder `dir` with a fixed today and operator, in
+/// English whatever the machine's locale (`$XUESHI_LANG=en`, `$LANG=C`), and no database from the
+/// environment.
 pub fn xueshi(dir: &Path, db: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("xueshi"));
     cmd.current_dir(dir)
         .env_remove("XUESHI_DB")
-        .env_remove("XUESHI_LANG")
+        .env("XUESHI_LANG", "en")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("XUESHI_OPERATOR", "tester")
         .env("XUESHI_TODAY", "2025-01-15")
         .env("LANG", "C")
@@ -179,6 +195,12 @@ pub fn run_within(mut cmd: std::process::Command, dir: &Path, limit: Duration) -
 /// in key order, with the `at` columns (the clock, which differs between two runs of one command)
 /// blanked: equal snapshots are equal states.
 pub fn snapshot(db: &Path) -> String {
+    tables(db, &[], true)
+}
+
+/// Every row of every table but those of `except`, each table in key order, every value exactly
+/// as stored (with `blank_at`, the `at` columns blanked).
+pub fn tables(db: &Path, except: &[&str], blank_at: bool) -> String {
     let conn = rusqlite::Connection::open(db).expect("open the database");
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
@@ -186,6 +208,7 @@ pub fn snapshot(db: &Path) -> String {
         .query_map([], |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
+        .filter(|t: &String| !except.contains(&t.as_str()))
         .collect();
     let mut out = String::new();
     for table in tables {
@@ -199,15 +222,11 @@ pub fn snapshot(db: &Path) -> String {
                 Ok(names
                     .iter()
                     .enumerate()
-                    .map(
-                        |(i, name)| {
-                            if name == "at" {
-                                "<at>".to_string()
-                            } else {
-                                format!("{:?}", r.get_ref(i).unwrap())
-                            }
-                        },
-                    )
+                    .map(|(i, name)| match r.get_ref(i).unwrap() {
+                        _ if blank_at && name == "at" => "<at>".to_string(),
+                        rusqlite::types::ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+                        other => format!("{other:?}"),
+                    })
                     .collect::<Vec<_>>()
                     .join("|"))
             })
@@ -219,6 +238,19 @@ pub fn snapshot(db: &Path) -> String {
         }
     }
     out
+}
+
+/// Where two dumps first differ, for a failure message.
+pub fn first_difference(a: &str, b: &str) -> String {
+    let (mut la, mut lb) = (a.lines(), b.lines());
+    let mut n = 0;
+    loop {
+        n += 1;
+        match (la.next(), lb.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (x, y) => return format!("line {n}: {x:?} / {y:?}"),
+        }
+    }
 }
 
 /// Copies a database file that no process has open, and clears the copy's WAL and shared-memory

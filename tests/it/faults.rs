@@ -1,5 +1,6 @@
 //! SPEC §7 under faults: SIGKILL at moments spread over whole writes (a large import, an
-//! `--update` import that overwrites many rows, the undo of a large batch, commits included);
+//! `--update` import that overwrites many rows, the undo of a large batch, the delete of a
+//! session with tens of thousands of records, a year's close; commits included);
 //! year reports read while imports and undos run; two writers and a reader at once; a backup
 //! taken in the middle of an import. After each: `check` passes, and the database is exactly the
 //! state before or exactly the state after, compared row by row over every table (the audit log
@@ -11,10 +12,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use crate::common::{copy_db, run_within, settle, snapshot, xueshi, School};
+use crate::common::{copy_db, first_difference, run_within, settle, snapshot, xueshi, School};
 
-/// Kill moments per operation.
-const KILLS: usize = 32;
+/// Kills at moments spread evenly over a run, then around its commit: 32 per operation.
+const SPREAD: usize = 24;
+const AROUND_COMMIT: usize = 8;
+/// A spread kill that finds the run ended already (the machine was busier while the run was
+/// timed) is tried again at the same point of a run timed shorter, at most this many times.
+const RETRIES: usize = 24;
 /// Longer than any command here takes on a loaded machine: past it, a command has hung.
 const LIMIT: Duration = Duration::from_secs(300);
 
@@ -63,21 +68,11 @@ fn keep_state(s: &School, name: &str) -> PathBuf {
     path
 }
 
-fn first_difference(a: &str, b: &str) -> String {
-    let (mut la, mut lb) = (a.lines(), b.lines());
-    let mut n = 0;
-    loop {
-        n += 1;
-        match (la.next(), lb.next()) {
-            (Some(x), Some(y)) if x == y => continue,
-            (x, y) => return format!("line {n}: {x:?} / {y:?}"),
-        }
-    }
-}
-
 /// What the kills of one operation came to.
 #[derive(Debug, Default)]
 struct Tally {
+    /// Kills in all, spread kills tried again included.
+    kills: usize,
     /// Kills that found the command still running (the others came after it had ended).
     landed: usize,
     before: usize,
@@ -88,10 +83,11 @@ struct Tally {
 }
 
 /// Runs `args` to the end on a copy of `start` (the state after, and how long it takes), then
-/// KILLS times again on fresh copies, each killed with SIGKILL: 24 times at moments spread evenly
-/// over the run, then 8 times around its commit, found by halving the interval between the
-/// latest kill that left the state before and the earliest that left the state after. After each
-/// kill, `check` passes and the database is the state before or the one after.
+/// again on fresh copies, each killed with SIGKILL: SPREAD times at moments spread evenly over
+/// the run (while it runs), then AROUND_COMMIT times around its commit, found by halving the
+/// interval between the latest kill that left the state before and the earliest that left the
+/// state after. After each kill, `check` passes and the database is the state before or the one
+/// after.
 fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
     let before = snapshot(start);
     let db = s.path("trial.db");
@@ -110,11 +106,12 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
     // The commit lies between these two moments (after the first when none has left the state
     // after yet: the runs under test may be slower than the one measured).
     let (mut last_before, mut first_after) = (Duration::ZERO, None::<Duration>);
-    for i in 0..KILLS {
-        let moment = match (i, first_after) {
-            (0..24, _) => full.mul_f64(0.02 + 0.90 * i as f64 / 23.0),
-            (_, Some(after)) => (last_before + after) / 2,
-            (_, None) => last_before.max(full).mul_f64(1.3),
+    let (mut spread, mut retries, mut around) = (0, 0, 0);
+    while spread < SPREAD || around < AROUND_COMMIT {
+        let moment = match (spread < SPREAD, first_after) {
+            (true, _) => full.mul_f64(0.02 + 0.90 * spread as f64 / (SPREAD - 1) as f64),
+            (false, Some(after)) => (last_before + after) / 2,
+            (false, None) => last_before.max(full).mul_f64(1.3),
         };
         let when = format!("{} ms ({:.2} of a run)", moment.as_millis(), moment.as_secs_f64() / full.as_secs_f64());
         copy_db(start, &db);
@@ -131,6 +128,16 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
             tally.landed += 1;
         }
         child.wait().expect("wait for xueshi");
+        tally.kills += 1;
+        if spread == SPREAD {
+            around += 1;
+        } else if landed || retries == RETRIES {
+            spread += 1;
+        } else {
+            // The run took less than `moment` this time: time it shorter.
+            retries += 1;
+            full = moment;
+        }
         let mut check = xueshi(s.dir.path(), &db);
         check.arg("check");
         let check = run_within(check, s.dir.path(), LIMIT).expect("check hung");
@@ -152,10 +159,11 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
         }
     }
     println!(
-        "kill -9 of {args:?} (a run takes {} ms): {KILLS} kills, {} while it ran ({} of them after its commit); \
+        "kill -9 of {args:?} (a run takes {} ms): {} kills, {} while it ran ({} of them after its commit); \
          left the state before {} times, after {} times; the latest kill that left the state before came at {} ms, \
          the earliest that left the state after at {} ms",
         full.as_millis(),
+        tally.kills,
         tally.landed,
         tally.after_commit,
         tally.before,
@@ -169,7 +177,7 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
 
 #[test]
 fn a_large_import_killed_anywhere_is_all_or_nothing() {
-    let s = generated(5000, 100_000);
+    let s = generated(20_000, 1_000_000);
     let start = keep_state(&s, "start.db");
     kill_everywhere(&s, &start, &["import", "attendance", &data(&s, "attendance.csv")]);
 }
@@ -209,6 +217,68 @@ fn an_undo_of_a_large_batch_killed_anywhere_is_all_or_nothing() {
     assert!(out.stdout.trim_end().ends_with("batch 3"), "{}", out.stdout);
     let start = keep_state(&s, "start.db");
     kill_everywhere(&s, &start, &["imports", "undo", "3"]);
+}
+
+/// Learners in the large session below: one attendance record each.
+const SESSION_RECORDS: usize = 20_000;
+
+#[test]
+fn a_delete_of_a_large_session_with_its_records_killed_anywhere_is_all_or_nothing() {
+    let s = generated(SESSION_RECORDS, 0);
+    // Everyone enrolled by 1 March at one session of 30 December, every status, some with their
+    // own hours (left early), among other sessions that stay.
+    let session = |date: &str| {
+        let out = ok(&s, &s.db(), &["session", "add", "--course", "K01", "--date", date]);
+        out.stdout.trim().to_string()
+    };
+    let (early, big, late) = (session("2024-03-01"), session("2024-12-30"), session("2024-12-31"));
+    let roster = std::fs::read_to_string(data(&s, "learners.csv")).unwrap();
+    let mut sheet = String::from("staff_id,status,hours\n");
+    let mut staff = Vec::new();
+    for (i, line) in roster.lines().skip(1).enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let joined = cells.get(4).copied().unwrap_or("");
+        if !joined.is_empty() && joined > "2024-03-01" {
+            continue;
+        }
+        let row = match i % 7 {
+            0 => "late,",
+            1 => "excused,",
+            2 => "absent,",
+            3 => "present,1",
+            _ => "present,",
+        };
+        sheet.push_str(&format!("{},{row}\n", cells[0]));
+        staff.push(cells[0].to_string());
+    }
+    let file = s.file("roster.csv", sheet);
+    ok(&s, &s.db(), &["import", "attendance", file.to_str().unwrap(), "--session", &big]);
+    ok(&s, &s.db(), &["attend", &early, &staff[0], &staff[1]]);
+    ok(&s, &s.db(), &["attend", &late, &staff[2], "--status", "late"]);
+    let held: i64 = rusqlite::Connection::open(s.db())
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM attendance WHERE session_id = ?1", [&big], |r| r.get(0))
+        .unwrap();
+    assert!(held > 15_000, "the session holds {held} records");
+    let start = keep_state(&s, "start.db");
+    println!("session {big} holds {held} attendance records");
+    kill_everywhere(&s, &start, &["session", "delete", &big, "--with-records"]);
+}
+
+#[test]
+fn a_year_close_killed_anywhere_is_all_or_nothing() {
+    let s = generated(200, 2_000);
+    ok(&s, &s.db(), &["import", "attendance", &data(&s, "attendance.csv")]);
+    ok(&s, &s.db(), &["year", "close", "2023"]);
+    let start = keep_state(&s, "start.db");
+    kill_everywhere(&s, &start, &["year", "close", "2024"]);
+    // The state after is a closed 2024: a record dated in it is refused.
+    let db = s.path("closed.db");
+    copy_db(&start, &db);
+    ok(&s, &db, &["year", "close", "2024"]);
+    let refused = crate::common::Run::from_output(output(&s, &db, &["attend", "1", "000001"]));
+    assert_eq!(refused.code, 65, "{}", refused.stderr);
+    assert!(refused.stderr.contains("2024 is a closed year"), "{}", refused.stderr);
 }
 
 fn output(s: &School, db: &Path, args: &[&str]) -> Output {

@@ -748,3 +748,12 @@ fn a_roster_moves_a_join_date_only_within_the_records_and_open_years() {
     assert_eq!(num(&learner(&s.year(2024), "0005")["required"]), 32.0);
     s.run(&["check"]).ok();
 }
+
+#[test]
+fn a_year_may_be_written_in_chinese() {
+    let s = School::new();
+    let a = s.run(&["report", "year", "2024年度", "--format", "json"]).ok().json();
+    assert_eq!(a["year"], 2024);
+    s.run(&["rules", "set", "member", "40", "--from", "2025年"]).ok();
+    s.run(&["report", "year", "24年", "--format", "json"]).expect(2);
+}

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use super::{Column, Layout, RawRow};
 use crate::error::{Error, Result};
+use crate::msg::Msg;
 
 /// How many rows from the top may hold the header (title lines and notes come before it).
 pub(super) const HEADER_SEARCH_ROWS: usize = 10;
@@ -59,19 +60,14 @@ pub(super) fn find(layout: &Layout, mut head: Vec<RawRow>, file: &str) -> Result
         .position(names(0))
         .or_else(|| layout.by_name.and_then(|name| head.iter().position(names(name))))
         .ok_or_else(|| {
-            let names = match layout.by_name {
-                Some(name) => format!(
-                    "{} ({}), or {} ({})",
-                    layout.columns[0].name,
-                    layout.names_of(0),
-                    layout.columns[name].name,
-                    layout.names_of(name)
-                ),
-                None => format!("{} ({})", layout.columns[0].name, layout.names_of(0)),
-            };
             Error::invalid_at(
                 file,
-                format!("no header row: none of the first {HEADER_SEARCH_ROWS} rows has a column named {names}"),
+                Msg::NoHeader {
+                    rows: HEADER_SEARCH_ROWS,
+                    key: layout.columns[0].name.to_string(),
+                    key_names: layout.names_of(0),
+                    by_name: layout.by_name.map(|n| (layout.columns[n].name.to_string(), layout.names_of(n))),
+                },
             )
         })?;
     let pending: VecDeque<_> = head.split_off(at + 1).into();
@@ -105,6 +101,9 @@ pub fn normalise(text: &str) -> String {
 /// [`normalise`] into `out` (empty), which keeps its buffer: the reader's hot path.
 pub(super) fn normalise_into(text: &str, out: &mut String) {
     let t = text.trim();
+    // `="0037"`: a text formula, how a CSV keeps a staff id's leading zeros in Excel (xueshi's
+    // own CSV exports write staff ids so): its text is the cell's.
+    let t = t.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')).filter(|inner| !inner.contains('"')).unwrap_or(t);
     if t.is_ascii() {
         out.push_str(t);
         return;

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Error, Problem, Result};
+use crate::msg::{IoWhy, Msg};
 pub use decode::Encoding;
 use decode::{decoding_reader, sniff_delimiter};
 pub use fingerprint::{fingerprint, Fingerprint};
@@ -59,7 +60,7 @@ fn open_input(path: &Path) -> Result<File> {
 }
 
 fn unreadable(path: &Path, e: &io::Error) -> Error {
-    Error::Input(format!("cannot read {}: {e}", path.display()))
+    Error::Input(Msg::CannotRead { path: path.display().to_string(), why: IoWhy::from(e) })
 }
 
 /// A data row: the cells of the layout's columns (empty when the sheet lacks the column or the
@@ -188,36 +189,25 @@ impl Sheet {
     /// year (`3月15日`) takes the year of the sheet's other dates, else of the date the command
     /// names, else of a title line; when none gives one (or the dates give several), that is
     /// the error. Errors reading the file again for its dates are the outer `Err`.
-    pub fn date(&mut self, row: &Row, column: usize) -> Result<std::result::Result<NaiveDate, String>> {
+    pub fn date(&mut self, row: &Row, column: usize) -> Result<std::result::Result<NaiveDate, Msg>> {
         let cell = row.get(column);
         if let Some(d) = crate::date::parse_cell(cell) {
             return Ok(Ok(d));
         }
         let Some(month_day) = crate::date::month_day(cell) else {
-            return Ok(Err(format!("{cell:?} is not a date (write 2024-03-15)")));
+            return Ok(Err(Msg::NotADate { text: cell.to_string() }));
         };
-        let (m, d) = month_day;
-        let in_full = format!("write it with its year (YYYY年{m}月{d}日)");
+        let (month, day) = month_day;
         let years: Vec<i32> = self.years_in_dates()?.iter().copied().collect();
         let year = match (years.len(), self.years.given, self.years.title) {
             (1, _, _) => Some(years[0]),
             (0, Some(y), _) | (0, None, Some(y)) => Some(y),
-            (0, None, None) => {
-                return Ok(Err(format!(
-                    "{cell:?} has no year, and nothing gives one (no other date of the sheet has one, the command names no date, no title line names a year): {in_full}"
-                )))
-            }
-            _ => {
-                let years: Vec<String> = years.iter().map(i32::to_string).collect();
-                return Ok(Err(format!(
-                    "{cell:?} has no year, and the sheet's other dates are in {}: {in_full}",
-                    years.join(" and ")
-                )));
-            }
+            (0, None, None) => return Ok(Err(Msg::DateWithoutYear { cell: cell.to_string(), month, day })),
+            _ => return Ok(Err(Msg::DateWithoutYearSeveral { cell: cell.to_string(), years, month, day })),
         };
         Ok(year
             .and_then(|y| crate::date::with_year(y, month_day))
-            .ok_or_else(|| format!("{cell:?} is not a date in {}", year.unwrap_or_default())))
+            .ok_or_else(|| Msg::NotADateIn { cell: cell.to_string(), year: year.unwrap_or_default() }))
     }
 
     /// The years of the dates written in full in the sheet's date columns: the sheet read again
@@ -260,10 +250,7 @@ impl Sheet {
             .filter(|&&c| !self.has(c))
             .map(|&c| {
                 let name = self.layout.columns[c].name;
-                Problem::at(
-                    &self.file,
-                    format!("the header row has no {name} column (name it {})", self.layout.names_of(c)),
-                )
+                Problem::at(&self.file, Msg::MissingColumn { column: name.to_string(), names: self.layout.names_of(c) })
             })
             .collect();
         if missing.is_empty() {
@@ -375,10 +362,8 @@ fn read_csv(
         Err(e) => {
             let line = e.position().map_or(0, csv::Position::line);
             let what = match e.kind() {
-                csv::ErrorKind::Utf8 { .. } => {
-                    "is not valid UTF-8 text (if the file is GBK, add --encoding gb18030)".to_string()
-                }
-                _ => format!("cannot be read as CSV: {e}"),
+                csv::ErrorKind::Utf8 { .. } => Msg::NotUtf8,
+                _ => Msg::NotCsv { detail: e.to_string() },
             };
             Err(Error::invalid_at(format!("{file}:{line}"), what))
         }

@@ -9,6 +9,7 @@ use calamine::{Data, Reader as _};
 use super::header::normalise;
 use super::{unreadable, Options, RawRow};
 use crate::error::{Error, Result};
+use crate::msg::Msg;
 
 /// A file named as a workbook is read as one (and said to be unreadable if it is not), rather
 /// than taken for text with no header.
@@ -22,8 +23,13 @@ pub(super) fn has_workbook_extension(path: &Path) -> bool {
 const MAX_ROWS: u32 = 1 << 20;
 const MAX_COLUMNS: u32 = 1 << 14;
 
-fn damaged(file: &str, why: impl std::fmt::Display) -> Error {
-    Error::Input(format!("{file}: cannot be read as a workbook (damaged, or not really a spreadsheet): {why}"))
+fn damaged(file: &str, why: Msg) -> Error {
+    Error::Input(Msg::Damaged { file: file.to_string(), why: Box::new(why) })
+}
+
+/// What calamine said of a workbook it could not read.
+fn detail(e: impl std::fmt::Display) -> Msg {
+    Msg::DamagedDetail { detail: e.to_string() }
 }
 
 /// The worksheet's name and its non-blank rows as text, each with its 1-based row number (a
@@ -35,31 +41,28 @@ pub(super) fn read_xlsx(path: &Path, file: &str, options: &Options) -> Result<(S
     // calamine panics on some damaged workbooks (a shared string past the end of the table): such
     // a file is damaged like any other, and said to be, not a crash.
     catch_quietly(move || read_book(bytes, &name, wanted.as_deref()))
-        .unwrap_or_else(|| Err(damaged(file, "its parts contradict each other")))
+        .unwrap_or_else(|| Err(damaged(file, Msg::DamagedParts)))
 }
 
 fn read_book(bytes: Vec<u8>, file: &str, wanted: Option<&str>) -> Result<(String, Vec<RawRow>)> {
     // .xlsx as the contract asks, and what else Excel and WPS save (.xls, .xlsb, .ods).
-    let mut book = calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes)).map_err(|e| damaged(file, e))?;
+    let mut book =
+        calamine::open_workbook_auto_from_rs(io::Cursor::new(bytes)).map_err(|e| damaged(file, detail(e)))?;
     let names = book.sheet_names();
     let name = match wanted {
         Some(wanted) => names.iter().find(|n| n.trim() == wanted.trim()).cloned().ok_or_else(|| {
-            Error::invalid_at(file, format!("has no worksheet named {wanted:?} (it has: {})", names.join(", ")))
+            Error::invalid_at(file, Msg::NoWorksheetNamed { wanted: wanted.to_string(), names: names.clone() })
         })?,
-        None => names.first().cloned().ok_or_else(|| Error::invalid_at(file, "has no worksheet"))?,
+        None => names.first().cloned().ok_or_else(|| Error::invalid_at(file, Msg::NoWorksheet))?,
     };
-    let cannot = |e: &dyn std::fmt::Display| Error::invalid_at(file, format!("worksheet {name:?} cannot be read: {e}"));
+    let cannot = |e: &dyn std::fmt::Display| {
+        Error::invalid_at(file, Msg::WorksheetUnreadable { name: name.clone(), detail: e.to_string() })
+    };
     let mut cells: Vec<(u32, u32, String)> = Vec::new();
     let mut keep = |row: u32, col: u32, data: &Data| {
         if row >= MAX_ROWS || col >= MAX_COLUMNS {
-            return Err(damaged(
-                file,
-                format!(
-                    "a cell lies outside the worksheet's grid (row {}, column {})",
-                    u64::from(row) + 1,
-                    u64::from(col) + 1
-                ),
-            ));
+            let (row, column) = (u64::from(row) + 1, u64::from(col) + 1);
+            return Err(damaged(file, Msg::CellOutsideGrid { row, column }));
         }
         let text = cell_text(data);
         if !text.is_empty() {

@@ -1,0 +1,78 @@
+//! What every report builds to be printed: a `Document` of titled tables of typed cells. It says
+//! what is shown, never how; `render` and its siblings decide how each format shows it.
+
+use crate::hours::Hours;
+use crate::Lang;
+
+/// One cell of a table, typed so that every format can show it its own way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Hours(Hours),
+    /// A ratio 0..1, shown as a percentage.
+    Ratio(f64),
+    Bool(bool),
+    /// A word of a fixed vocabulary: its code (in JSON and English) and its Chinese name.
+    Word(&'static str, &'static str),
+    Blank,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// The cell as plain text in a language (no escaping).
+    pub fn display(&self, lang: Lang) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Hours(h) => format!("{:.2}", h.as_f64()),
+            Cell::Ratio(r) => format!("{:.1}%", r * 100.0),
+            Cell::Bool(b) => lang.pick(if *b { "yes" } else { "no" }, if *b { "是" } else { "否" }).to_string(),
+            Cell::Word(code, zh) => lang.pick(code, zh).to_string(),
+            Cell::Blank => String::new(),
+        }
+    }
+
+    /// A vocabulary word (category, kind, mode, status, award).
+    pub fn word<W: Copy + Into<(&'static str, &'static str)>>(w: W) -> Cell {
+        let (code, zh) = w.into();
+        Cell::Word(code, zh)
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Cell::Int(_) | Cell::Hours(_) | Cell::Ratio(_))
+    }
+}
+
+/// A titled table.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A report ready to print: a title, lines of summary, tables. The first table is the main one
+/// (the one a CSV holds).
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub tables: Vec<Table>,
+    /// Lines after the tables (a notice's date of issue, say).
+    pub footer: Vec<String>,
+    /// A bar chart for the HTML page: its title and (label, ratio 0..1) bars.
+    pub chart: Option<(String, Vec<(String, f64)>)>,
+    /// The order of the tables as workbook sheets, by index (a summary sheet first, say);
+    /// empty: as in `tables`.
+    pub sheets: Vec<usize>,
+    /// The main table's columns that matter most, by index, for a terminal too narrow for all of
+    /// them: these are shown, then the others from the left as far as they fit, and a line under
+    /// the table names the rest and where to see them (`--format csv`, `--out FILE.xlsx`: only a
+    /// report that writes those may name columns here). Empty: the table is shown whole, its long
+    /// texts cut short if need be.
+    pub narrow: Vec<usize>,
+}
