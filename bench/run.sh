@@ -4,6 +4,7 @@
 # largest), and the import is timed in pairs with sqlite3's own .import (one, then the other, RUNS
 # times), so that a machine whose speed drifts compares like with like.
 #   bench/run.sh [LEARNERS] [ROWS] [RUNS]      defaults: 50000 1000000 5
+#   XUESHI_BIN=path/to/xueshi bench/run.sh     figures of another build (an older one, to compare)
 # Needs sqlite3 (Debian: apt-get install sqlite3), GNU time for peak memory (apt-get install time)
 # and python3. On a machine shared with builds, run it when they are done, or twice.
 set -euo pipefail
@@ -12,8 +13,10 @@ learners=${1:-50000}
 rows=${2:-1000000}
 runs=${3:-5}
 big=$((rows * 3))
-cargo build --release --quiet
-bin=$PWD/target/release/xueshi
+if [ -z "${XUESHI_BIN:-}" ]; then
+  cargo build --release --quiet
+fi
+bin=${XUESHI_BIN:-$PWD/target/release/xueshi}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export XUESHI_OPERATOR=bench XUESHI_TODAY=2025-01-15
