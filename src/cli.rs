@@ -9,6 +9,7 @@ use crate::error::ArgError;
 use crate::import::sheet::Encoding;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Mode, Status};
 use crate::msg::Msg;
+use crate::report::document::Output;
 
 /// 学时: the credit-hour system of a hospital party school, over one SQLite file.
 #[derive(Debug, Parser)]
@@ -89,28 +90,6 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-}
-
-/// `--format` and `--out`, which every listing and report takes.
-#[derive(Debug, Args, Clone, Default)]
-pub struct Output {
-    /// Output format [default: from the extension of --out, else a table (a notice: text)]
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write to this file instead of standard output
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Text,
-    Csv,
-    Json,
-    Md,
-    Xlsx,
-    Html,
 }
 
 #[derive(Debug, Subcommand)]

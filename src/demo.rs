@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use rusqlite::OptionalExtension;
 
-use crate::cli::{Cli, Command, NoticeArgs, Output, ReportCmd};
+use crate::cli::{Cli, Command, NoticeArgs, ReportCmd};
 use crate::error::{Error, Result};
 use crate::msg::{IoWhy, Msg};
+use crate::report::document::Output;
 use crate::{commands, db, Ctx};
 
 /// The year of the demo school's records, and the notice it prints.

@@ -1,6 +1,7 @@
 //! xueshi (学时): the credit-hour system of a hospital party school, over one SQLite file.
 //! Data flows one way: sheet → rows → database → report → renderer.
 
+pub mod args;
 pub mod cli;
 pub mod commands;
 pub mod credit;
@@ -12,7 +13,6 @@ pub mod gen;
 pub mod hours;
 pub mod import;
 pub mod life;
-pub mod lookup;
 pub mod model;
 pub mod msg;
 pub mod period;

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::hours::Hours;
 use crate::msg::Msg;
 
 /// Which vocabulary a word was looked up in (its name in messages is in the catalogue).
@@ -304,4 +305,24 @@ mod tests {
             }
         }
     }
+}
+
+/// The largest score or pass mark accepted.
+pub const MAX_SCORE: i64 = 100_000;
+
+/// Checks a record's own hours: only present or late records carry them, within the session's.
+pub fn check_own_hours(status: Status, own: Option<Hours>, session_hours: Hours) -> Result<(), Msg> {
+    match own {
+        Some(hours) if !status.attended() => Err(Msg::NoHoursOnStatus { status, hours }),
+        Some(hours) if hours > session_hours => Err(Msg::OwnHoursAboveSession { hours, session: session_hours }),
+        _ => Ok(()),
+    }
+}
+
+/// The summary of a write: `3 new, 1 unchanged, 0 updated`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub new: i64,
+    pub unchanged: i64,
+    pub updated: i64,
 }

@@ -3,13 +3,13 @@
 
 use serde_json::{json, Value as Json};
 
-use super::{opt_text, Listing};
 use crate::cli::AuditArgs;
 use crate::db;
 use crate::error::{Error, Result};
-use crate::lookup;
 use crate::msg::Msg;
+use crate::report::listing::{opt_text, Listing};
 use crate::report::render::Cell;
+use crate::store::lookup;
 use crate::store::records::{self, AuditFilter};
 use crate::Ctx;
 

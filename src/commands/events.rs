@@ -1,41 +1,29 @@
 //! What earns hours: sessions and attendance, assessments and results, online study.
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{params, Transaction};
 use serde_json::json;
 
-use super::{amount_arg, amount_arg_hint, hours_arg, opt_text, session_hours_arg, word, Counts, Listing};
+use crate::args::{amount_arg, amount_arg_hint, hours_arg, session_hours_arg};
 use crate::cli::{AssessmentCmd, AttendArgs, OnlineCmd, ResultCmd, SessionCmd};
 use crate::credit::session_credit;
 use crate::date;
-use crate::db::{self, audit, Action, Actor};
+use crate::db::{self, audit, Action};
 use crate::error::{Error, Problem, Problems, Result};
 use crate::hours::{Fixed, Hours, MAX_ROW_HOURS};
-use crate::lookup;
+use crate::model::Counts;
+use crate::model::{check_own_hours, MAX_SCORE};
 use crate::model::{Award, CourseKind, Status};
 use crate::msg::Msg;
+use crate::report::listing::{opt_text, word, Listing};
 use crate::report::render::Cell;
 use crate::staff_id::Found;
 use crate::store::closed::Closed;
 use crate::store::ledger::stored;
-use crate::store::records;
+use crate::store::lookup;
+use crate::store::records::{self, describe_attendance, describe_result};
 use crate::store::{self, lives, Put, Writer};
 use crate::{Ctx, Lang};
-
-/// The largest score or pass mark accepted.
-pub const MAX_SCORE: i64 = 100_000;
-
-/// Creates a one-day session and returns its id.
-pub fn add_session(
-    tx: &Transaction,
-    actor: &Actor,
-    course_id: i64,
-    day: &str,
-    hours: Hours,
-    teacher: Option<&str>,
-) -> Result<i64> {
-    records::insert_session(tx, actor, None, course_id, day, hours.0, 1, teacher)
-}
 
 pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
     let mut conn = ctx.open()?;
@@ -244,28 +232,6 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
     }
 }
 
-/// Checks a record's own hours: only present or late records carry them, within the session's.
-pub fn check_own_hours(status: Status, own: Option<Hours>, session_hours: Hours) -> std::result::Result<(), Msg> {
-    match own {
-        Some(hours) if !status.attended() => Err(Msg::NoHoursOnStatus { status, hours }),
-        Some(hours) if hours > session_hours => Err(Msg::OwnHoursAboveSession { hours, session: session_hours }),
-        _ => Ok(()),
-    }
-}
-
-/// How a conflicting stored attendance record reads, for an error message.
-pub fn describe_attendance(stored: &[Value]) -> Msg {
-    let status = match &stored[0] {
-        Value::Text(s) => s.clone(),
-        _ => "?".into(),
-    };
-    let hours = match stored[1] {
-        Value::Integer(h) => Some(Fixed(h)),
-        _ => None,
-    };
-    Msg::AttendanceDesc { status, hours }
-}
-
 pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
     if a.remove {
         return unattend(ctx, a);
@@ -351,19 +317,6 @@ fn unattend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
     tx.commit()?;
     ctx.say(Msg::SessionRemoved { session: a.session, n: gone.len() })?;
     Ok(())
-}
-
-/// How a stored result reads, for an error message: `score 59.5, award first`.
-pub fn describe_result(stored: &[Value]) -> Msg {
-    let score = match stored.first() {
-        Some(Value::Integer(s)) => Some(Fixed(*s)),
-        _ => None,
-    };
-    let award = match stored.get(1) {
-        Some(Value::Text(a)) => Some(a.clone()),
-        _ => None,
-    };
-    Msg::ResultDesc { score, award }
 }
 
 /// `first=3` → (Award::First, 3 hours).

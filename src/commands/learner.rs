@@ -5,19 +5,20 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
-use super::Listing;
-use crate::cli::{LearnerCmd, Output};
+use crate::cli::LearnerCmd;
 use crate::credit::Learner;
 use crate::date;
 use crate::db::{self, audit, Action, Actor};
 use crate::error::{Error, Result};
 use crate::life::Spell;
-use crate::lookup;
 use crate::model::Category;
 use crate::msg::Msg;
+use crate::report::document::Output;
+use crate::report::listing::Listing;
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::store::lives;
+use crate::store::lookup;
 use crate::Ctx;
 
 pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {

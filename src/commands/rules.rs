@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
-use super::{amount_arg, Listing};
+use crate::args::amount_arg;
 use crate::cli::{RulesCmd, YearCmd};
 use crate::credit::{MAX_ABSENCES, ONLINE_CAP};
 use crate::db::{self, audit, Action};
@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::Category;
 use crate::msg::Msg;
+use crate::report::listing::Listing;
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::Ctx;

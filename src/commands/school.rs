@@ -4,15 +4,16 @@ use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
-use super::{hours_arg, word, Listing};
+use crate::args::hours_arg;
 use crate::cli::{BranchCmd, CourseCmd};
 use crate::db::{self, audit, Action};
 use crate::error::{Error, Problem, Result};
-use crate::lookup;
 use crate::model::{CourseKind, Mode};
 use crate::msg::Msg;
+use crate::report::listing::{word, Listing};
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
+use crate::store::lookup;
 use crate::store::{self, records, Writer};
 use crate::Ctx;
 

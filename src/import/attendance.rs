@@ -13,18 +13,19 @@ use super::bulk::{Bulk, Field, Record, Target as BulkTarget};
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, Reading, Row, DATE, HOURS, NAME, STAFF_ID};
+use crate::args::hours_arg;
 use crate::cli::ImportArgs;
-use crate::commands::events::{add_session, check_own_hours, describe_attendance};
-use crate::commands::hours_arg;
 use crate::date;
 use crate::db::DroppedIndex;
 use crate::error::{Error, Result};
 use crate::hours::{parse_hours, Fixed, Hours};
+use crate::model::check_own_hours;
 use crate::model::Status;
 use crate::msg::Msg;
 use crate::store;
 use crate::store::closed::Closed;
 use crate::store::records;
+use crate::store::records::describe_attendance;
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -329,7 +330,7 @@ fn same_session(read: &mut Reading, row: &Row, id: i64, code: &str, day: NaiveDa
 
 fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
     if let Some(id) = args.session {
-        let hours = crate::lookup::session(job.tx, id)?;
+        let hours = crate::store::lookup::session(job.tx, id)?;
         let day: String = job.tx.query_row("SELECT date FROM session WHERE id = ?1", [id], |r| r.get(0))?;
         let day = date::parse(&day).ok_or_else(|| Error::Other(Msg::SessionBadDate { id, day: day.clone() }))?;
         guard.closed.check_day(day, Msg::RecAttendanceAt { session: id })?;
@@ -348,7 +349,7 @@ fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
         return match sessions.get(&(course_id, day.clone())).map(Vec::as_slice).unwrap_or_default() {
             [] => {
                 let hours = wanted.unwrap_or(Fixed(course_hours));
-                let id = add_session(job.tx, &job.actor, course_id, &day, hours, None)?;
+                let id = records::insert_session(job.tx, &job.actor, None, course_id, &day, hours.0, 1, None)?;
                 job.created += 1;
                 Ok(Target::One { id, hours, day: on })
             }

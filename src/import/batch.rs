@@ -7,10 +7,10 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use serde_json::{json, Value as Json};
 
 use crate::cli::ImportsCmd;
-use crate::commands::Listing;
 use crate::db::{self, Action, Actor, DroppedIndex};
 use crate::error::{Error, Problem, Result};
 use crate::msg::Msg;
+use crate::report::listing::Listing;
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::store::{self, json_to_sql, Table};
@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, cmd: ImportsCmd) -> Result<()> {
     }
 }
 
-fn list(ctx: &Ctx, output: &crate::cli::Output) -> Result<()> {
+fn list(ctx: &Ctx, output: &crate::report::document::Output) -> Result<()> {
     let mut conn = ctx.open()?;
     let tx = db::read(&mut conn)?;
     let mut stmt = tx.prepare(

@@ -14,9 +14,9 @@ use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{OptionalExtension, ToSql, Transaction};
 
 use super::Job;
-use crate::commands::Counts;
 use crate::db::Actor;
 use crate::error::Result;
+use crate::model::Counts;
 use crate::msg::Msg;
 use crate::store::{Put, Table, Writer};
 

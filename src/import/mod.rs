@@ -21,10 +21,11 @@ use rusqlite::types::Value;
 use rusqlite::{params, Transaction};
 use serde_json::json;
 
+use crate::args::hours_arg;
 use crate::cli::{ImportArgs, ImportKind};
-use crate::commands::{hours_arg, Counts};
 use crate::db::{self, Action, Actor};
 use crate::error::{Error, Problems, Result};
+use crate::model::Counts;
 use crate::msg::Msg;
 use crate::staff_id::{self, Found};
 use crate::store::{Put, Writer};

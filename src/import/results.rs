@@ -7,12 +7,13 @@ use super::guard::Guard;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, NAME, STAFF_ID};
 use crate::cli::ImportArgs;
-use crate::commands::events::{describe_result, MAX_SCORE};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::Award;
+use crate::model::MAX_SCORE;
 use crate::msg::Msg;
 use crate::store;
+use crate::store::records::describe_result;
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -30,7 +31,7 @@ const R_AWARD: usize = 3;
 
 pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     let code = args.assessment.as_deref().ok_or_else(|| Error::usage(Msg::ResultsNeedAssessment))?;
-    let assessment = crate::lookup::assessment(job.tx, code)?;
+    let assessment = crate::store::lookup::assessment(job.tx, code)?;
     let day: String = job.tx.query_row("SELECT date FROM assessment WHERE id = ?1", [assessment], |r| r.get(0))?;
     let day = crate::date::parse(&day)
         .ok_or_else(|| Error::Other(Msg::AssessmentBadDate { code: code.trim().to_string(), day: day.clone() }))?;

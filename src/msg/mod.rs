@@ -11,9 +11,9 @@ pub mod help;
 
 use std::fmt::Display;
 
-use crate::commands::Counts;
 use crate::error::Problem;
 use crate::hours::Fixed;
+use crate::model::Counts;
 use crate::model::{Award, Category, CourseKind, Status, UnknownWord, Vocabulary};
 use crate::Lang;
 

@@ -1,6 +1,10 @@
 //! What every report builds to be printed: a `Document` of titled tables of typed cells. It says
 //! what is shown, never how; `render` and its siblings decide how each format shows it.
 
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
 use crate::hours::Hours;
 use crate::Lang;
 
@@ -75,4 +79,26 @@ pub struct Document {
     /// report that writes those may name columns here). Empty: the table is shown whole, its long
     /// texts cut short if need be.
     pub narrow: Vec<usize>,
+}
+
+/// `--format` and `--out`, which every listing and report takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Output {
+    /// Output format [default: from the extension of --out, else a table (a notice: text)]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Text,
+    Csv,
+    Json,
+    Md,
+    Xlsx,
+    Html,
 }

@@ -6,16 +6,16 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
+use super::document::{Format, Output};
 use super::render::{self, Cell, Document, Table};
-use crate::cli::{Format, Output};
 use crate::credit::session_credit;
 use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
-use crate::lookup;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Status};
 use crate::store;
 use crate::store::ledger::stored;
+use crate::store::lookup;
 use crate::{Ctx, Lang};
 
 #[derive(Debug, Clone, Serialize)]

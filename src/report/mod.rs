@@ -3,16 +3,18 @@
 pub mod document;
 pub mod html;
 pub mod learner;
+pub mod listing;
 pub mod notice;
 pub mod render;
 pub mod xlsx;
 pub mod year;
 
-use crate::cli::{Format, ReportCmd};
+use crate::cli::ReportCmd;
 use crate::db;
 use crate::error::Result;
-use crate::lookup;
+use crate::store::lookup;
 use crate::Ctx;
+use document::Format;
 
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let mut conn = ctx.open()?;

@@ -7,16 +7,17 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::document::Format;
 use super::render::{self, Cell, Document, Table};
-use crate::cli::{Format, NoticeArgs};
+use crate::cli::NoticeArgs;
 use crate::credit;
 use crate::date;
 use crate::db;
 use crate::error::Result;
 use crate::hours::{div_half_up, ratio4, Fixed, Hours};
-use crate::lookup;
 use crate::period::Period;
 use crate::store;
+use crate::store::lookup;
 use crate::{Ctx, Lang};
 
 /// How many learners the honour list names.

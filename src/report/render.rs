@@ -10,7 +10,7 @@ use comfy_table::Table as CTable;
 use unicode_width::UnicodeWidthStr;
 
 pub use super::document::{Cell, Document, Table};
-use crate::cli::{Format, Output};
+use super::document::{Format, Output};
 use crate::error::{Error, Result};
 use crate::msg::{IoWhy, Msg};
 use crate::Lang;

@@ -5,6 +5,7 @@
 pub mod closed;
 pub mod ledger;
 pub mod lives;
+pub mod lookup;
 pub mod records;
 
 use rusqlite::types::Value;
@@ -202,4 +203,15 @@ pub fn text(s: Option<&str>) -> Value {
 /// Integer or NULL.
 pub fn int(i: Option<i64>) -> Value {
     i.map_or(Value::Null, Value::Integer)
+}
+
+impl crate::model::Counts {
+    pub fn add(&mut self, put: &Put) {
+        match put {
+            Put::New => self.new += 1,
+            Put::Unchanged => self.unchanged += 1,
+            Put::Updated => self.updated += 1,
+            _ => {}
+        }
+    }
 }

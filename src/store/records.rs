@@ -3,6 +3,7 @@
 //! with the values it had (and the batch that wrote them).
 
 use chrono::NaiveDate;
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{json, Value as Json};
 
@@ -30,7 +31,7 @@ pub struct BranchRow {
 
 /// A branch by its code or name.
 pub fn branch(conn: &Connection, code_or_name: &str) -> Result<BranchRow> {
-    let id = crate::lookup::branch(conn, code_or_name)?;
+    let id = crate::store::lookup::branch(conn, code_or_name)?;
     Ok(conn.query_row("SELECT id, code, name FROM branch WHERE id = ?1", [id], |r| {
         Ok(BranchRow { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? })
     })?)
@@ -64,7 +65,7 @@ pub struct CourseRow {
 }
 
 pub fn course(conn: &Connection, code: &str) -> Result<CourseRow> {
-    let (id, _) = crate::lookup::course(conn, code)?;
+    let (id, _) = crate::store::lookup::course(conn, code)?;
     Ok(conn.query_row("SELECT id, code, title, kind, mode, hours, batch_id FROM course WHERE id = ?1", [id], |r| {
         Ok(CourseRow {
             id: r.get(0)?,
@@ -277,7 +278,7 @@ impl AssessmentRow {
 }
 
 pub fn assessment(conn: &Connection, code: &str) -> Result<AssessmentRow> {
-    let id = crate::lookup::assessment(conn, code)?;
+    let id = crate::store::lookup::assessment(conn, code)?;
     Ok(conn.query_row(
         "SELECT id, code, title, kind, date, hours, pass_mark, first, second, third, merit FROM assessment WHERE id = ?1",
         [id],
@@ -470,4 +471,30 @@ pub fn audit_log(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
 /// Whether an import batch of this id exists.
 pub fn batch_exists(conn: &Connection, id: i64) -> Result<bool> {
     Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM import_batch WHERE id = ?1)", [id], |r| r.get(0))?)
+}
+
+/// How a conflicting stored attendance record reads, for an error message.
+pub fn describe_attendance(stored: &[Value]) -> Msg {
+    let status = match &stored[0] {
+        Value::Text(s) => s.clone(),
+        _ => "?".into(),
+    };
+    let hours = match stored[1] {
+        Value::Integer(h) => Some(Fixed(h)),
+        _ => None,
+    };
+    Msg::AttendanceDesc { status, hours }
+}
+
+/// How a stored result reads, for an error message: `score 59.5, award first`.
+pub fn describe_result(stored: &[Value]) -> Msg {
+    let score = match stored.first() {
+        Some(Value::Integer(s)) => Some(Fixed(*s)),
+        _ => None,
+    };
+    let award = match stored.get(1) {
+        Some(Value::Text(a)) => Some(a.clone()),
+        _ => None,
+    };
+    Msg::ResultDesc { score, award }
 }
