@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, OpenFlags, OptionalExtension, TransactionBehavior};
+/// The handles commands pass to the store. Only `db` and `store` run SQL on them.
+pub use rusqlite::{Connection, Transaction};
 use serde_json::Value;
 
 use crate::error::{Error, Result};

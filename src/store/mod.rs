@@ -8,7 +8,8 @@ pub mod lives;
 pub mod lookup;
 pub mod records;
 
-use rusqlite::types::Value;
+/// A stored value, as import kinds hand a record to a `Writer`.
+pub use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Transaction};
 use serde_json::{Map, Value as Json};
 
