@@ -4,6 +4,7 @@ mod admin;
 mod audit;
 mod events;
 mod learner;
+mod report;
 mod rules;
 mod school;
 
@@ -25,8 +26,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Online(c) => events::online(ctx, c),
         Command::Import(a) => crate::import::run(ctx, a),
         Command::Imports(c) => crate::import::batch::run(ctx, c),
-        Command::Report(c) => crate::report::run(ctx, c),
-        Command::Notice(a) => crate::report::notice::run(ctx, a),
+        Command::Report(c) => report::report(ctx, c),
+        Command::Notice(a) => report::notice(ctx, a),
         Command::Rules(c) => rules::rules(ctx, c),
         Command::Year(c) => rules::year(ctx, c),
         Command::Backup { file } => admin::backup(ctx, &file),

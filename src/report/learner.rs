@@ -3,20 +3,19 @@
 //! year report cannot disagree.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
-use super::document::{Format, Output};
-use super::render::{self, Cell, Document, Table};
-use crate::credit::session_credit;
+use super::render::{Cell, Document, Table};
+use crate::credit::{session_credit, Totals};
 use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Status};
+use crate::msg::Msg;
 use crate::store;
-use crate::store::ledger::stored;
-use crate::store::lookup;
-use crate::{Ctx, Lang};
+use crate::store::lives::Branch;
+use crate::store::transcript::TranscriptData;
+use crate::Lang;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Transcript {
@@ -62,7 +61,7 @@ pub struct HistoryItem {
     pub detail: String,
 }
 
-/// Hours by kind, as the year report's columns.
+/// Hours by kind, as the year report's columns (online after the cap).
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Subtotals {
     pub theory: Hours,
@@ -70,6 +69,18 @@ pub struct Subtotals {
     pub topic: Hours,
     pub online: Hours,
     pub assessment: Hours,
+}
+
+impl From<&Totals> for Subtotals {
+    fn from(t: &Totals) -> Subtotals {
+        Subtotals {
+            theory: t.theory,
+            extension: t.extension,
+            topic: t.topic,
+            online: t.online,
+            assessment: t.assessment,
+        }
+    }
 }
 
 /// What an item is, as the year report's columns count it.
@@ -146,106 +157,59 @@ impl Item {
     }
 }
 
-pub fn run(ctx: &Ctx, tx: &Transaction, staff_id: &str, year: Option<i32>, output: &Output) -> Result<()> {
-    let format = render::choose(output, Format::Table, &[Format::Table, Format::Csv, Format::Json, Format::Md])?;
-    let transcript = build(tx, staff_id, year.unwrap_or_else(|| ctx.default_year()))?;
-    render::emit(&transcript, || transcript.document(ctx.lang), format, output, ctx.lang)
+/// 1 January and 31 December of `year`; a year chrono cannot hold is a usage error.
+pub fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
+    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| Error::usage(Msg::YearOutOfRange { year }));
+    Ok((day(1, 1)?, day(12, 31)?))
 }
 
-/// Builds the transcript of the learner with `staff_id` for `year`; a staff id that lost its
-/// leading zeros finds its learner as everywhere else.
-pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript> {
-    let t = staff_id.trim();
-    let id = lookup::learner(conn, t)?;
-    let learner = store::lives::learner(conn, id)?
-        .ok_or_else(|| Error::invalid(crate::msg::Msg::NotAKnownLearner { staff_id: t.to_string() }))?;
-    let year_end = year_day(year, 12, 31)?;
-    let (from, to) = (date::iso(year_day(year, 1, 1)?), date::iso(year_end));
-    let rules = store::ledger::rules(conn, year)?;
-    let mut items = Vec::new();
-
-    let mut stmt = conn.prepare(
-        "SELECT s.date, c.title, c.kind, a.status, a.hours, s.hours
-         FROM attendance a JOIN session s ON s.id = a.session_id JOIN course c ON c.id = s.course_id
-         WHERE a.learner_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.id",
-    )?;
-    let mut rows = stmt.query(params![learner.id, from, to])?;
-    while let Some(r) = rows.next()? {
-        let kind: CourseKind = stored(&r.get::<_, String>(2)?)?;
-        let status: Status = stored(&r.get::<_, String>(3)?)?;
-        let session_hours = Fixed(r.get(5)?);
-        let hours = session_credit(status, r.get::<_, Option<i64>>(4)?.map(Fixed), session_hours);
-        let mut item = Item::new(r.get(0)?, kind.into(), r.get(1)?, hours);
-        item.status = Some(status);
-        item.session_hours = Some(session_hours);
+/// The transcript from its data: no database, so that it is tested on plain values. Each item is
+/// credited and the year judged by the rules of `credit` alone.
+pub fn from_data(data: TranscriptData) -> Transcript {
+    let TranscriptData { year, rules, learner, branches, sessions, results, online } = data;
+    let (year_start, year_end) = year_bounds(year).expect("the data's year is valid");
+    let mut totals = Totals::default();
+    let mut items = Vec::with_capacity(sessions.len() + results.len() + online.len() + 1);
+    for s in sessions {
+        let hours = session_credit(s.status, s.own, s.session_hours);
+        totals.add_session(s.kind, s.status, hours);
+        let mut item = Item::new(s.date, s.kind.into(), s.title, hours);
+        item.status = Some(s.status);
+        item.session_hours = Some(s.session_hours);
         items.push(item);
     }
-
-    let mut stmt = conn.prepare(
-        "SELECT a.date, a.title, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award
-         FROM result r JOIN assessment a ON a.id = r.assessment_id
-         WHERE r.learner_id = ?1 AND a.date BETWEEN ?2 AND ?3 ORDER BY a.date, a.id",
-    )?;
-    let mut rows = stmt.query(params![learner.id, from, to])?;
-    while let Some(r) = rows.next()? {
-        let (rule, score, award) = store::ledger::assessment_result(r, 2)?;
-        let mut item = Item::new(r.get(0)?, ItemKind::Assessment, r.get(1)?, rule.credit(score, award));
-        item.assessment = Some(rule.kind);
-        item.score = score;
-        item.award = award;
+    for r in results {
+        let hours = r.rule.credit(r.score, r.award);
+        totals.assessment += hours;
+        let mut item = Item::new(r.date, ItemKind::Assessment, r.title, hours);
+        item.assessment = Some(r.rule.kind);
+        item.score = r.score;
+        item.award = r.award;
         items.push(item);
     }
-
-    let mut stmt = conn.prepare(
-        "SELECT COALESCE(to_date, date), source, hours FROM online
-         WHERE learner_id = ?1 AND COALESCE(to_date, date) BETWEEN ?2 AND ?3 ORDER BY 1, source",
-    )?;
-    let mut rows = stmt.query(params![learner.id, from, to])?;
-    while let Some(r) = rows.next()? {
-        items.push(Item::new(r.get(0)?, ItemKind::Online, r.get(1)?, Fixed(r.get(2)?)));
+    let mut online_recorded = Fixed(0);
+    for o in online {
+        online_recorded += o.hours;
+        items.push(Item::new(o.date, ItemKind::Online, o.source, o.hours));
     }
     // By date; within a day sessions, then assessments, then online rows (the stable sort keeps
     // the order they were read in).
     items.sort_by(|a, b| a.date.cmp(&b.date));
-
-    let mut sub = Subtotals::default();
-    for item in &items {
-        match item.kind {
-            ItemKind::Theory => sub.theory += item.hours,
-            ItemKind::Extension => sub.extension += item.hours,
-            ItemKind::Topic => sub.topic += item.hours,
-            ItemKind::Assessment => sub.assessment += item.hours,
-            ItemKind::Online => sub.online += item.hours,
-        }
-    }
-    let online_recorded = sub.online;
-    sub.online = rules.cap_online(online_recorded);
-    if sub.online < online_recorded {
+    totals.online = rules.cap_online(online_recorded);
+    if totals.online < online_recorded {
         // One line takes off what the cap does not count, so that the items add up to the total.
-        let mut cap = Item::new(to.clone(), ItemKind::Online, String::new(), sub.online - online_recorded);
+        let mut cap = Item::new(date::iso(year_end), ItemKind::Online, String::new(), totals.online - online_recorded);
         cap.cap = rules.online_cap;
         items.push(cap);
     }
-    let total = sub.theory + sub.extension + sub.topic + sub.online + sub.assessment;
     let active_months = learner.life.enrolled_months(year, 12);
-    // Judged by the one rule of met (credit::Rules::standing), on the totals computed above.
-    let totals = crate::credit::Totals {
-        theory: sub.theory,
-        extension: sub.extension,
-        topic: sub.topic,
-        online: sub.online,
-        assessment: sub.assessment,
-        ..Default::default()
-    };
+    // Judged by the one rule of met (credit::Rules::standing).
     let standing = rules.standing(&learner.life, &totals, 12);
     let required = standing.required;
     // Shown where the year report shows them: as on their last enrolled day of the year.
     let (category, branch_id) =
         learner.life.placement(year_end).unwrap_or((learner.life.category_now(), learner.life.branch_now()));
-    let branch = store::lives::branches(conn)?
-        .remove(&branch_id)
-        .unwrap_or(store::lives::Branch { code: String::new(), name: String::new() });
-    let branches = store::lives::branches(conn)?;
+    let branch = branches.get(&branch_id).cloned().unwrap_or(Branch { code: String::new(), name: String::new() });
     let code = |id: i64| branches.get(&id).map_or_else(|| id.to_string(), |b| b.code.clone());
     let months = (1..=12)
         .map(|m| {
@@ -260,7 +224,6 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
             }
         })
         .collect();
-    let year_start = year_day(year, 1, 1)?;
     let history = store::lives::history(&learner.life)
         .into_iter()
         .filter(|h| match &h.what {
@@ -286,7 +249,7 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
             HistoryItem { date: h.day.map(date::iso), event, detail }
         })
         .collect();
-    Ok(Transcript {
+    Transcript {
         staff_id: learner.staff_id,
         name: learner.name,
         branch: branch.code,
@@ -294,20 +257,16 @@ pub fn build(conn: &Connection, staff_id: &str, year: i32) -> Result<Transcript>
         category,
         year,
         items,
-        subtotals: sub,
+        subtotals: Subtotals::from(&totals),
         online_recorded,
         online_cap: rules.online_cap,
-        total,
+        total: totals.total(),
         active_months,
         required,
         met: standing.met,
         months,
         history,
-    })
-}
-
-fn year_day(year: i32, month: u32, day: u32) -> Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| Error::usage(crate::msg::Msg::YearOutOfRange { year }))
+    }
 }
 
 impl Transcript {
@@ -506,4 +465,105 @@ fn detail(item: &Item, lang: Lang) -> String {
         parts.push(award.label(lang).to_string());
     }
     parts.join(lang.pick(", ", "，"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::credit::{AssessmentRule, Learner, RuleBook, ONLINE_CAP};
+    use crate::life::{Dated, Life};
+    use crate::store::transcript::{OnlineRecord, ResultRecord, SessionRecord};
+
+    fn h(hundredths: i64) -> Hours {
+        Fixed(hundredths)
+    }
+
+    fn session(date: &str, kind: CourseKind, status: Status, own: Option<i64>, hours: i64) -> SessionRecord {
+        SessionRecord {
+            date: date.into(),
+            title: format!("{kind:?}"),
+            kind,
+            status,
+            own: own.map(Fixed),
+            session_hours: h(hours),
+        }
+    }
+
+    /// A member who joined on 1 April and moved to WK1 on 1 July, with an online cap of 12 hours.
+    fn data() -> TranscriptData {
+        let mut book = RuleBook::default();
+        book.rows.push(("member".into(), 0, Some(3200)));
+        book.rows.push((ONLINE_CAP.into(), 0, Some(1200)));
+        let mut life = Life::simple(Category::Member, 1, crate::date::parse("2024-04-01"), None);
+        life.branches.push(Dated { from: crate::date::parse("2024-07-01"), value: 2 });
+        let quiz = AssessmentRule {
+            kind: AssessmentKind::Quiz,
+            hours: h(200),
+            pass_mark: h(6000),
+            bonus: [h(100), h(50), h(25), h(10)],
+        };
+        TranscriptData {
+            year: 2024,
+            rules: book.year(2024),
+            learner: Learner { id: 7, staff_id: "0007".into(), name: "王芳".into(), life },
+            branches: HashMap::from([
+                (1, Branch { code: "NK1".into(), name: "内科一支部".into() }),
+                (2, Branch { code: "WK1".into(), name: "外科一支部".into() }),
+            ]),
+            sessions: vec![
+                session("2024-04-10", CourseKind::Theory, Status::Present, None, 300),
+                session("2024-05-10", CourseKind::Extension, Status::Late, Some(150), 200),
+                session("2024-06-10", CourseKind::Topic, Status::Absent, None, 200),
+            ],
+            results: vec![ResultRecord {
+                date: "2024-06-20".into(),
+                title: "党章测验".into(),
+                rule: quiz,
+                score: Some(h(8000)),
+                award: Some(Award::First),
+            }],
+            online: vec![
+                OnlineRecord { date: "2024-09-30".into(), source: "学习强国".into(), hours: h(1000) },
+                OnlineRecord { date: "2024-12-31".into(), source: "网院".into(), hours: h(800) },
+            ],
+        }
+    }
+
+    #[test]
+    fn items_are_credited_capped_and_judged_without_a_database() {
+        let t = from_data(data());
+        let hours: Vec<_> = t.items.iter().map(|i| (i.date.as_str(), i.kind, i.hours)).collect();
+        assert_eq!(
+            hours,
+            [
+                ("2024-04-10", ItemKind::Theory, h(300)),
+                ("2024-05-10", ItemKind::Extension, h(150)),
+                ("2024-06-10", ItemKind::Topic, h(0)),
+                ("2024-06-20", ItemKind::Assessment, h(300)),
+                ("2024-09-30", ItemKind::Online, h(1000)),
+                ("2024-12-31", ItemKind::Online, h(800)),
+                ("2024-12-31", ItemKind::Online, h(-600)),
+            ]
+        );
+        assert_eq!(t.items.last().unwrap().cap, Some(h(1200)), "the last line takes off what the cap does not count");
+        let s = t.subtotals;
+        assert_eq!([s.theory, s.extension, s.topic, s.assessment, s.online], [h(300), h(150), h(0), h(300), h(1200)]);
+        assert_eq!((t.online_recorded, t.total), (h(1800), h(1950)));
+        // Enrolled April to December: 32 × 9/12 = 24 hours, not reached.
+        assert_eq!((t.active_months, t.required, t.met), (9, h(2400), false));
+    }
+
+    #[test]
+    fn months_and_history_follow_the_dated_life() {
+        let t = from_data(data());
+        assert_eq!((t.branch.as_str(), t.branch_name.as_str()), ("WK1", "外科一支部"), "placed on the last day");
+        let months: Vec<_> = t.months.iter().map(|m| (m.month, m.enrolled, m.branch.as_deref())).collect();
+        assert_eq!(months[2], (3, false, None));
+        assert_eq!(months[3], (4, true, Some("NK1")));
+        assert_eq!(months[6], (7, true, Some("WK1")));
+        let history: Vec<_> = t.history.iter().map(|e| (e.date.as_deref(), e.event, e.detail.as_str())).collect();
+        assert_eq!(history, [(Some("2024-04-01"), "joined", ""), (Some("2024-07-01"), "branch", "WK1")]);
+    }
 }

@@ -1,4 +1,5 @@
-//! Reports: built once as plain structs, rendered in any format by `render`.
+//! Reports: each a pure function of the data the store reads for it, built once as a plain
+//! struct and rendered in any format by `render`.
 
 pub mod document;
 pub mod html;
@@ -8,31 +9,6 @@ pub mod notice;
 pub mod render;
 pub mod xlsx;
 pub mod year;
-
-use crate::cli::ReportCmd;
-use crate::db;
-use crate::error::Result;
-use crate::store::lookup;
-use crate::Ctx;
-use document::Format;
-
-pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
-    let mut conn = ctx.open()?;
-    let tx = db::read(&mut conn)?;
-    match cmd {
-        ReportCmd::Year { year, branch, output } => {
-            let format = render::choose(
-                &output,
-                Format::Table,
-                &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
-            )?;
-            let branch = branch.map(|b| lookup::branch(&tx, &b)).transpose()?;
-            let report = year::build(&tx, year.unwrap_or_else(|| ctx.default_year()), branch)?;
-            render::emit(&report, || report.document(ctx.lang), format, &output, ctx.lang)
-        }
-        ReportCmd::Learner { staff_id, year, output } => learner::run(ctx, &tx, &staff_id, year, &output),
-    }
-}
 
 /// What a branch table says of each branch: code, name, learners, how many reached the mark
 /// (met the requirement, or are on pace), and their average hours.

@@ -4,21 +4,15 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use serde::Serialize;
 
-use super::document::Format;
-use super::render::{self, Cell, Document, Table};
-use crate::cli::NoticeArgs;
+use super::render::{Cell, Document, Table};
 use crate::credit;
 use crate::date;
-use crate::db;
-use crate::error::Result;
 use crate::hours::{div_half_up, ratio4, Fixed, Hours};
 use crate::period::Period;
-use crate::store;
-use crate::store::lookup;
-use crate::{Ctx, Lang};
+use crate::store::ledger::NoticeData;
+use crate::Lang;
 
 /// How many learners the honour list names.
 const TOP: usize = 10;
@@ -91,16 +85,6 @@ pub struct Absentee {
     pub rate: f64,
 }
 
-pub fn run(ctx: &Ctx, args: NoticeArgs) -> Result<()> {
-    let format = render::choose(&args.output, Format::Text, &[Format::Text, Format::Md, Format::Json, Format::Html])?;
-    let period = args.period.unwrap_or_else(|| Period::last_complete_month(ctx.today));
-    let mut conn = ctx.open()?;
-    let tx = db::read(&mut conn)?;
-    let branch = args.branch.map(|b| lookup::branch(&tx, &b)).transpose()?;
-    let notice = build(&tx, period, branch, ctx.today)?;
-    render::emit(&notice, || notice.document(ctx.lang), format, &args.output, ctx.lang)
-}
-
 /// A learner as the notice sees them.
 struct Line {
     staff_id: String,
@@ -109,27 +93,22 @@ struct Line {
     standing: credit::Standing,
 }
 
-/// Builds the notice for `period`, limited to one branch's learners and their records when
-/// `branch` is given; `today` is the date of issue.
-pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: NaiveDate) -> Result<Notice> {
-    let rules = store::ledger::rules(conn, period.year)?;
-    let year_start = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a period's year is valid");
+/// The notice from its data, limited to one branch's learners and their records when `branch`
+/// is given; `today` is the date of issue. No database: tested on plain values.
+pub fn from_data(data: NoticeData, branch: Option<i64>, today: NaiveDate) -> Notice {
+    let NoticeData { period, rules, learners: mut all, to_date, in_period, branches: names, sessions } = data;
     // Pace is judged on the year so far: hours from 1 January, the online cap applied to that sum.
-    // Attendance and absences are about the period itself: the same range when the period starts
-    // in January (H1, Q1, the year, January), else summed in the same pass over the records.
-    let later = (period.from() != year_start).then(|| period.from());
-    let (to_date, own_range) = store::ledger::totals_and_since(conn, &rules, year_start, period.to(), later)?;
-    let in_period = if later.is_some() { &own_range } else { &to_date };
+    // Attendance and absences are about the period itself (the same range when it starts in
+    // January: H1, Q1, the year, January).
+    let in_period = in_period.as_ref().unwrap_or(&to_date);
 
-    let names = store::lives::branches(conn)?;
     let mut lines = Vec::new();
     let mut branch_names = BTreeMap::new();
     let mut absentees = Vec::new();
     let (mut records, mut attended) = (0, 0);
     let mut limited_to = None;
-    let mut learners = store::lives::learners(conn, None)?;
     // Reported where their last enrolled day up to the period's end puts them (SPEC v2 §2).
-    let mut placed: Vec<(credit::Learner, i64)> = learners
+    let mut placed: Vec<(credit::Learner, i64)> = all
         .drain(..)
         .filter_map(|l| l.life.placement(period.to()).map(|(_, b)| (l, b)))
         .filter(|(_, b)| branch.is_none_or(|id| id == *b))
@@ -168,8 +147,7 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
     }
     if let (Some(id), None) = (branch, &limited_to) {
         // A branch with no learners still names itself in the title.
-        limited_to =
-            Some(conn.query_row("SELECT code, name FROM branch WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?);
+        limited_to = names.get(&id).map(|b| (b.code.clone(), b.name.clone()));
     }
 
     // Lines come sorted by branch (credit::learners): one pass over runs, not one per branch.
@@ -219,11 +197,11 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
         (b.absences * a.records).cmp(&(a.absences * b.records)).then_with(|| a.staff_id.cmp(&b.staff_id))
     });
 
-    Ok(Notice {
+    Notice {
         period: period.to_string(),
         from: date::iso(period.from()),
         to: date::iso(period.to()),
-        sessions: store::ledger::programme(conn, period.from(), period.to())?.sessions,
+        sessions,
         attendance_rate: (records > 0).then(|| ratio4(attended, records)),
         branches,
         behind,
@@ -234,7 +212,7 @@ pub fn build(conn: &Connection, period: Period, branch: Option<i64>, today: Naiv
         on_pace: lines.iter().filter(|l| l.standing.met).count() as i64,
         absentees,
         issued: today,
-    })
+    }
 }
 
 /// `15 January 2025`.
@@ -399,5 +377,96 @@ impl Notice {
             chart: Some(chart),
             ..Document::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::credit::{Learner, Ledger, RuleBook};
+    use crate::life::Life;
+    use crate::model::Category;
+    use crate::period::Span;
+    use crate::store::lives::Branch;
+
+    fn learner(id: i64, life: Life) -> Learner {
+        Learner { id, staff_id: format!("{id:04}"), name: format!("学员{id}"), life }
+    }
+
+    /// Q2 2024 over a school of plain values: (id, theory hundredths to date, records and
+    /// absences in the period).
+    fn data(learners: Vec<Learner>, hours: &[(i64, i64, i64, i64)]) -> NoticeData {
+        let mut book = RuleBook::default();
+        for (c, h) in [("member", 3200), ("cadre", 5600), ("probationary", 3200), ("candidate", 2400)] {
+            book.rows.push((c.to_string(), 0, Some(h)));
+        }
+        let (mut to_date, mut in_period) = (Ledger::default(), Ledger::default());
+        for &(id, theory, records, absences) in hours {
+            to_date.entry(id).theory = Fixed(theory);
+            let p = in_period.entry(id);
+            (p.records, p.absences, p.sessions) = (records, absences, records - absences);
+        }
+        NoticeData {
+            period: Period { year: 2024, span: Span::Quarter(2) },
+            rules: book.year(2024),
+            learners,
+            to_date,
+            in_period: Some(in_period),
+            branches: HashMap::from([
+                (1, Branch { code: "NK1".into(), name: "内科一支部".into() }),
+                (2, Branch { code: "WK1".into(), name: "外科一支部".into() }),
+                (3, Branch { code: "YJ1".into(), name: "医技一支部".into() }),
+            ]),
+            sessions: 7,
+        }
+    }
+
+    fn day(s: &str) -> Option<NaiveDate> {
+        crate::date::parse(s)
+    }
+
+    fn school() -> NoticeData {
+        data(
+            vec![
+                learner(1, Life::simple(Category::Member, 1, None, None)),
+                learner(2, Life::simple(Category::Member, 2, None, None)),
+                // Left before the period's end: their records count towards the rate only.
+                learner(3, Life::simple(Category::Candidate, 2, None, day("2024-05-31"))),
+                // Joined after it: not placed anywhere yet.
+                learner(4, Life::simple(Category::Member, 1, day("2024-07-01"), None)),
+            ],
+            // Expected by June: 32 × 6/12 = 16 hours.
+            &[(1, 2000, 4, 2), (2, 1000, 4, 0), (3, 500, 2, 2), (4, 900, 0, 0)],
+        )
+    }
+
+    #[test]
+    fn pace_honours_and_absences_are_judged_without_a_database() {
+        let n = from_data(school(), None, NaiveDate::from_ymd_opt(2024, 7, 5).unwrap());
+        assert_eq!((n.period.as_str(), n.from.as_str(), n.to.as_str()), ("2024-Q2", "2024-04-01", "2024-06-30"));
+        assert_eq!((n.learners, n.on_pace, n.sessions), (2, 1, 7));
+        // Every record of the placed learners counts: 10 records, 4 absences.
+        assert_eq!(n.attendance_rate, Some(0.6));
+        let behind: Vec<_> = n.behind.iter().map(|b| (b.staff_id.as_str(), b.hours, b.expected, b.shortfall)).collect();
+        assert_eq!(behind, [("0002", Fixed(1000), Fixed(1600), Fixed(600))]);
+        let top: Vec<_> = n.top.iter().map(|t| (t.staff_id.as_str(), t.hours)).collect();
+        assert_eq!(top, [("0001", Fixed(2000))], "only learners on pace are honoured");
+        let absent: Vec<_> = n.absentees.iter().map(|a| (a.staff_id.as_str(), a.absences, a.records)).collect();
+        assert_eq!(absent, [("0001", 2, 4)], "half of their records; the one who left is not listed");
+        let branches: Vec<_> = n.branches.iter().map(|b| (b.code.as_str(), b.learners, b.on_pace)).collect();
+        assert_eq!(branches, [("NK1", 1, 1), ("WK1", 1, 0)]);
+    }
+
+    #[test]
+    fn a_branch_limits_the_notice_and_an_empty_branch_still_names_itself() {
+        let today = NaiveDate::from_ymd_opt(2024, 7, 5).unwrap();
+        let n = from_data(school(), Some(2), today);
+        assert_eq!(n.branch, Some(("WK1".to_string(), "外科一支部".to_string())));
+        assert_eq!((n.learners, n.attendance_rate), (1, Some(0.6667)), "4 of 6 records of WK1's two learners");
+        let n = from_data(school(), Some(3), today);
+        assert_eq!(n.branch, Some(("YJ1".to_string(), "医技一支部".to_string())));
+        assert_eq!((n.learners, n.attendance_rate, n.top.len()), (0, None, 0));
     }
 }

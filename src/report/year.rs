@@ -2,12 +2,10 @@
 //! against their prorated requirement, with rank and eligibility; branches; the programme.
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::render::{Cell, Document, Table};
 use crate::credit;
-use crate::error::Result;
 use crate::hours::{div_half_up, ratio4, Fixed, Hours};
 use crate::model::Category;
 use crate::store;
@@ -56,12 +54,6 @@ pub struct ProgrammeLine {
     pub session_hours: Hours,
     pub theory_hours: Hours,
     pub theory_share: f64,
-}
-
-/// Builds the report for `year`, limited to the learners reported in one branch when `branch`
-/// is given.
-pub fn build(conn: &Connection, year: i32, branch: Option<i64>) -> Result<YearReport> {
-    Ok(from_data(store::ledger::year_data(conn, year)?, branch))
 }
 
 /// The report from its data: no database, so that it is tested on plain values.

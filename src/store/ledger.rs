@@ -9,6 +9,7 @@ use crate::date;
 use crate::error::Result;
 use crate::hours::{Fixed, Hours};
 use crate::model::{Award, CourseKind, Status};
+use crate::period::Period;
 
 /// Every rule's values by year, as stored.
 pub fn rule_book(conn: &Connection) -> Result<RuleBook> {
@@ -201,5 +202,39 @@ pub fn year_data(conn: &Connection, year: i32) -> Result<YearData> {
         learners: super::lives::learners(conn, None)?,
         branches: super::lives::branches(conn)?,
         programme: programme(conn, from, to)?,
+    })
+}
+
+/// Everything a notice is built from: the period's year's rules, every learner with their life,
+/// their totals from 1 January to the period's end, their totals over the period itself when it
+/// starts later, the branches and the number of sessions held in the period.
+#[derive(Debug)]
+pub struct NoticeData {
+    pub period: Period,
+    pub rules: Rules,
+    pub learners: Vec<crate::credit::Learner>,
+    /// From 1 January to the period's end: what pace is judged on.
+    pub to_date: Ledger,
+    /// Over the period itself; `None` when the period starts on 1 January (then `to_date`).
+    pub in_period: Option<Ledger>,
+    pub branches: std::collections::HashMap<i64, super::lives::Branch>,
+    pub sessions: i64,
+}
+
+/// Everything a notice for `period` is built from, read in one snapshot (the year to date and
+/// the period in one pass over the records).
+pub fn notice_data(conn: &Connection, period: Period) -> Result<NoticeData> {
+    let rules = rules(conn, period.year)?;
+    let year_start = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a period's year is valid");
+    let later = (period.from() != year_start).then(|| period.from());
+    let (to_date, own) = totals_and_since(conn, &rules, year_start, period.to(), later)?;
+    Ok(NoticeData {
+        period,
+        rules,
+        learners: super::lives::learners(conn, None)?,
+        to_date,
+        in_period: later.map(|_| own),
+        branches: super::lives::branches(conn)?,
+        sessions: programme(conn, period.from(), period.to())?.sessions,
     })
 }

@@ -7,6 +7,7 @@ pub mod ledger;
 pub mod lives;
 pub mod lookup;
 pub mod records;
+pub mod transcript;
 
 /// A stored value, as import kinds hand a record to a `Writer`.
 pub use rusqlite::types::Value;
