@@ -167,7 +167,7 @@ impl Problems {
 }
 
 /// A value parser's error for clap: a message, said in English by clap's own error printer and
-/// in Chinese by ours (`msg::help`), which finds it as the error's source.
+/// in Chinese by ours (`cli::help`), which finds it as the error's source.
 #[derive(Debug, Clone)]
 pub struct ArgError(pub Msg);
 

@@ -83,7 +83,7 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
 pub fn completions(shell: clap_complete::Shell, lang: crate::Lang) -> Result<()> {
     let mut script = Vec::new();
     // The descriptions some shells show beside each word are in the chosen language.
-    clap_complete::generate(shell, &mut crate::msg::help::command(lang), "xueshi", &mut script);
+    clap_complete::generate(shell, &mut crate::cli::help::command(lang), "xueshi", &mut script);
     use std::io::Write;
     std::io::stdout().lock().write_all(&script)?;
     Ok(())

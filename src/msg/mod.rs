@@ -7,8 +7,6 @@
 //! then (`render`, `en`, `zh`), so that an English text can never slip into a Chinese one.
 //! The command line's own help and parse errors are in `help`.
 
-pub mod help;
-
 use std::fmt::Display;
 
 use crate::error::Problem;

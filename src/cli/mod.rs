@@ -1,5 +1,7 @@
 //! The command line (SPEC §4). The `///` comments are the help text.
 
+pub mod help;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -625,7 +627,7 @@ pub struct GenArgs {
 }
 
 // Value parsers: their errors are messages, which clap's printer says in English and ours
-// (`msg::help`) in Chinese.
+// (`cli::help`) in Chinese.
 
 fn parse_word<T: std::str::FromStr<Err = crate::model::UnknownWord>>(s: &str) -> Result<T, ArgError> {
     s.parse::<T>().map_err(|e| ArgError(e.msg()))
@@ -667,9 +669,9 @@ pub fn parse(args: Vec<std::ffi::OsString>, lang: crate::Lang) -> Cli {
     let exit = |e: clap::Error| -> ! {
         match lang {
             crate::Lang::En => e.exit(),
-            crate::Lang::Zh => e.apply::<crate::msg::help::Chinese>().exit(),
+            crate::Lang::Zh => e.apply::<crate::cli::help::Chinese>().exit(),
         }
     };
-    let mut matches = crate::msg::help::command(lang).try_get_matches_from(args).unwrap_or_else(|e| exit(e));
+    let mut matches = crate::cli::help::command(lang).try_get_matches_from(args).unwrap_or_else(|e| exit(e));
     Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| exit(e))
 }

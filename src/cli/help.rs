@@ -1,17 +1,17 @@
 //! The command line in Chinese: the help of every command and argument, and clap's parse
-//! errors. English needs nothing here: it is what the `///` comments of `cli.rs` and clap say.
+//! errors. English needs nothing here: it is what the `///` comments of `cli/mod.rs` and clap say.
 //!
 //! The language is known before parsing (`Lang::from_args`), so the `Command` is built and then
 //! rewritten from the tables below, keyed by the command's path and the argument's id; a test
-//! holds the tables and `cli.rs` to each other.
+//! holds the tables and `cli/mod.rs` to each other.
 
 use clap::builder::StyledStr;
 use clap::error::{ContextKind, ContextValue, ErrorFormatter, ErrorKind};
 use clap::{Arg, ArgAction, Command, CommandFactory};
 
-use super::Msg;
-use crate::cli::Cli;
+use super::Cli;
 use crate::error::ArgError;
+use crate::msg::Msg;
 use crate::Lang;
 
 /// What each command does, by its path (`learner set`; the program itself is ``): one line, and
@@ -237,7 +237,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     ("gen", "out", "写入哪个文件夹"),
 ];
 
-/// The command line in `lang`: as `cli.rs` declares it in English, rewritten in Chinese.
+/// The command line in `lang`: as `cli/mod.rs` declares it in English, rewritten in Chinese.
 pub fn command(lang: Lang) -> Command {
     let mut cmd = Cli::command();
     if lang == Lang::En {
@@ -440,7 +440,7 @@ mod tests {
         text.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
     }
 
-    /// Every command and every argument of `cli.rs` has its Chinese help, and the tables name
+    /// Every command and every argument of `cli/mod.rs` has its Chinese help, and the tables name
     /// nothing that is not there.
     #[test]
     fn every_command_and_argument_has_chinese_help() {
