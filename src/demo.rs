@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use rusqlite::OptionalExtension;
 
 use crate::cli::{Cli, Command, NoticeArgs, ReportCmd};
 use crate::error::{Error, Result};
@@ -53,7 +52,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     make_room(&path)?;
     let ctx = Ctx { db: path.clone(), db_named: true, ..ctx.clone() };
     let (conn, _) = db::create(&path)?;
-    conn.execute("INSERT INTO meta (key, value) VALUES ('origin', 'demo')", [])?;
+    crate::store::admin::mark_demo(&conn)?;
     drop(conn);
 
     let sheets = SheetDir::new()?;
@@ -89,10 +88,7 @@ fn make_room(path: &Path) -> Result<()> {
     if !path.exists() {
         return Ok(());
     }
-    let origin: Option<String> = rusqlite::Connection::open(path)
-        .and_then(|c| c.query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| r.get(0)).optional())
-        .unwrap_or(None);
-    if origin.as_deref() != Some("demo") {
+    if crate::store::admin::origin(path).as_deref() != Some("demo") {
         return Err(Error::Other(Msg::DemoNotDemoDb { path: path.display().to_string() }));
     }
     for suffix in ["", "-wal", "-shm"] {

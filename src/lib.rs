@@ -164,7 +164,7 @@ impl Ctx {
         db::Actor::new(&self.operator)
     }
 
-    pub fn open(&self) -> Result<rusqlite::Connection> {
+    pub fn open(&self) -> Result<db::Connection> {
         db::open(&self.db)
     }
 

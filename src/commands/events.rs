@@ -1,14 +1,10 @@
 //! What earns hours: sessions and attendance, assessments and results, online study.
 
-use rusqlite::params;
-use rusqlite::types::Value;
-use serde_json::json;
-
 use crate::args::{amount_arg, amount_arg_hint, hours_arg, session_hours_arg};
 use crate::cli::{AssessmentCmd, AttendArgs, OnlineCmd, ResultCmd, SessionCmd};
 use crate::credit::session_credit;
 use crate::date;
-use crate::db::{self, audit, Action};
+use crate::db;
 use crate::error::{Error, Problem, Problems, Result};
 use crate::hours::{Fixed, Hours, MAX_ROW_HOURS};
 use crate::model::Counts;
@@ -21,8 +17,8 @@ use crate::staff_id::Found;
 use crate::store::closed::Closed;
 use crate::store::ledger::stored;
 use crate::store::lookup;
-use crate::store::records::{self, describe_attendance, describe_result};
-use crate::store::{self, lives, Put, Writer};
+use crate::store::records::{self, describe_attendance, describe_result, AssessmentRow};
+use crate::store::{self, events, lives, Put, Value, Writer};
 use crate::{Ctx, Lang};
 
 pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
@@ -48,31 +44,23 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
         }
         SessionCmd::List { year, output } => {
             let tx = db::read(&mut conn)?;
-            let range = year.map(|y| (format!("{y:04}-01-01"), format!("{y:04}-12-31")));
-            let mut stmt = tx.prepare(
-                "SELECT s.id, s.date, c.code, c.title, c.kind, s.hours, s.days, s.teacher,
-                        (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status IN ('present', 'late')),
-                        (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id)
-                 FROM session s JOIN course c ON c.id = s.course_id
-                 WHERE ?1 IS NULL OR s.date BETWEEN ?1 AND ?2
-                 ORDER BY s.date, s.id",
-            )?;
-            let rows = stmt
-                .query_map(params![range.as_ref().map(|r| &r.0), range.as_ref().map(|r| &r.1)], |r| {
-                    Ok(vec![
-                        Cell::Int(r.get(0)?),
-                        Cell::Text(r.get(1)?),
-                        Cell::Text(r.get(2)?),
-                        Cell::Text(r.get(3)?),
-                        word::<CourseKind>(r.get_ref(4)?.as_str()?),
-                        Cell::Hours(Fixed(r.get(5)?)),
-                        Cell::Int(r.get(6)?),
-                        opt_text(r.get(7)?),
-                        Cell::Int(r.get(8)?),
-                        Cell::Int(r.get(9)?),
-                    ])
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = events::session_lines(&tx, year)?
+                .into_iter()
+                .map(|s| {
+                    vec![
+                        Cell::Int(s.id),
+                        Cell::Text(s.date),
+                        Cell::Text(s.course),
+                        Cell::Text(s.title),
+                        word::<CourseKind>(&s.kind),
+                        Cell::Hours(Fixed(s.hours)),
+                        Cell::Int(s.days),
+                        opt_text(s.teacher),
+                        Cell::Int(s.attended),
+                        Cell::Int(s.records),
+                    ]
+                })
+                .collect();
             Listing {
                 title: ("Sessions", "课次"),
                 columns: &[
@@ -169,7 +157,7 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
                     let credited = session_credit(status, a.hours.map(Fixed), Fixed(s.hours));
                     Ok(vec![Cell::Text(a.staff_id), Cell::Text(a.name), Cell::word(status), Cell::Hours(credited)])
                 })
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<Result<Vec<_>>>()?;
             let (en_days, zh_days) = if s.days > 1 {
                 (format!(" over {} days", s.days), format!("（{}天）", s.days))
             } else {
@@ -361,52 +349,38 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
             }
             let day = date::iso(day);
             Closed::load(&tx)?.check_iso(&day, Msg::WhatAssessmentOn { code: code.into(), day: day.clone() })?;
-            tx.execute(
-                "INSERT INTO assessment (code, title, kind, date, hours, pass_mark, first, second, third, merit)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    code,
-                    title,
-                    kind.code(),
-                    day,
-                    hours.0,
-                    pass_mark.0,
-                    bonus[0].0,
-                    bonus[1].0,
-                    bonus[2].0,
-                    bonus[3].0
-                ],
-            )?;
-            let new = json!({ "title": title, "kind": kind.code(), "date": day, "hours": hours.0, "pass_mark": pass_mark.0,
-                              "first": bonus[0].0, "second": bonus[1].0, "third": bonus[2].0, "merit": bonus[3].0 });
-            audit(&tx, &ctx.actor(), "assessment", &json!({ "code": code }), Action::Insert, None, Some(&new))?;
+            let new = AssessmentRow {
+                id: 0,
+                code: code.into(),
+                title: title.into(),
+                kind,
+                date: day,
+                hours: hours.0,
+                pass_mark: pass_mark.0,
+                bonus: bonus.map(|b| b.0),
+            };
+            events::add_assessment(&tx, &ctx.actor(), &new)?;
             tx.commit()?;
             Ok(())
         }
         AssessmentCmd::List(output) => {
             let tx = db::read(&mut conn)?;
-            let mut stmt = tx.prepare(
-                "SELECT a.code, a.title, a.kind, a.date, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit,
-                        (SELECT COUNT(*) FROM result r WHERE r.assessment_id = a.id)
-                 FROM assessment a ORDER BY a.date, a.code",
-            )?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok(vec![
-                        Cell::Text(r.get(0)?),
-                        Cell::Text(r.get(1)?),
-                        word::<crate::model::AssessmentKind>(r.get_ref(2)?.as_str()?),
-                        Cell::Text(r.get(3)?),
-                        Cell::Hours(Fixed(r.get(4)?)),
-                        Cell::Hours(Fixed(r.get(5)?)),
-                        Cell::Hours(Fixed(r.get(6)?)),
-                        Cell::Hours(Fixed(r.get(7)?)),
-                        Cell::Hours(Fixed(r.get(8)?)),
-                        Cell::Hours(Fixed(r.get(9)?)),
-                        Cell::Int(r.get(10)?),
-                    ])
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = events::assessments(&tx)?
+                .into_iter()
+                .map(|(a, results)| {
+                    let mut row = vec![
+                        Cell::Text(a.code),
+                        Cell::Text(a.title),
+                        Cell::word(a.kind),
+                        Cell::Text(a.date),
+                        Cell::Hours(Fixed(a.hours)),
+                        Cell::Hours(Fixed(a.pass_mark)),
+                    ];
+                    row.extend(a.bonus.map(|b| Cell::Hours(Fixed(b))));
+                    row.push(Cell::Int(results));
+                    row
+                })
+                .collect();
             Listing {
                 title: ("Assessments", "考核"),
                 columns: &[
@@ -543,7 +517,7 @@ pub fn result(ctx: &Ctx, cmd: ResultCmd) -> Result<()> {
                         Cell::Hours(credited),
                     ])
                 })
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<Result<Vec<_>>>()?;
             let heading = match ctx.lang {
                 Lang::En => format!("Assessment {} {}, {}, {} hours", a.code, a.title, a.date, Fixed(a.hours)),
                 Lang::Zh => format!("考核 {} {}，{}，{}学时", a.code, a.title, a.date, Fixed(a.hours)),

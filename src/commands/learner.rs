@@ -2,13 +2,11 @@
 //! category and branch, exemptions, corrections.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, OptionalExtension, Transaction};
-use serde_json::json;
 
 use crate::cli::LearnerCmd;
 use crate::credit::Learner;
 use crate::date;
-use crate::db::{self, audit, Action, Actor};
+use crate::db::{self, Actor, Transaction};
 use crate::error::{Error, Result};
 use crate::life::Spell;
 use crate::model::Category;
@@ -19,6 +17,7 @@ use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::store::lives;
 use crate::store::lookup;
+use crate::store::people::{self, Change};
 use crate::Ctx;
 
 pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
@@ -43,13 +42,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
                 Some(j) => closed.check_years(j.year(), None, Msg::WhatEnrolledFrom { day: date::iso(j) })?,
                 None => closed.check_all(Msg::WhatEnrolledAlways)?,
             }
-            let joined = joined.map(date::iso);
-            tx.execute(
-                "INSERT INTO learner (staff_id, name, branch_id, category, joined) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![staff_id, name, branch_id, category.code(), joined],
-            )?;
-            let new = json!({ "name": name, "branch_id": branch_id, "category": category.code(), "joined": joined });
-            audit(&tx, &ctx.actor(), "learner", &json!({ "staff_id": staff_id }), Action::Insert, None, Some(&new))?;
+            people::add_learner(&tx, &ctx.actor(), staff_id, name, branch_id, category, joined)?;
             tx.commit()?;
             Ok(())
         }
@@ -82,9 +75,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
                 None,
                 Msg::WhatReturn { staff_id: l.staff_id.clone(), day: date::iso(day) },
             )?;
-            tx.execute("INSERT INTO spell (learner_id, start) VALUES (?1, ?2)", params![l.id, date::iso(day)])?;
-            let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "start": date::iso(day) });
-            audit(&tx, &ctx.actor(), "spell", &key, Action::Insert, None, Some(&json!({ "end": null })))?;
+            people::add_spell(&tx, &ctx.actor(), &l, day)?;
             tx.commit()?;
             Ok(())
         }
@@ -110,17 +101,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
                 if name.is_empty() {
                     return Err(Error::invalid(Msg::NameFlagEmpty));
                 }
-                tx.execute("UPDATE learner SET name = ?1 WHERE id = ?2", params![name, l.id])?;
-                let key = json!({ "staff_id": l.staff_id });
-                audit(
-                    &tx,
-                    &actor,
-                    "learner",
-                    &key,
-                    Action::Update,
-                    Some(&json!({ "name": l.name })),
-                    Some(&json!({ "name": name })),
-                )?;
+                people::rename(&tx, &actor, &l, name)?;
             }
             if let Some(new) = new_staff_id {
                 let new = new.trim();
@@ -130,10 +111,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
                 if let Some((_, other)) = lookup::same_number(&tx, new)?.into_iter().find(|(id, _)| *id != l.id) {
                     return Err(Error::invalid(Msg::StaffIdFlagTaken { new: new.into(), other }));
                 }
-                tx.execute("UPDATE learner SET staff_id = ?1 WHERE id = ?2", params![new, l.id])?;
-                let key = json!({ "learner_id": l.id });
-                let (old, new) = (json!({ "staff_id": l.staff_id }), json!({ "staff_id": new }));
-                audit(&tx, &actor, "learner", &key, Action::Update, Some(&old), Some(&new))?;
+                people::set_staff_id(&tx, &actor, &l, new)?;
             }
             tx.commit()?;
             Ok(())
@@ -146,14 +124,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             let l = find(&tx, &staff_id)?;
             let what = Msg::WhatExemption { staff_id: l.staff_id.clone(), from: date::iso(from), to: date::iso(to) };
             Closed::load(&tx)?.check_years(from.year(), Some(to.year()), what)?;
-            let reason = reason.trim();
-            tx.execute(
-                "INSERT INTO exemption (learner_id, from_date, to_date, reason) VALUES (?1, ?2, ?3, ?4)",
-                params![l.id, date::iso(from), date::iso(to), reason],
-            )?;
-            let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "exemption": tx.last_insert_rowid() });
-            let new = json!({ "from_date": date::iso(from), "to_date": date::iso(to), "reason": reason });
-            audit(&tx, &ctx.actor(), "exemption", &key, Action::Insert, None, Some(&new))?;
+            people::add_exemption(&tx, &ctx.actor(), &l, from, to, reason.trim())?;
             tx.commit()?;
             Ok(())
         }
@@ -226,7 +197,6 @@ fn latest_spell(l: &Learner) -> Spell {
 
 /// Closes the learner's open spell on `day`.
 fn leave(tx: &Transaction, ctx: &Ctx, l: &Learner, day: NaiveDate) -> Result<()> {
-    let actor = &ctx.actor();
     let last = latest_spell(l);
     if let Some(left) = last.end {
         return Err(Error::invalid(Msg::LeftAlready { staff_id: l.staff_id.clone(), left: date::iso(left) }));
@@ -250,26 +220,7 @@ fn leave(tx: &Transaction, ctx: &Ctx, l: &Learner, day: NaiveDate) -> Result<()>
     if !later.is_empty() {
         ctx.warn(Msg::RecordsAfterLeave { staff_id: l.staff_id.clone(), day: date::iso(day), records: later });
     }
-    let day = date::iso(day);
-    if l.life.spells.len() <= 1 {
-        tx.execute("UPDATE learner SET left_on = ?1 WHERE id = ?2", params![day, l.id])?;
-        let key = json!({ "staff_id": l.staff_id });
-        audit(
-            tx,
-            actor,
-            "learner",
-            &key,
-            Action::Update,
-            Some(&json!({ "left_on": null })),
-            Some(&json!({ "left_on": day })),
-        )?;
-    } else {
-        let start = last.start.map(date::iso);
-        tx.execute("UPDATE spell SET end = ?1 WHERE learner_id = ?2 AND start = ?3", params![day, l.id, start])?;
-        let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "start": start });
-        audit(tx, actor, "spell", &key, Action::Update, Some(&json!({ "end": null })), Some(&json!({ "end": day })))?;
-    }
-    Ok(())
+    people::leave(tx, &ctx.actor(), l, day)
 }
 
 enum Field {
@@ -280,51 +231,21 @@ enum Field {
 
 /// Records a category or branch that holds from `day` on.
 fn dated_change(tx: &Transaction, actor: &Actor, l: &Learner, field: Field, day: NaiveDate) -> Result<()> {
-    let (table, column, value, what, next) = match &field {
+    let (change, what, next) = match &field {
         Field::Category(c) => (
-            "category_change",
-            "category",
-            rusqlite::types::Value::Text(c.code().to_string()),
+            Change::Category(*c),
             Msg::WhatBecoming { staff_id: l.staff_id.clone(), category: *c, day: date::iso(day) },
             l.life.categories.iter().filter_map(|d| d.from).find(|f| *f > day),
         ),
         Field::Branch(id, typed) => (
-            "branch_change",
-            "branch_id",
-            rusqlite::types::Value::Integer(*id),
+            Change::Branch(*id),
             Msg::WhatMovingTo { staff_id: l.staff_id.clone(), branch: typed.clone(), day: date::iso(day) },
             l.life.branches.iter().filter_map(|d| d.from).find(|f| *f > day),
         ),
     };
     // It changes the months from `day` to the next change of the same kind (or for good).
     Closed::load(tx)?.check_years(day.year(), next.map(|n| n.year()), what)?;
-    let iso = date::iso(day);
-    let old: Option<rusqlite::types::Value> = tx
-        .query_row(
-            &format!("SELECT {column} FROM {table} WHERE learner_id = ?1 AND from_date = ?2"),
-            params![l.id, iso],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "from_date": iso });
-    let json_of = |v: &rusqlite::types::Value| json!({ column: crate::store::sql_to_json(v) });
-    match old {
-        Some(old) => {
-            tx.execute(
-                &format!("UPDATE {table} SET {column} = ?1 WHERE learner_id = ?2 AND from_date = ?3"),
-                params![value, l.id, iso],
-            )?;
-            audit(tx, actor, table, &key, Action::Update, Some(&json_of(&old)), Some(&json_of(&value)))?;
-        }
-        None => {
-            tx.execute(
-                &format!("INSERT INTO {table} (learner_id, from_date, {column}) VALUES (?1, ?2, ?3)"),
-                params![l.id, iso, value],
-            )?;
-            audit(tx, actor, table, &key, Action::Insert, None, Some(&json_of(&value)))?;
-        }
-    }
-    Ok(())
+    people::dated_change(tx, actor, l, change, day)
 }
 
 /// Removes a learner entered by mistake, with their dated history.
@@ -337,21 +258,7 @@ fn delete(tx: &Transaction, actor: &Actor, l: &Learner) -> Result<()> {
     if let Some(y) = closed.years().find(|&y| l.life.enrolled_months(y, 12) > 0) {
         return Err(Error::invalid(Closed::refusal(y, Msg::WhatRemovingLearner { staff_id: l.staff_id.clone() })));
     }
-    let old = lives::history_json(tx, l.id)?;
-    for table in ["spell", "category_change", "branch_change", "exemption"] {
-        tx.execute(&format!("DELETE FROM {table} WHERE learner_id = ?1"), [l.id])?;
-    }
-    tx.execute("DELETE FROM learner WHERE id = ?1", [l.id])?;
-    audit(
-        tx,
-        actor,
-        "learner",
-        &json!({ "staff_id": l.staff_id, "learner_id": l.id }),
-        Action::Delete,
-        Some(&old),
-        None,
-    )?;
-    Ok(())
+    people::delete_learner(tx, actor, l)
 }
 
 /// `learner show`: the history in date order.

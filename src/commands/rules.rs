@@ -1,19 +1,16 @@
 //! Rules by year and closed years (SPEC v2 §2): `rules show|set`, `year close|reopen|list`.
 
-use rusqlite::{params, OptionalExtension};
-use serde_json::json;
-
 use crate::args::amount_arg;
 use crate::cli::{RulesCmd, YearCmd};
 use crate::credit::{MAX_ABSENCES, ONLINE_CAP};
-use crate::db::{self, audit, Action};
+use crate::db;
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::Category;
 use crate::msg::Msg;
 use crate::report::listing::Listing;
 use crate::report::render::Cell;
-use crate::store::closed::Closed;
+use crate::store::closed::{self, Closed};
 use crate::Ctx;
 
 pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
@@ -62,37 +59,7 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
                 None => Msg::WhatRuleEvery { name: name.clone() },
             };
             closed.check_years(from.unwrap_or(i32::MIN), None, what)?;
-            let from = from.unwrap_or(0);
-            let actor = ctx.actor();
-            // The new value replaces this rule's values from `from` on; earlier years keep theirs.
-            let replaced: Vec<(i32, Option<i64>)> = tx
-                .prepare("SELECT from_year, value FROM rule_by_year WHERE name = ?1 AND from_year >= ?2")?
-                .query_map(params![rule, from], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            tx.execute("DELETE FROM rule_by_year WHERE name = ?1 AND from_year >= ?2", params![rule, from])?;
-            for (year, old) in &replaced {
-                if *year != from {
-                    let key = json!({ "name": rule, "from_year": year });
-                    audit(&tx, &actor, "rule", &key, Action::Delete, Some(&json!({ "value": old })), None)?;
-                }
-            }
-            tx.execute(
-                "INSERT INTO rule_by_year (name, from_year, value) VALUES (?1, ?2, ?3)",
-                params![rule, from, value],
-            )?;
-            let key = json!({ "name": rule, "from_year": from });
-            match replaced.iter().find(|(y, _)| *y == from) {
-                Some((_, old)) => audit(
-                    &tx,
-                    &actor,
-                    "rule",
-                    &key,
-                    Action::Update,
-                    Some(&json!({ "value": old })),
-                    Some(&json!({ "value": value })),
-                )?,
-                None => audit(&tx, &actor, "rule", &key, Action::Insert, None, Some(&json!({ "value": value })))?,
-            }
+            crate::store::rules::set_rule(&tx, &ctx.actor(), rule, from.unwrap_or(0), value)?;
             tx.commit()?;
             Ok(())
         }
@@ -135,57 +102,32 @@ pub fn year(ctx: &Ctx, cmd: YearCmd) -> Result<()> {
             if Closed::load(&tx)?.contains(year) {
                 return Err(Error::invalid(Msg::YearClosedAlready { year }));
             }
-            let actor = ctx.actor();
-            tx.execute(
-                "INSERT INTO closed_year (year, at, operator) VALUES (?1, ?2, ?3)",
-                params![year, actor.at, actor.operator],
-            )?;
-            audit(&tx, &actor, "closed_year", &json!({ "year": year }), Action::Insert, None, Some(&json!({})))?;
+            closed::close_year(&tx, &ctx.actor(), year)?;
             tx.commit()?;
             ctx.note(Msg::YearClosed { year });
             Ok(())
         }
         YearCmd::Reopen { year } => {
             let tx = db::write(&mut conn)?;
-            let old: Option<(String, String)> = tx
-                .query_row("SELECT at, operator FROM closed_year WHERE year = ?1", [year], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
-            let Some((at, operator)) = old else {
+            if !closed::reopen_year(&tx, &ctx.actor(), year)? {
                 return Err(Error::invalid(Msg::YearNotClosed { year }));
-            };
-            tx.execute("DELETE FROM closed_year WHERE year = ?1", [year])?;
-            let old = json!({ "at": at, "operator": operator });
-            audit(&tx, &ctx.actor(), "closed_year", &json!({ "year": year }), Action::Delete, Some(&old), None)?;
+            }
             tx.commit()?;
             ctx.note(Msg::YearReopened { year });
             Ok(())
         }
         YearCmd::List(output) => {
             let tx = db::read(&mut conn)?;
-            let mut stmt = tx.prepare(
-                "WITH years(year) AS (
-                     SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM session
-                     UNION SELECT CAST(substr(date, 1, 4) AS INTEGER) FROM assessment
-                     UNION SELECT CAST(substr(COALESCE(to_date, date), 1, 4) AS INTEGER) FROM online
-                     UNION SELECT year FROM closed_year)
-                 SELECT y.year, c.year IS NOT NULL, c.at, c.operator,
-                        (SELECT COUNT(*) FROM session s WHERE s.date BETWEEN y.year || '-01-01' AND y.year || '-12-31')
-                 FROM years y LEFT JOIN closed_year c ON c.year = y.year ORDER BY y.year",
-            )?;
-            let rows = stmt
-                .query_map([], |r| {
-                    let closed: bool = r.get(1)?;
-                    Ok(vec![
-                        Cell::Int(r.get(0)?),
-                        if closed { Cell::Word("closed", "已关闭") } else { Cell::Word("open", "开放") },
-                        r.get::<_, Option<String>>(2)?.map_or(Cell::Blank, Cell::Text),
-                        r.get::<_, Option<String>>(3)?.map_or(Cell::Blank, Cell::Text),
-                        Cell::Int(r.get(4)?),
-                    ])
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = closed::year_lines(&tx)?
+                .into_iter()
+                .map(|y| {
+                    let (state, at, operator) = match y.closed {
+                        Some((at, operator)) => (Cell::Word("closed", "已关闭"), Cell::Text(at), Cell::Text(operator)),
+                        None => (Cell::Word("open", "开放"), Cell::Blank, Cell::Blank),
+                    };
+                    vec![Cell::Int(y.year.into()), state, at, operator, Cell::Int(y.sessions)]
+                })
+                .collect();
             Listing {
                 title: ("Years", "年度"),
                 columns: &[

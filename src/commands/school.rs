@@ -1,12 +1,8 @@
 //! Branches and courses: the school's standing records.
 
-use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension};
-use serde_json::json;
-
 use crate::args::hours_arg;
 use crate::cli::{BranchCmd, CourseCmd};
-use crate::db::{self, audit, Action};
+use crate::db;
 use crate::error::{Error, Problem, Result};
 use crate::model::{CourseKind, Mode};
 use crate::msg::Msg;
@@ -14,7 +10,7 @@ use crate::report::listing::{word, Listing};
 use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::store::lookup;
-use crate::store::{self, records, Writer};
+use crate::store::{self, records, school, Value, Writer};
 use crate::Ctx;
 
 pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
@@ -26,34 +22,19 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
                 return Err(Error::invalid(Msg::BranchNeedsCodeAndName));
             }
             let tx = db::write(&mut conn)?;
-            let taken: Option<String> = tx
-                .query_row("SELECT code FROM branch WHERE code = ?1 OR name = ?2", params![code, name], |r| r.get(0))
-                .optional()?;
-            if let Some(other) = taken {
+            if let Some(other) = school::branch_taken(&tx, code, name)? {
                 return Err(Error::invalid(Msg::BranchTaken { code: code.into(), name: name.into(), by: other }));
             }
-            tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?2)", params![code, name])?;
-            audit(
-                &tx,
-                &ctx.actor(),
-                "branch",
-                &json!({ "code": code }),
-                Action::Insert,
-                None,
-                Some(&json!({ "name": name })),
-            )?;
+            school::add_branch(&tx, &ctx.actor(), code, name)?;
             tx.commit()?;
             Ok(())
         }
         BranchCmd::List(output) => {
             let tx = db::read(&mut conn)?;
-            let mut stmt = tx.prepare(
-                "SELECT b.code, b.name, COUNT(l.id) FROM branch b LEFT JOIN learner l ON l.branch_id = b.id
-                 GROUP BY b.id ORDER BY b.code",
-            )?;
-            let rows = stmt
-                .query_map([], |r| Ok(vec![Cell::Text(r.get(0)?), Cell::Text(r.get(1)?), Cell::Int(r.get(2)?)]))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = school::branch_counts(&tx)?
+                .into_iter()
+                .map(|b| vec![Cell::Text(b.code), Cell::Text(b.name), Cell::Int(b.learners)])
+                .collect();
             Listing {
                 title: ("Branches", "党支部"),
                 columns: &[("code", "Code", "代码"), ("name", "Name", "名称"), ("learners", "Learners", "学员数")],
@@ -71,22 +52,10 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
             if b.name == name {
                 return Ok(());
             }
-            let taken: Option<String> = tx
-                .query_row("SELECT code FROM branch WHERE name = ?1 AND id <> ?2", params![name, b.id], |r| r.get(0))
-                .optional()?;
-            if let Some(other) = taken {
+            if let Some(other) = school::branch_name_taken(&tx, name, b.id)? {
                 return Err(Error::invalid(Msg::BranchNameTaken { code: b.code, name: name.into(), by: other }));
             }
-            tx.execute("UPDATE branch SET name = ?1 WHERE id = ?2", params![name, b.id])?;
-            audit(
-                &tx,
-                &ctx.actor(),
-                "branch",
-                &json!({ "code": b.code }),
-                Action::Update,
-                Some(&json!({ "name": b.name })),
-                Some(&json!({ "name": name })),
-            )?;
+            school::rename_branch(&tx, &ctx.actor(), &b, name)?;
             tx.commit()?;
             Ok(())
         }
@@ -107,17 +76,7 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
             if !problems.is_empty() {
                 return Err(Error::Invalid(problems));
             }
-            tx.execute("DELETE FROM branch WHERE id = ?1", [b.id])?;
-            // The row id too: learners' audit rows refer to the branch by it.
-            audit(
-                &tx,
-                &ctx.actor(),
-                "branch",
-                &json!({ "code": b.code, "id": b.id }),
-                Action::Delete,
-                Some(&json!({ "name": b.name })),
-                None,
-            )?;
+            school::delete_branch(&tx, &ctx.actor(), &b)?;
             tx.commit()?;
             Ok(())
         }
@@ -137,29 +96,24 @@ pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
             if lookup::course(&tx, code).is_ok() {
                 return Err(Error::invalid(Msg::CourseExists { code: code.into() }));
             }
-            tx.execute(
-                "INSERT INTO course (code, title, kind, mode, hours) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![code, title, kind.code(), mode.code(), hours.0],
-            )?;
-            let new = json!({ "title": title, "kind": kind.code(), "mode": mode.code(), "hours": hours.0 });
-            audit(&tx, &ctx.actor(), "course", &json!({ "code": code }), Action::Insert, None, Some(&new))?;
+            school::add_course(&tx, &ctx.actor(), code, title, kind, mode, hours.0)?;
             tx.commit()?;
             Ok(())
         }
         CourseCmd::List(output) => {
             let tx = db::read(&mut conn)?;
-            let mut stmt = tx.prepare("SELECT code, title, kind, mode, hours FROM course ORDER BY code")?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok(vec![
-                        Cell::Text(r.get(0)?),
-                        Cell::Text(r.get(1)?),
-                        word::<CourseKind>(r.get_ref(2)?.as_str()?),
-                        word::<Mode>(r.get_ref(3)?.as_str()?),
-                        Cell::Hours(crate::hours::Fixed(r.get(4)?)),
-                    ])
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = school::courses(&tx)?
+                .into_iter()
+                .map(|c| {
+                    vec![
+                        Cell::Text(c.code),
+                        Cell::Text(c.title),
+                        word::<CourseKind>(&c.kind),
+                        word::<Mode>(&c.mode),
+                        Cell::Hours(crate::hours::Fixed(c.hours)),
+                    ]
+                })
+                .collect();
             Listing {
                 title: ("Courses", "课程"),
                 columns: &[

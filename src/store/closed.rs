@@ -4,8 +4,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::Connection;
+use rusqlite::{params, OptionalExtension};
+use serde_json::json;
 
+use crate::db::{audit, Action, Actor, Connection, Transaction};
 use crate::error::{Error, Problem, Result};
 use crate::msg::Msg;
 
@@ -96,6 +98,59 @@ impl Closed {
 /// The year of a day's text as stored (ISO).
 pub fn iso_year(day: &str) -> Option<i32> {
     day.get(..4).and_then(|y| y.parse().ok())
+}
+
+/// Closes `year`, audited.
+pub fn close_year(tx: &Transaction, actor: &Actor, year: i32) -> Result<()> {
+    tx.execute(
+        "INSERT INTO closed_year (year, at, operator) VALUES (?1, ?2, ?3)",
+        params![year, actor.at, actor.operator],
+    )?;
+    audit(tx, actor, "closed_year", &json!({ "year": year }), Action::Insert, None, Some(&json!({})))
+}
+
+/// Opens closed `year` again, audited with when and by whom it was closed; false when it was not
+/// closed.
+pub fn reopen_year(tx: &Transaction, actor: &Actor, year: i32) -> Result<bool> {
+    let old: Option<(String, String)> = tx
+        .query_row("SELECT at, operator FROM closed_year WHERE year = ?1", [year], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((at, operator)) = old else {
+        return Ok(false);
+    };
+    tx.execute("DELETE FROM closed_year WHERE year = ?1", [year])?;
+    let old = json!({ "at": at, "operator": operator });
+    audit(tx, actor, "closed_year", &json!({ "year": year }), Action::Delete, Some(&old), None)?;
+    Ok(true)
+}
+
+/// A year as the year listing shows it.
+#[derive(Debug, Clone)]
+pub struct YearLine {
+    pub year: i32,
+    /// When and by whom it was closed (None: it is open).
+    pub closed: Option<(String, String)>,
+    /// Sessions held in it.
+    pub sessions: i64,
+}
+
+/// Every year that has records or was closed, in order.
+pub fn year_lines(conn: &Connection) -> Result<Vec<YearLine>> {
+    let mut stmt = conn.prepare(
+        "WITH years(year) AS (
+             SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM session
+             UNION SELECT CAST(substr(date, 1, 4) AS INTEGER) FROM assessment
+             UNION SELECT CAST(substr(COALESCE(to_date, date), 1, 4) AS INTEGER) FROM online
+             UNION SELECT year FROM closed_year)
+         SELECT y.year, c.year IS NOT NULL, c.at, c.operator,
+                (SELECT COUNT(*) FROM session s WHERE s.date BETWEEN y.year || '-01-01' AND y.year || '-12-31')
+         FROM years y LEFT JOIN closed_year c ON c.year = y.year ORDER BY y.year",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let closed = if r.get(1)? { Some((r.get(2)?, r.get(3)?)) } else { None };
+        Ok(YearLine { year: r.get(0)?, closed, sessions: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

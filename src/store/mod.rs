@@ -2,11 +2,16 @@
 //! inserted, the same values again change nothing, other values are a conflict unless the caller
 //! asked to update. Every overwrite is audited with the old values (which `imports undo` restores).
 
+pub mod admin;
 pub mod closed;
+pub mod events;
 pub mod ledger;
 pub mod lives;
 pub mod lookup;
+pub mod people;
 pub mod records;
+pub mod rules;
+pub mod school;
 pub mod transcript;
 
 /// A stored value, as import kinds hand a record to a `Writer`.

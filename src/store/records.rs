@@ -64,19 +64,25 @@ pub struct CourseRow {
     pub batch_id: Option<i64>,
 }
 
+/// The columns a `CourseRow` is read from (`course_row`).
+pub(crate) const COURSE_COLUMNS: &str = "id, code, title, kind, mode, hours, batch_id";
+
+/// A course row read from `COURSE_COLUMNS`.
+pub(crate) fn course_row(r: &rusqlite::Row) -> rusqlite::Result<CourseRow> {
+    Ok(CourseRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        title: r.get(2)?,
+        kind: r.get(3)?,
+        mode: r.get(4)?,
+        hours: r.get(5)?,
+        batch_id: r.get(6)?,
+    })
+}
+
 pub fn course(conn: &Connection, code: &str) -> Result<CourseRow> {
     let (id, _) = crate::store::lookup::course(conn, code)?;
-    Ok(conn.query_row("SELECT id, code, title, kind, mode, hours, batch_id FROM course WHERE id = ?1", [id], |r| {
-        Ok(CourseRow {
-            id: r.get(0)?,
-            code: r.get(1)?,
-            title: r.get(2)?,
-            kind: r.get(3)?,
-            mode: r.get(4)?,
-            hours: r.get(5)?,
-            batch_id: r.get(6)?,
-        })
-    })?)
+    Ok(conn.query_row(&format!("SELECT {COURSE_COLUMNS} FROM course WHERE id = ?1"), [id], course_row)?)
 }
 
 /// Ids of a course's sessions, by date.
@@ -277,24 +283,27 @@ impl AssessmentRow {
     }
 }
 
+/// The columns an `AssessmentRow` is read from (`assessment_row`).
+pub(crate) const ASSESSMENT_COLUMNS: &str =
+    "id, code, title, kind, date, hours, pass_mark, first, second, third, merit";
+
+/// An assessment row read from `ASSESSMENT_COLUMNS`.
+pub(crate) fn assessment_row(r: &rusqlite::Row) -> rusqlite::Result<AssessmentRow> {
+    Ok(AssessmentRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        title: r.get(2)?,
+        kind: stored(r.get_ref(3)?.as_str()?)?,
+        date: r.get(4)?,
+        hours: r.get(5)?,
+        pass_mark: r.get(6)?,
+        bonus: [r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?],
+    })
+}
+
 pub fn assessment(conn: &Connection, code: &str) -> Result<AssessmentRow> {
     let id = crate::store::lookup::assessment(conn, code)?;
-    Ok(conn.query_row(
-        "SELECT id, code, title, kind, date, hours, pass_mark, first, second, third, merit FROM assessment WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(AssessmentRow {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                title: r.get(2)?,
-                kind: stored(r.get_ref(3)?.as_str()?)?,
-                date: r.get(4)?,
-                hours: r.get(5)?,
-                pass_mark: r.get(6)?,
-                bonus: [r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?],
-            })
-        },
-    )?)
+    Ok(conn.query_row(&format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE id = ?1"), [id], assessment_row)?)
 }
 
 pub fn update_assessment(tx: &Transaction, actor: &Actor, old: &AssessmentRow, new: &AssessmentRow) -> Result<()> {

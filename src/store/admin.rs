@@ -1,0 +1,146 @@
+//! The database as a whole: what `check` finds wrong in it, how many rows each table holds, a
+//! backup, and the mark of the demo's database.
+
+use std::path::Path;
+
+use rusqlite::OptionalExtension;
+
+use crate::db::Connection;
+use crate::error::Result;
+use crate::msg::Msg;
+use crate::store::events::attended_sql;
+use crate::store::lives;
+
+/// Every table, in the order `check` counts them.
+const TABLES: [&str; 15] = [
+    "branch",
+    "learner",
+    "course",
+    "session",
+    "attendance",
+    "assessment",
+    "result",
+    "online",
+    "spell",
+    "category_change",
+    "branch_change",
+    "exemption",
+    "closed_year",
+    "import_batch",
+    "audit",
+];
+
+/// Every table's name and row count.
+pub fn table_counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>> {
+    TABLES.iter().map(|t| Ok((*t, conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?))).collect()
+}
+
+/// Everything wrong with the stored data, each offending record named: SQLite's integrity and
+/// foreign key checks, then the record-level rules the schema cannot state (own hours above the
+/// session's, hours on a record that earns none, leaving before joining, records outside
+/// enrolment, dates that are not ISO days). Empty when all is well.
+pub fn problems(conn: &Connection) -> Result<Vec<Msg>> {
+    let mut problems: Vec<Msg> = Vec::new();
+    let integrity: Vec<String> =
+        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if integrity != ["ok"] {
+        problems.extend(integrity.into_iter().map(|detail| Msg::CheckIntegrity { detail }));
+    }
+    problems.extend(found(conn, "PRAGMA foreign_key_check", |r| {
+        Ok(Msg::CheckForeignKey { table: r.get(0)?, row: r.get(1)?, parent: r.get(2)? })
+    })?);
+    let own_above = "SELECT s.id, l.staff_id, a.hours, s.hours
+         FROM attendance a JOIN session s ON s.id = a.session_id JOIN learner l ON l.id = a.learner_id WHERE a.hours > s.hours";
+    problems.extend(found(conn, own_above, |r| {
+        Ok(Msg::CheckOwnHoursAbove {
+            session: r.get(0)?,
+            staff_id: r.get(1)?,
+            hours: r.get(2)?,
+            session_hours: r.get(3)?,
+        })
+    })?);
+    let no_credit = format!(
+        "SELECT a.session_id, l.staff_id, a.status, a.hours
+         FROM attendance a JOIN learner l ON l.id = a.learner_id WHERE a.hours IS NOT NULL AND a.status NOT IN ({})",
+        attended_sql()
+    );
+    problems.extend(found(conn, &no_credit, |r| {
+        Ok(Msg::CheckHoursWithoutCredit {
+            session: r.get(0)?,
+            staff_id: r.get(1)?,
+            status: r.get(2)?,
+            hours: r.get(3)?,
+        })
+    })?);
+    let left_first = "SELECT staff_id, left_on, joined FROM learner WHERE left_on < joined";
+    problems.extend(found(conn, left_first, |r| {
+        Ok(Msg::CheckLeftBeforeJoined { staff_id: r.get(0)?, left: r.get(1)?, joined: r.get(2)? })
+    })?);
+    problems.extend(lives::records_outside_enrolment(conn)?);
+    problems.extend(malformed_dates(conn)?);
+    Ok(problems)
+}
+
+/// One problem per row a query finds.
+fn found(
+    conn: &Connection,
+    sql: &str,
+    problem: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Msg>,
+) -> Result<Vec<Msg>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], problem)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every stored date that is not an ISO day, with what it belongs to.
+fn malformed_dates(conn: &Connection) -> Result<Vec<Msg>> {
+    // What each stored date belongs to: (kind, id or code or staff id, the date).
+    let dates = "SELECT 'session', id, date FROM session
+                 UNION ALL SELECT 'assessment', code, date FROM assessment
+                 UNION ALL SELECT 'online', learner_id, date FROM online
+                 UNION ALL SELECT 'joined', staff_id, joined FROM learner WHERE joined IS NOT NULL
+                 UNION ALL SELECT 'left', staff_id, left_on FROM learner WHERE left_on IS NOT NULL";
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare(dates)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (kind, day): (String, String) = (r.get(0)?, r.get(2)?);
+        if crate::date::parse(&day).map(crate::date::iso).as_deref() != Some(day.as_str()) {
+            let what = match kind.as_str() {
+                "session" => Msg::Session { id: r.get(1)? },
+                "assessment" => Msg::Assessment { code: r.get(1)? },
+                "online" => Msg::CheckOnlineOfLearner { id: r.get(1)? },
+                "joined" => Msg::CheckJoined { staff_id: r.get(1)? },
+                _ => Msg::CheckLeft { staff_id: r.get(1)? },
+            };
+            out.push(Msg::CheckNotADate { what: Box::new(what), day });
+        }
+    }
+    Ok(out)
+}
+
+/// Copies the database of `conn` into `file`, a new database (`db::create`), page by page: a
+/// consistent snapshot while others may be writing.
+pub fn backup(conn: &Connection, file: &Path) -> Result<()> {
+    let mut dest = Connection::open(file)?;
+    {
+        let backup = rusqlite::backup::Backup::new(conn, &mut dest)?;
+        backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+    }
+    dest.pragma_update(None, "journal_mode", "wal")?;
+    Ok(())
+}
+
+/// The origin a database records in its meta table (`demo` for the demo's), if it can be read;
+/// the file is opened as it is, neither created nor upgraded.
+pub fn origin(path: &Path) -> Option<String> {
+    Connection::open(path)
+        .and_then(|c| c.query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| r.get(0)).optional())
+        .unwrap_or(None)
+}
+
+/// Marks a database as the demo's, which the demo may then remove and build again.
+pub fn mark_demo(conn: &Connection) -> Result<()> {
+    conn.execute("INSERT INTO meta (key, value) VALUES ('origin', 'demo')", [])?;
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! The school's standing records, branches and courses: added, renamed and removed by commands
+//! (each write audited), and listed.
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::json;
+
+use crate::db::{audit, Action, Actor, Connection, Transaction};
+use crate::error::Result;
+use crate::model::{CourseKind, Mode};
+use crate::store::records::{course_row, BranchRow, CourseRow, COURSE_COLUMNS};
+
+/// The code of the branch that already has this code or this name, if one does.
+pub fn branch_taken(conn: &Connection, code: &str, name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT code FROM branch WHERE code = ?1 OR name = ?2", params![code, name], |r| r.get(0))
+        .optional()?)
+}
+
+/// The code of a branch other than row `id` that has this name, if one does.
+pub fn branch_name_taken(conn: &Connection, name: &str, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT code FROM branch WHERE name = ?1 AND id <> ?2", params![name, id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Adds a branch, audited.
+pub fn add_branch(tx: &Transaction, actor: &Actor, code: &str, name: &str) -> Result<()> {
+    tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?2)", params![code, name])?;
+    audit(tx, actor, "branch", &json!({ "code": code }), Action::Insert, None, Some(&json!({ "name": name })))
+}
+
+/// Renames a branch, audited with its old name.
+pub fn rename_branch(tx: &Transaction, actor: &Actor, b: &BranchRow, name: &str) -> Result<()> {
+    tx.execute("UPDATE branch SET name = ?1 WHERE id = ?2", params![name, b.id])?;
+    let (old, new) = (json!({ "name": b.name }), json!({ "name": name }));
+    audit(tx, actor, "branch", &json!({ "code": b.code }), Action::Update, Some(&old), Some(&new))
+}
+
+/// Removes a branch, audited with its row id too: learners' audit rows refer to the branch by it.
+pub fn delete_branch(tx: &Transaction, actor: &Actor, b: &BranchRow) -> Result<()> {
+    tx.execute("DELETE FROM branch WHERE id = ?1", [b.id])?;
+    let key = json!({ "code": b.code, "id": b.id });
+    audit(tx, actor, "branch", &key, Action::Delete, Some(&json!({ "name": b.name })), None)
+}
+
+/// A branch as the branch listing shows it.
+#[derive(Debug, Clone)]
+pub struct BranchCount {
+    pub code: String,
+    pub name: String,
+    /// Learners who belong to it from the start.
+    pub learners: i64,
+}
+
+/// Every branch with its learners' count, by code.
+pub fn branch_counts(conn: &Connection) -> Result<Vec<BranchCount>> {
+    let mut stmt = conn.prepare(
+        "SELECT b.code, b.name, COUNT(l.id) FROM branch b LEFT JOIN learner l ON l.branch_id = b.id
+         GROUP BY b.id ORDER BY b.code",
+    )?;
+    let rows = stmt.query_map([], |r| Ok(BranchCount { code: r.get(0)?, name: r.get(1)?, learners: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Adds a course of `hours` hundredths, audited.
+pub fn add_course(
+    tx: &Transaction,
+    actor: &Actor,
+    code: &str,
+    title: &str,
+    kind: CourseKind,
+    mode: Mode,
+    hours: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO course (code, title, kind, mode, hours) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![code, title, kind.code(), mode.code(), hours],
+    )?;
+    let new = json!({ "title": title, "kind": kind.code(), "mode": mode.code(), "hours": hours });
+    audit(tx, actor, "course", &json!({ "code": code }), Action::Insert, None, Some(&new))
+}
+
+/// Every course, by code.
+pub fn courses(conn: &Connection) -> Result<Vec<CourseRow>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COURSE_COLUMNS} FROM course ORDER BY code"))?;
+    let rows = stmt.query_map([], course_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
