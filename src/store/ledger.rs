@@ -169,10 +169,10 @@ pub fn assessment_result(
 
 pub fn programme(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Programme> {
     let mut stmt = conn.prepare_cached(
-        "SELECT COUNT(*), COALESCE(SUM(s.hours), 0), COALESCE(SUM(CASE WHEN c.kind = 'theory' THEN s.hours END), 0)
+        "SELECT COUNT(*), COALESCE(SUM(s.hours), 0), COALESCE(SUM(CASE WHEN c.kind = ?3 THEN s.hours END), 0)
          FROM session s JOIN course c ON c.id = s.course_id WHERE s.date BETWEEN ?1 AND ?2",
     )?;
-    Ok(stmt.query_row(params![date::iso(from), date::iso(to)], |r| {
+    Ok(stmt.query_row(params![date::iso(from), date::iso(to), CourseKind::Theory.code()], |r| {
         Ok(Programme { sessions: r.get(0)?, session_hours: Fixed(r.get(1)?), theory_hours: Fixed(r.get(2)?) })
     })?)
 }
