@@ -4,11 +4,12 @@ pub mod help;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::date::Date;
 use crate::error::ArgError;
 use crate::import::sheet::Encoding;
+use crate::import::ImportKind;
 use crate::model::{AssessmentKind, Award, Category, CourseKind, Mode, Status};
 use crate::msg::Msg;
 use crate::report::document::Output;
@@ -460,15 +461,6 @@ pub enum OnlineCmd {
         #[arg(long)]
         source: Option<String>,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImportKind {
-    Learners,
-    Courses,
-    Attendance,
-    Results,
-    Online,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod events;
+mod import;
 mod learner;
 mod report;
 mod rules;
@@ -24,8 +25,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Assessment(c) => events::assessment(ctx, c),
         Command::Result(c) => events::result(ctx, c),
         Command::Online(c) => events::online(ctx, c),
-        Command::Import(a) => crate::import::run(ctx, a),
-        Command::Imports(c) => crate::import::batch::run(ctx, c),
+        Command::Import(a) => import::import(ctx, a),
+        Command::Imports(c) => import::imports(ctx, c),
         Command::Report(c) => report::report(ctx, c),
         Command::Notice(a) => report::notice(ctx, a),
         Command::Rules(c) => rules::rules(ctx, c),

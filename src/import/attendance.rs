@@ -1,31 +1,25 @@
 //! Attendance sheets: sign-in lists, rosters with status words, and sheets covering several
 //! sessions with course and date columns.
 
-use std::collections::HashMap;
 use std::sync::mpsc;
-
-use rusqlite::types::Value;
-use rusqlite::Transaction;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::bulk::{Bulk, Field, Record, Target as BulkTarget};
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
-use super::{Job, Learners, Reading, Row, DATE, HOURS, NAME, STAFF_ID};
+use super::{Job, Learners, Options, Reading, Row, DATE, HOURS, NAME, STAFF_ID};
 use crate::args::hours_arg;
-use crate::cli::ImportArgs;
 use crate::date;
-use crate::db::DroppedIndex;
 use crate::error::{Error, Result};
 use crate::hours::{parse_hours, Fixed, Hours};
 use crate::model::check_own_hours;
 use crate::model::Status;
 use crate::msg::Msg;
-use crate::store;
+use crate::store::bulk::{Bulk, Field, LearnerIndex, Record, Target as BulkTarget};
 use crate::store::closed::Closed;
-use crate::store::records;
-use crate::store::records::describe_attendance;
+use crate::store::lookup::{self, Courses, Sessions};
+use crate::store::records::{self, describe_attendance};
+use crate::store::{self, Value};
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -46,10 +40,6 @@ const A_HOURS: usize = 3;
 const A_COURSE: usize = 4;
 const A_DATE: usize = 5;
 
-/// Courses by code: (id, default hours).
-type Courses = HashMap<String, (i64, i64)>;
-/// Sessions by (course id, ISO date): (id, hours) of each held that day.
-type Sessions = HashMap<(i64, String), Vec<(i64, i64)>>;
 /// A row's session: id, hours, date.
 type Found = (i64, Hours, NaiveDate);
 
@@ -94,7 +84,7 @@ struct Reserved {
 /// A sheet is read on its own thread while this one writes: decoding, checking and finding each
 /// row's learner and session on one core, SQLite's B-tree work on the other, the two joined by a
 /// short queue of ready records.
-pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
+pub fn import(job: &mut Job, args: &Options) -> Result<()> {
     let guard = Guard::load(job.tx)?;
     let target = target(job, args, &guard)?;
     let learners = Learners::of(&guard);
@@ -103,19 +93,14 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
     // a row naming another session is an error, not silently filed under this one.
     let named = match &target {
         Target::One { id, day, .. } if job.read.sheet.has(A_COURSE) || job.read.sheet.has(A_DATE) => {
-            let code: String = job.tx.query_row(
-                "SELECT c.code FROM session s JOIN course c ON c.id = s.course_id WHERE s.id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            Some((*id, code, *day))
+            Some((*id, records::session(job.tx, *id)?.course, *day))
         }
         _ => None,
     };
     if let Target::One { day, .. } = &target {
         job.read.sheet.given_year(day.year());
     }
-    let next: i64 = job.tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM session", [], |r| r.get(0))?;
+    let next = records::next_session_id(job.tx)?;
     let mut bulk = Bulk::new(&store::ATTENDANCE, &[true, has_hours]);
     let describe = |stored: &[Value], key: &[Value]| {
         let session = match key.first() {
@@ -159,40 +144,6 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
         read.bad_at(line, 0, message);
     }
     Ok(())
-}
-
-/// The attendance table's index on learner_id during a large import: once the import has shown
-/// that the rows still to come outnumber every row the table holds, it is dropped, and built
-/// anew when the rows are written (see `db::DroppedIndex`).
-#[derive(Default)]
-struct LearnerIndex {
-    weighed: bool,
-    dropped: DroppedIndex,
-}
-
-/// New rows an import writes with the index kept before it weighs building it anew.
-const WEIGH_AFTER: i64 = 1 << 16;
-
-impl LearnerIndex {
-    /// Weighs, once `new` rows are written and the share `read` of the sheet is read, whether to
-    /// build the index anew.
-    fn weigh(&mut self, tx: &Transaction, new: i64, read: f64) -> Result<()> {
-        if self.weighed || new < WEIGH_AFTER {
-            return Ok(());
-        }
-        self.weighed = true;
-        // Rows to come, foreseen from the share of the sheet read so far.
-        let to_come = if read > 0.0 && read < 1.0 { (new as f64 * (1.0 / read - 1.0)) as i64 } else { 0 };
-        let stored: i64 = tx.query_row("SELECT COUNT(*) FROM attendance", [], |r| r.get(0))?;
-        if DroppedIndex::pays(to_come, stored) {
-            self.dropped = DroppedIndex::drop(tx, store::ATTENDANCE_LEARNER)?;
-        }
-        Ok(())
-    }
-
-    fn build(self, tx: &Transaction) -> Result<()> {
-        self.dropped.build(tx)
-    }
 }
 
 /// The reading half of an attendance import.
@@ -328,16 +279,15 @@ fn same_session(read: &mut Reading, row: &Row, id: i64, code: &str, day: NaiveDa
     }
 }
 
-fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
+fn target(job: &mut Job, args: &Options, guard: &Guard) -> Result<Target> {
     if let Some(id) = args.session {
-        let hours = crate::store::lookup::session(job.tx, id)?;
-        let day: String = job.tx.query_row("SELECT date FROM session WHERE id = ?1", [id], |r| r.get(0))?;
+        let records::SessionRow { hours, date: day, .. } = records::session(job.tx, id)?;
         let day = date::parse(&day).ok_or_else(|| Error::Other(Msg::SessionBadDate { id, day: day.clone() }))?;
         guard.closed.check_day(day, Msg::RecAttendanceAt { session: id })?;
         return Ok(Target::One { id, hours: Fixed(hours), day });
     }
-    let courses = load_courses(job)?;
-    let sessions = load_sessions(job)?;
+    let courses = lookup::courses(job.tx)?;
+    let sessions = lookup::sessions(job.tx)?;
     if let (Some(code), Some(day)) = (&args.course, args.date) {
         let code = code.trim();
         let &(course_id, course_hours) =
@@ -374,22 +324,6 @@ fn target(job: &mut Job, args: &ImportArgs, guard: &Guard) -> Result<Target> {
         return Err(Error::invalid_at(&job.read.sheet.file, Msg::NoCourseDateColumns));
     }
     Ok(Target::PerRow { courses, sessions, last: None })
-}
-
-fn load_courses(job: &Job) -> Result<Courses> {
-    let mut stmt = job.tx.prepare("SELECT code, id, hours FROM course")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn load_sessions(job: &Job) -> Result<Sessions> {
-    let mut sessions = Sessions::new();
-    let mut stmt = job.tx.prepare("SELECT course_id, date, id, hours FROM session ORDER BY id")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        sessions.entry((r.get(0)?, r.get(1)?)).or_default().push((r.get(2)?, r.get(3)?));
-    }
-    Ok(sessions)
 }
 
 /// The session a row's course and date name; one there is none of yet gets the next reserved id

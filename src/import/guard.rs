@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::Connection;
 
 use super::squeeze;
 use crate::credit::Learner;
 use crate::date;
+use crate::db::Connection;
 use crate::error::Result;
 use crate::msg::Msg;
 use crate::store::closed::Closed;

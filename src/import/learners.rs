@@ -2,25 +2,21 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension};
-use serde_json::json;
-
 use chrono::Datelike;
 
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
-use super::{Job, Learner, Learners, HOURS, NAME, STAFF_ID};
-use crate::cli::ImportArgs;
+use super::{Job, Learners, Options, HOURS, NAME, STAFF_ID};
 use crate::date;
-use crate::db::{self, Action};
+use crate::db::Transaction;
 use crate::error::Result;
 use crate::hours::parse_hours;
 use crate::model::{Category, CourseKind, Mode};
 use crate::msg::Msg;
 use crate::staff_id::Found;
 use crate::store::closed::Closed;
-use crate::store::{self, Put, Writer};
+use crate::store::lookup::{self, Learner};
+use crate::store::{self, records, Put, Value, Writer};
 
 pub const LEARNERS: Layout = Layout {
     columns: &[
@@ -63,12 +59,10 @@ struct Branches {
 
 impl Branches {
     fn load(job: &Job) -> Result<Branches> {
-        let mut stmt = job.tx.prepare("SELECT id, code, name FROM branch")?;
-        let mut rows = stmt.query([])?;
         let (mut by_code, mut by_name) = (HashMap::new(), HashMap::new());
-        while let Some(r) = rows.next()? {
-            by_code.insert(r.get::<_, String>(1)?, r.get(0)?);
-            by_name.insert(r.get::<_, String>(2)?, r.get(0)?);
+        for (id, code, name) in lookup::branches(job.tx)? {
+            by_code.insert(code, id);
+            by_name.insert(name, id);
         }
         Ok(Branches { by_code, by_name })
     }
@@ -101,7 +95,7 @@ impl Branches {
     }
 }
 
-pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
+pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
     job.read.sheet.require(&[L_NAME, L_BRANCH, L_CATEGORY])?;
     let mut known = Learners::load(job.tx)?;
     // Learners this file adds: a later row that is the same number is not a stored learner to
@@ -218,10 +212,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
             }
         }
         if put == Put::New {
-            let id: i64 = job
-                .tx
-                .prepare_cached("SELECT id FROM learner WHERE staff_id = ?1")?
-                .query_row([&staff_id], |r| r.get(0))?;
+            let id = lookup::learner_id(job.tx, &staff_id)?;
             let name = match &values[0] {
                 Value::Text(name) => name.clone(),
                 _ => String::new(),
@@ -278,7 +269,7 @@ pub fn learners(job: &mut Job, args: &ImportArgs) -> Result<()> {
 /// enrolment, and leave closed years alone (every year from the earlier date to the later one
 /// changes; no date means from before any record).
 fn refuse_join_date(
-    tx: &rusqlite::Transaction,
+    tx: &Transaction,
     closed: &Closed,
     id: i64,
     staff_id: &str,
@@ -320,17 +311,7 @@ fn refuse_join_date(
 /// A branch the roster names that does not exist yet: its code and its name are what the sheet
 /// says. Audited under the batch, which is how undo finds it.
 fn create_branch(job: &mut Job, code: &str) -> Result<i64> {
-    job.tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?1)", params![code])?;
-    let id = job.tx.last_insert_rowid();
-    db::audit(
-        job.tx,
-        &job.actor,
-        "branch",
-        &json!({ "code": code }),
-        Action::Insert,
-        None,
-        Some(&json!({ "name": code })),
-    )?;
+    let id = records::insert_branch_named(job.tx, &job.actor, code)?;
     job.created += 1;
     Ok(id)
 }
@@ -340,13 +321,9 @@ fn closed_years_of_kind(job: &Job, closed: &Closed, code: &str, kind: CourseKind
     if closed.is_empty() {
         return Ok(None);
     }
-    let stored: Option<(i64, String)> = job
-        .tx
-        .query_row("SELECT id, kind FROM course WHERE code = ?1", [code], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    match stored {
+    match records::course_kind(job.tx, code)? {
         Some((id, was)) if was != kind.code() => {
-            Ok(crate::store::records::course_years(job.tx, id)?.into_iter().find(|y| closed.contains(*y)))
+            Ok(records::course_years(job.tx, id)?.into_iter().find(|y| closed.contains(*y)))
         }
         _ => Ok(None),
     }

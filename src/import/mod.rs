@@ -2,8 +2,6 @@
 //! reader turns the file into rows; each kind maps its named columns to records and checks them.
 
 mod attendance;
-pub mod batch;
-mod bulk;
 mod guard;
 mod learners;
 mod online;
@@ -13,33 +11,27 @@ pub mod sheet;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{params, Transaction};
-use serde_json::json;
 
 use crate::args::hours_arg;
-use crate::cli::{ImportArgs, ImportKind};
-use crate::db::{self, Action, Actor};
+use crate::db::{self, Actor, Transaction};
 use crate::error::{Error, Problems, Result};
 use crate::model::Counts;
 use crate::msg::Msg;
 use crate::staff_id::{self, Found};
-use crate::store::{Put, Writer};
+use crate::store::bulk::{Bulk, Describe, Record, Target};
+use crate::store::lookup::{self, Learner};
+use crate::store::{batch, Put, Value, Writer};
 use crate::Ctx;
 use guard::Guard;
-use sheet::{Column, Layout, Options, Row, Sheet};
+use sheet::{Column, Encoding, Layout, Row, Sheet};
 
 /// Files larger than this get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 5 << 20;
-
-/// SQLite's page cache during an import, in KiB. Rows go into the tables in key order and a large
-/// import builds the learner index by sorting (see `attendance::LearnerIndex`), so few pages are
-/// hot at once; the sort takes as much memory again. Both within SPEC §7's bound of 64 MB.
-const IMPORT_CACHE_KIB: i64 = 8 * 1024;
 
 pub const STAFF_ID: Column =
     Column { name: "staff_id", aliases: &["工号", "职工号", "员工号", "人员编号", "staff id"] };
@@ -48,35 +40,56 @@ pub const HOURS: Column = Column { name: "hours", aliases: &["学时"] };
 /// 考勤日期, 打卡日期: DingTalk's.
 pub const DATE: Column = Column { name: "date", aliases: &["日期", "考勤日期", "打卡日期"] };
 
-pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+/// What a sheet holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportKind {
+    Learners,
+    Courses,
+    Attendance,
+    Results,
+    Online,
+}
+
+/// What to import and how: the command line's `import`, as plain values.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub kind: ImportKind,
+    pub file: PathBuf,
+    /// Check and report what would change; write nothing.
+    pub dry_run: bool,
+    /// Overwrite stored records that the file contradicts.
+    pub update: bool,
+    pub encoding: Encoding,
+    /// The worksheet of an .xlsx file (None: the first).
+    pub sheet: Option<String>,
+    /// learners: create branches the file names that do not exist yet.
+    pub create_branches: bool,
+    /// attendance: the session the sheet is for.
+    pub session: Option<i64>,
+    /// attendance: the course and date of the sheet's session.
+    pub course: Option<String>,
+    pub date: Option<NaiveDate>,
+    /// attendance: hours of the session, if it is created, as typed (checked with the flags).
+    pub hours: Option<String>,
+    /// results: the assessment the sheet is for.
+    pub assessment: Option<String>,
+    /// learners: with `update`, the day a changed category or branch takes effect.
+    pub from: Option<NaiveDate>,
+}
+
+pub fn run(ctx: &Ctx, args: Options) -> Result<()> {
     check_flags(&args)?;
     let file =
         args.file.file_name().map_or_else(|| args.file.display().to_string(), |n| n.to_string_lossy().into_owned());
     let fp = sheet::fingerprint(&args.file)?;
     let mut conn = ctx.open()?;
-    // Negative: a size in KiB, not a number of pages.
-    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-    if args.kind == ImportKind::Attendance {
-        // SQLite would look up every row's session, learner and batch (three B-tree searches a
-        // row, the dearest part of a large import after the writes themselves). The import has
-        // proven all three: the learner and the session come from those loaded or created in
-        // this transaction, which holds the write lock, and the batch is its own. Should a bug
-        // ever write a dangling reference, `xueshi check` (PRAGMA foreign_key_check) names it.
-        // The pragma holds for this connection only, and cannot change inside a transaction.
-        conn.pragma_update(None, "foreign_keys", false)?;
-    }
-    // Temporary files on disk, not in memory: the sort that builds an index anew spills there
-    // (memory stays flat whatever the sheet's size), and so would a statement journal.
-    conn.pragma_update(None, "temp_store", "file")?;
+    batch::ready_for_import(&conn, args.kind == ImportKind::Attendance)?;
     let tx = db::write(&mut conn)?;
     let mut actor = ctx.actor();
-    tx.execute(
-        "INSERT INTO import_batch (kind, file, sha256, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![kind_code(args.kind), file, fp.sha256, actor.operator, actor.at],
-    )?;
-    let batch = tx.last_insert_rowid();
+    let kind = kind_code(args.kind);
+    let batch = batch::begin(&tx, &actor, kind, &file, &fp.sha256)?;
     actor.batch = Some(batch);
-    let options = Options { encoding: Some(args.encoding), sheet: args.sheet.clone() };
+    let options = sheet::Options { encoding: Some(args.encoding), sheet: args.sheet.clone() };
     let sheet = Sheet::open(&args.file, &file, layout(args.kind), &options, &fp)?;
     let progress = (fp.len > PROGRESS_MIN_BYTES && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(fp.len);
@@ -119,19 +132,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         // A file that changes nothing leaves no batch behind: there would be nothing to undo.
         return ctx.say(Msg::ImportUnchanged { file, counts, ignored });
     }
-    tx.execute(
-        "UPDATE import_batch SET new = ?1, unchanged = ?2, updated = ?3 WHERE id = ?4",
-        params![counts.new, counts.unchanged, counts.updated, batch],
-    )?;
-    let new = json!({ "kind": kind_code(args.kind), "file": file, "sha256": fp.sha256,
-                      "new": counts.new, "unchanged": counts.unchanged, "updated": counts.updated });
-    db::audit(&tx, &actor, "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))?;
+    batch::finish(&tx, &actor, batch, kind, &file, &fp.sha256, &counts)?;
     tx.commit()?;
     ctx.say(Msg::ImportDone { file, counts, created, branches, ignored, batch })
 }
 
 /// Flags that belong to another kind of import are a usage error, not silently ignored.
-fn check_flags(args: &ImportArgs) -> Result<()> {
+fn check_flags(args: &Options) -> Result<()> {
     let attendance = args.kind == ImportKind::Attendance;
     if !attendance && (args.session.is_some() || args.course.is_some()) {
         return Err(Error::usage(Msg::FlagsBelongAttendance));
@@ -226,6 +233,29 @@ impl Job<'_> {
             put => self.counts.add(&put),
         }
         Ok(())
+    }
+
+    /// Adds a record to a bulk write (written a chunk at a time); rows the store refuses are
+    /// reported at the key column.
+    pub fn push(&mut self, bulk: &mut Bulk, record: Record, describe: Describe) -> Result<()> {
+        let to = Target { tx: self.tx, actor: &self.actor, update: self.update, counts: &mut self.counts };
+        bulk.push(to, record, describe)?;
+        self.refused(bulk);
+        Ok(())
+    }
+
+    /// Writes the records of a bulk write pushed so far.
+    pub fn flush(&mut self, bulk: &mut Bulk, describe: Describe) -> Result<()> {
+        let to = Target { tx: self.tx, actor: &self.actor, update: self.update, counts: &mut self.counts };
+        bulk.flush(to, describe)?;
+        self.refused(bulk);
+        Ok(())
+    }
+
+    fn refused(&mut self, bulk: &mut Bulk) {
+        for (line, message) in bulk.refused() {
+            self.read.bad_at(line, 0, message);
+        }
     }
 
     /// See [`Reading::learner`].
@@ -353,14 +383,6 @@ fn same_name(a: &str, b: &str) -> bool {
     a.chars().filter(|c| !c.is_whitespace()).eq(b.chars().filter(|c| !c.is_whitespace()))
 }
 
-/// A stored learner, as a sheet names it.
-#[derive(Debug, Clone)]
-pub struct Learner {
-    pub id: i64,
-    pub staff_id: String,
-    pub name: String,
-}
-
 /// Every learner, loaded once so that rows are checked without a query each. A million-row sheet
 /// asks a million times: the lookups are built for it.
 #[derive(Debug, Default)]
@@ -379,12 +401,10 @@ pub struct Learners {
 }
 
 impl Learners {
-    pub fn load(tx: &Transaction) -> Result<Learners> {
+    pub fn load(conn: &db::Connection) -> Result<Learners> {
         let mut learners = Learners::default();
-        let mut stmt = tx.prepare("SELECT id, staff_id, name FROM learner ORDER BY staff_id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            learners.insert(Learner { id: r.get(0)?, staff_id: r.get(1)?, name: r.get(2)? });
+        for learner in lookup::learners(conn)? {
+            learners.insert(learner);
         }
         Ok(learners)
     }

@@ -1,7 +1,5 @@
 //! Online self-study exported from a platform: one row per learner, date and source.
 
-use rusqlite::types::Value;
-
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, DATE, HOURS, NAME, STAFF_ID};
@@ -10,7 +8,7 @@ use crate::error::Result;
 use crate::hours::{Fixed, MAX_ROW_HOURS};
 use crate::msg::Msg;
 use crate::store::closed::{iso_year, Closed};
-use crate::store::{self, Writer};
+use crate::store::{self, Value, Writer};
 
 pub const LAYOUT: Layout = Layout {
     columns: &[

@@ -1,19 +1,16 @@
 //! Assessment results: one sheet per quiz, contest or essay contest (`--assessment CODE`).
 
-use rusqlite::types::Value;
-
-use super::bulk::{Bulk, Field, Record};
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
-use super::{Job, Learners, NAME, STAFF_ID};
-use crate::cli::ImportArgs;
+use super::{Job, Learners, Options, NAME, STAFF_ID};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::Award;
 use crate::model::MAX_SCORE;
 use crate::msg::Msg;
-use crate::store;
-use crate::store::records::describe_result;
+use crate::store::bulk::{Bulk, Field, Record};
+use crate::store::records::{self, describe_result};
+use crate::store::{self, Value};
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -29,10 +26,9 @@ const R_NAME: usize = 1;
 const R_SCORE: usize = 2;
 const R_AWARD: usize = 3;
 
-pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
+pub fn import(job: &mut Job, args: &Options) -> Result<()> {
     let code = args.assessment.as_deref().ok_or_else(|| Error::usage(Msg::ResultsNeedAssessment))?;
-    let assessment = crate::store::lookup::assessment(job.tx, code)?;
-    let day: String = job.tx.query_row("SELECT date FROM assessment WHERE id = ?1", [assessment], |r| r.get(0))?;
+    let records::AssessmentRow { id: assessment, date: day, .. } = records::assessment(job.tx, code)?;
     let day = crate::date::parse(&day)
         .ok_or_else(|| Error::Other(Msg::AssessmentBadDate { code: code.trim().to_string(), day: day.clone() }))?;
     let guard = Guard::load(job.tx)?;
@@ -78,7 +74,7 @@ pub fn import(job: &mut Job, args: &ImportArgs) -> Result<()> {
             continue;
         }
         let values = [Field::int(score.map(|s| s.0)), Field::code(award.map(Award::code))];
-        bulk.push(job, Record { key: (assessment, learner), values, line: row.line }, &describe)?;
+        job.push(&mut bulk, Record { key: (assessment, learner), values, line: row.line }, &describe)?;
     }
-    bulk.flush(job, &describe)
+    job.flush(&mut bulk, &describe)
 }

@@ -1,5 +1,8 @@
 //! Finding stored records by what users type: a branch by code or name, a learner by staff id
-//! (with Excel's lost leading zeros), a course or assessment by code, a session by id.
+//! (with Excel's lost leading zeros), a course or assessment by code, a session by id; and the
+//! whole lists an import loads once to find every row's records in memory.
+
+use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -92,4 +95,54 @@ pub fn assessment(conn: &Connection, code: &str) -> Result<i64> {
     conn.query_row("SELECT id FROM assessment WHERE code = ?1", [t], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::invalid(Msg::AssessmentUnknown { code: t.to_string() }))
+}
+
+/// The row id of the learner whose staff id is exactly `staff_id`, who must exist.
+pub fn learner_id(conn: &Connection, staff_id: &str) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT id FROM learner WHERE staff_id = ?1")?.query_row([staff_id], |r| r.get(0))?)
+}
+
+/// A stored learner, as a sheet names it.
+#[derive(Debug, Clone)]
+pub struct Learner {
+    pub id: i64,
+    pub staff_id: String,
+    pub name: String,
+}
+
+/// Every learner, in staff-id order.
+pub fn learners(conn: &Connection) -> Result<Vec<Learner>> {
+    let mut stmt = conn.prepare("SELECT id, staff_id, name FROM learner ORDER BY staff_id")?;
+    let rows = stmt.query_map([], |r| Ok(Learner { id: r.get(0)?, staff_id: r.get(1)?, name: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every branch: (id, code, name), in the table's order.
+pub fn branches(conn: &Connection) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = conn.prepare("SELECT id, code, name FROM branch")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Courses by code: (id, default hours).
+pub type Courses = HashMap<String, (i64, i64)>;
+/// Sessions by (course id, ISO date): (id, hours) of each held that day.
+pub type Sessions = HashMap<(i64, String), Vec<(i64, i64)>>;
+
+/// Every course by code.
+pub fn courses(conn: &Connection) -> Result<Courses> {
+    let mut stmt = conn.prepare("SELECT code, id, hours FROM course")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every session by course and date (those of one day by id).
+pub fn sessions(conn: &Connection) -> Result<Sessions> {
+    let mut sessions = Sessions::new();
+    let mut stmt = conn.prepare("SELECT course_id, date, id, hours FROM session ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        sessions.entry((r.get(0)?, r.get(1)?)).or_default().push((r.get(2)?, r.get(3)?));
+    }
+    Ok(sessions)
 }

@@ -3,6 +3,8 @@
 //! asked to update. Every overwrite is audited with the old values (which `imports undo` restores).
 
 pub mod admin;
+pub mod batch;
+pub mod bulk;
 pub mod closed;
 pub mod events;
 pub mod ledger;
@@ -47,6 +49,9 @@ pub const CATEGORY_CHANGE: Table =
 pub const BRANCH_CHANGE: Table =
     Table { entity: "branch_change", key: &["learner_id", "from_date"], values: &["branch_id"] };
 pub const COURSE: Table = Table { entity: "course", key: &["code"], values: &["title", "kind", "mode", "hours"] };
+/// Sessions are written by row id, never put; undo reads their columns here.
+pub const SESSION: Table =
+    Table { entity: "session", key: &["id"], values: &["course_id", "date", "hours", "days", "teacher"] };
 
 /// What a put did, or why it did not.
 #[derive(Debug, Clone, PartialEq)]

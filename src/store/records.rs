@@ -85,6 +85,13 @@ pub fn course(conn: &Connection, code: &str) -> Result<CourseRow> {
     Ok(conn.query_row(&format!("SELECT {COURSE_COLUMNS} FROM course WHERE id = ?1"), [id], course_row)?)
 }
 
+/// A course's row id and kind (its code), if it exists.
+pub fn course_kind(conn: &Connection, code: &str) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row("SELECT id, kind FROM course WHERE code = ?1", [code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// Ids of a course's sessions, by date.
 pub fn course_sessions(conn: &Connection, course_id: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare("SELECT id FROM session WHERE course_id = ?1 ORDER BY date, id")?;
@@ -105,6 +112,15 @@ pub fn delete_course(tx: &Transaction, actor: &Actor, c: &CourseRow) -> Result<(
     let old = json!({ "title": c.title, "kind": c.kind, "mode": c.mode, "hours": c.hours, "batch_id": c.batch_id });
     // The row id too: sessions and their audit rows refer to the course by it.
     audit(tx, actor, "course", &json!({ "code": c.code, "id": c.id }), Action::Delete, Some(&old), None)
+}
+
+/// Creates a branch whose code and name are both `code` (one a sheet names), audited under the
+/// actor's batch, which is how undo finds it; returns its id.
+pub fn insert_branch_named(tx: &Transaction, actor: &Actor, code: &str) -> Result<i64> {
+    tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?1)", params![code])?;
+    let id = tx.last_insert_rowid();
+    audit(tx, actor, "branch", &json!({ "code": code }), Action::Insert, None, Some(&json!({ "name": code })))?;
+    Ok(id)
 }
 
 /// One session with its course's code and title.
@@ -186,6 +202,11 @@ pub fn insert_session(
         audit(tx, actor, "session", &json!({ "id": id }), Action::Insert, None, Some(&new))?;
     }
     Ok(id)
+}
+
+/// The id the next session created gets (an import reserves ids from it, holding the write lock).
+pub fn next_session_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM session", [], |r| r.get(0))?)
 }
 
 /// Writes a session's new date, hours, days and teacher, audited with the old ones.

@@ -13,14 +13,13 @@
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{OptionalExtension, ToSql, Transaction};
 
-use super::Job;
-use crate::db::Actor;
+use crate::db::{Actor, DroppedIndex};
 use crate::error::Result;
 use crate::model::Counts;
 use crate::msg::Msg;
-use crate::store::{Put, Table, Writer};
+use crate::store::{Put, Table, Writer, ATTENDANCE_LEARNER};
 
-/// Rows a single-threaded import gathers before it writes them.
+/// Rows `push` gathers before it writes them.
 const CHUNK: usize = 4096;
 
 /// Rows per INSERT statement: each statement opens its cursors once for all of them.
@@ -111,24 +110,20 @@ impl Bulk<'static> {
 
 impl Bulk<'_> {
     /// Adds a record, writing the chunk when it is full.
-    pub fn push(&mut self, job: &mut Job, record: Record, describe: Describe) -> Result<()> {
+    pub fn push(&mut self, to: Target, record: Record, describe: Describe) -> Result<()> {
         self.pending.push(record);
         if self.pending.len() == CHUNK {
-            self.flush(job, describe)?;
+            self.flush(to, describe)?;
         }
         Ok(())
     }
 
-    /// Writes the records pushed so far and reports the rows refused.
-    pub fn flush(&mut self, job: &mut Job, describe: Describe) -> Result<()> {
+    /// Writes the records pushed so far.
+    pub fn flush(&mut self, to: Target, describe: Describe) -> Result<()> {
         let mut records = std::mem::take(&mut self.pending);
-        let target = Target { tx: job.tx, actor: &job.actor, update: job.update, counts: &mut job.counts };
-        self.write(target, &mut records, describe)?;
+        self.write(to, &mut records, describe)?;
         records.clear();
         self.pending = records;
-        for (line, message) in self.refused.drain(..) {
-            job.read.bad_at(line, 0, message);
-        }
         Ok(())
     }
 
@@ -241,4 +236,38 @@ fn insert_sql(t: &Table, rows: usize) -> String {
         })
         .collect();
     format!("INSERT OR IGNORE INTO {} ({}) VALUES {}", t.entity, columns.join(", "), values.join(", "))
+}
+
+/// The attendance table's index on learner_id during a large import: once the import has shown
+/// that the rows still to come outnumber every row the table holds, it is dropped, and built
+/// anew when the rows are written (see `db::DroppedIndex`).
+#[derive(Default)]
+pub struct LearnerIndex {
+    weighed: bool,
+    dropped: DroppedIndex,
+}
+
+/// New rows an import writes with the index kept before it weighs building it anew.
+const WEIGH_AFTER: i64 = 1 << 16;
+
+impl LearnerIndex {
+    /// Weighs, once `new` rows are written and the share `read` of the sheet is read, whether to
+    /// build the index anew.
+    pub fn weigh(&mut self, tx: &Transaction, new: i64, read: f64) -> Result<()> {
+        if self.weighed || new < WEIGH_AFTER {
+            return Ok(());
+        }
+        self.weighed = true;
+        // Rows to come, foreseen from the share of the sheet read so far.
+        let to_come = if read > 0.0 && read < 1.0 { (new as f64 * (1.0 / read - 1.0)) as i64 } else { 0 };
+        let stored: i64 = tx.query_row("SELECT COUNT(*) FROM attendance", [], |r| r.get(0))?;
+        if DroppedIndex::pays(to_come, stored) {
+            self.dropped = DroppedIndex::drop(tx, ATTENDANCE_LEARNER)?;
+        }
+        Ok(())
+    }
+
+    pub fn build(self, tx: &Transaction) -> Result<()> {
+        self.dropped.build(tx)
+    }
 }

@@ -1,67 +1,106 @@
-//! Import batches: list them, and take one back. Rows a batch added carry its id; rows it
-//! overwrote are in the audit log under its id with their old values (and old batch id), which is
-//! what undo restores.
+//! Import batches: the batch row an import writes, the list of batches, and undo. Rows a batch
+//! added carry its id; rows it overwrote are in the audit log under its id with their old values
+//! (and old batch id), which is what undo restores.
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use serde_json::{json, Value as Json};
 
-use crate::cli::ImportsCmd;
 use crate::db::{self, Action, Actor, DroppedIndex};
 use crate::error::{Error, Problem, Result};
+use crate::model::Counts;
 use crate::msg::Msg;
-use crate::report::listing::Listing;
-use crate::report::render::Cell;
 use crate::store::closed::Closed;
 use crate::store::{self, json_to_sql, Table};
-use crate::Ctx;
 
-pub fn run(ctx: &Ctx, cmd: ImportsCmd) -> Result<()> {
-    match cmd {
-        ImportsCmd::List(output) => list(ctx, &output),
-        ImportsCmd::Undo { batch } => undo(ctx, batch),
+/// SQLite's page cache during an import, in KiB. Rows go into the tables in key order and a large
+/// import builds the learner index by sorting (see `bulk::LearnerIndex`), so few pages are hot at
+/// once; the sort takes as much memory again. Both within SPEC §7's bound of 64 MB.
+const IMPORT_CACHE_KIB: i64 = 8 * 1024;
+
+/// Readies a connection for an import, before its transaction. `references_proven`: the import
+/// proves every row's references itself (attendance), so SQLite need not look them up again.
+pub fn ready_for_import(conn: &Connection, references_proven: bool) -> Result<()> {
+    // Negative: a size in KiB, not a number of pages.
+    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    if references_proven {
+        // SQLite would look up every row's session, learner and batch (three B-tree searches a
+        // row, the dearest part of a large import after the writes themselves). The import has
+        // proven all three: the learner and the session come from those loaded or created in
+        // this transaction, which holds the write lock, and the batch is its own. Should a bug
+        // ever write a dangling reference, `xueshi check` (PRAGMA foreign_key_check) names it.
+        // The pragma holds for this connection only, and cannot change inside a transaction.
+        conn.pragma_update(None, "foreign_keys", false)?;
     }
+    // Temporary files on disk, not in memory: the sort that builds an index anew spills there
+    // (memory stays flat whatever the sheet's size), and so would a statement journal.
+    conn.pragma_update(None, "temp_store", "file")?;
+    Ok(())
 }
 
-fn list(ctx: &Ctx, output: &crate::report::document::Output) -> Result<()> {
-    let mut conn = ctx.open()?;
-    let tx = db::read(&mut conn)?;
-    let mut stmt = tx.prepare(
+/// Starts the batch of an import of `file` (its SHA-256 `sha256`); returns its id.
+pub fn begin(tx: &Transaction, actor: &Actor, kind: &str, file: &str, sha256: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO import_batch (kind, file, sha256, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![kind, file, sha256, actor.operator, actor.at],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Records what batch `batch` came to, and logs it.
+pub fn finish(
+    tx: &Transaction,
+    actor: &Actor,
+    batch: i64,
+    kind: &str,
+    file: &str,
+    sha256: &str,
+    counts: &Counts,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE import_batch SET new = ?1, unchanged = ?2, updated = ?3 WHERE id = ?4",
+        params![counts.new, counts.unchanged, counts.updated, batch],
+    )?;
+    let new = json!({ "kind": kind, "file": file, "sha256": sha256,
+                      "new": counts.new, "unchanged": counts.unchanged, "updated": counts.updated });
+    db::audit(tx, actor, "import_batch", &json!({ "id": batch }), Action::Insert, None, Some(&new))
+}
+
+/// One import batch, as `imports list` shows it.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub id: i64,
+    pub kind: String,
+    pub file: String,
+    pub sha256: String,
+    pub new: i64,
+    pub unchanged: i64,
+    pub updated: i64,
+    pub operator: String,
+    pub at: String,
+    pub undone: bool,
+}
+
+/// Every import batch, oldest first.
+pub fn list(conn: &Connection) -> Result<Vec<Batch>> {
+    let mut stmt = conn.prepare(
         "SELECT id, kind, file, sha256, new, unchanged, updated, operator, at, undone FROM import_batch ORDER BY id",
     )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(vec![
-                Cell::Int(r.get(0)?),
-                Cell::Text(r.get(1)?),
-                Cell::Text(r.get(2)?),
-                Cell::Text(r.get(3)?),
-                Cell::Int(r.get(4)?),
-                Cell::Int(r.get(5)?),
-                Cell::Int(r.get(6)?),
-                Cell::Text(r.get(7)?),
-                Cell::Text(r.get(8)?),
-                Cell::Bool(r.get(9)?),
-            ])
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Listing {
-        title: ("Import batches", "导入批次"),
-        columns: &[
-            ("id", "Batch", "批次"),
-            ("kind", "Kind", "类型"),
-            ("file", "File", "文件"),
-            ("sha256", "SHA-256", "SHA-256"),
-            ("new", "New", "新增"),
-            ("unchanged", "Unchanged", "未变"),
-            ("updated", "Updated", "更新"),
-            ("operator", "Operator", "操作人"),
-            ("at", "At", "时间"),
-            ("undone", "Undone", "已撤销"),
-        ],
-        rows,
-    }
-    .emit(output, ctx.lang)
+    let rows = stmt.query_map([], |r| {
+        Ok(Batch {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            file: r.get(2)?,
+            sha256: r.get(3)?,
+            new: r.get(4)?,
+            unchanged: r.get(5)?,
+            updated: r.get(6)?,
+            operator: r.get(7)?,
+            at: r.get(8)?,
+            undone: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The tables a batch writes by natural key, children before parents so that deletes never
@@ -76,6 +115,47 @@ const KEYED: [&Table; 7] = [
     &store::COURSE,
 ];
 
+/// A table whose rows undo deletes. Each deleted row is logged with its key and its values as the
+/// table's `Table` lists them (and its batch id), so a column added there is logged too.
+struct Deleted {
+    table: &'static Table,
+    /// The name under which the key also gives the row id (others refer to the row by it).
+    row_id: Option<&'static str>,
+    /// Columns the row has that no import writes (its `Table` does not list them).
+    unwritten: &'static [&'static str],
+}
+
+/// The tables undo deletes from, children before parents.
+const DELETED: [Deleted; 8] = [
+    Deleted { table: &store::ATTENDANCE, row_id: None, unwritten: &[] },
+    Deleted { table: &store::RESULT, row_id: None, unwritten: &[] },
+    Deleted { table: &store::ONLINE, row_id: None, unwritten: &[] },
+    Deleted { table: &store::SESSION, row_id: None, unwritten: &[] },
+    Deleted { table: &store::CATEGORY_CHANGE, row_id: None, unwritten: &[] },
+    Deleted { table: &store::BRANCH_CHANGE, row_id: None, unwritten: &[] },
+    Deleted { table: &store::LEARNER, row_id: Some("learner_id"), unwritten: &["left_on"] },
+    Deleted { table: &store::COURSE, row_id: Some("id"), unwritten: &[] },
+];
+
+impl Deleted {
+    /// `json_object('k1', k1, …)`: the deleted row's audit key.
+    fn key_sql(&self) -> String {
+        let row_id = self.row_id.map(|name| (name, "id"));
+        json_object(self.table.key.iter().map(|k| (*k, *k)).chain(row_id))
+    }
+
+    /// `json_object('v1', v1, …, 'batch_id', batch_id)`: the deleted row's old values.
+    fn old_sql(&self) -> String {
+        let columns = self.table.values.iter().chain(self.unwritten).copied().chain(std::iter::once("batch_id"));
+        json_object(columns.map(|c| (c, c)))
+    }
+}
+
+fn json_object<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let pairs: Vec<String> = pairs.map(|(name, column)| format!("'{name}', {column}")).collect();
+    format!("json_object({})", pairs.join(", "))
+}
+
 /// SQLite's page cache during an undo, in KiB: a large batch's rows are read, logged and deleted
 /// a page at a time, and its audit rows written, without the cache spilling at every page.
 const UNDO_CACHE_KIB: i64 = 16 * 1024;
@@ -83,10 +163,25 @@ const UNDO_CACHE_KIB: i64 = 16 * 1024;
 /// The audit log's index on batches, as schema.sql names it.
 const AUDIT_BATCH: &str = "audit_batch";
 
-fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
-    let mut conn = ctx.open()?;
+/// Readies a connection for an undo, before its transaction.
+pub fn ready_for_undo(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "cache_size", -UNDO_CACHE_KIB)?;
-    let tx = db::write(&mut conn)?;
+    Ok(())
+}
+
+/// What an undo did.
+#[derive(Debug, Clone)]
+pub struct Undone {
+    /// The batch's file.
+    pub file: String,
+    pub deleted: usize,
+    pub restored: usize,
+}
+
+/// Takes batch `batch` back: its new rows go, the rows it overwrote get their old values back,
+/// and every change is logged under the batch. Refused, and nothing changed, when a later change
+/// or a closed year stands in the way.
+pub fn undo(tx: &Transaction, actor: &Actor, batch: i64) -> Result<Undone> {
     let (file, undone, kind, rows): (String, bool, String, i64) = tx
         .query_row("SELECT file, undone, kind, new FROM import_batch WHERE id = ?1", [batch], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -96,27 +191,19 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     if undone {
         return Err(Error::invalid(Msg::BatchUndoneAlready { batch, file }));
     }
-    refuse_if_changed_since(&tx, batch)?;
-    refuse_if_closed(&tx, batch)?;
-    refuse_if_outside(&tx, batch)?;
+    refuse_if_changed_since(tx, batch)?;
+    refuse_if_closed(tx, batch)?;
+    refuse_if_outside(tx, batch)?;
     // The undo's audit rows carry the batch's id: they belong to its history.
-    let actor = Actor { batch: Some(batch), ..ctx.actor() };
-    let restored = restore_overwritten(&tx, &actor, batch)?;
+    let actor = Actor { batch: Some(batch), ..actor.clone() };
+    let restored = restore_overwritten(tx, &actor, batch)?;
     // One audit row for each row deleted: a large batch adds more of them than the log held.
     let logged: i64 = tx.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?;
     let audit_index =
-        if DroppedIndex::pays(rows, logged) { DroppedIndex::drop(&tx, AUDIT_BATCH)? } else { DroppedIndex::default() };
+        if DroppedIndex::pays(rows, logged) { DroppedIndex::drop(tx, AUDIT_BATCH)? } else { DroppedIndex::default() };
     let mut deleted = 0;
-    for (table, key, old) in [
-        ("attendance", "json_object('session_id', session_id, 'learner_id', learner_id)", "json_object('status', status, 'hours', hours, 'batch_id', batch_id)"),
-        ("result", "json_object('assessment_id', assessment_id, 'learner_id', learner_id)", "json_object('score', score, 'award', award, 'batch_id', batch_id)"),
-        ("online", "json_object('learner_id', learner_id, 'date', date, 'source', source)", "json_object('hours', hours, 'to_date', to_date, 'batch_id', batch_id)"),
-        ("session", "json_object('id', id)", "json_object('course_id', course_id, 'date', date, 'hours', hours, 'days', days, 'teacher', teacher, 'batch_id', batch_id)"),
-        ("category_change", "json_object('learner_id', learner_id, 'from_date', from_date)", "json_object('category', category, 'batch_id', batch_id)"),
-        ("branch_change", "json_object('learner_id', learner_id, 'from_date', from_date)", "json_object('branch_id', branch_id, 'batch_id', batch_id)"),
-        ("learner", "json_object('staff_id', staff_id, 'learner_id', id)", "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, 'left_on', left_on, 'batch_id', batch_id)"),
-        ("course", "json_object('code', code, 'id', id)", "json_object('title', title, 'kind', kind, 'mode', mode, 'hours', hours, 'batch_id', batch_id)"),
-    ] {
+    for d in &DELETED {
+        let table = d.table.entity;
         // Most of a table's rows going at once: its learner index is built anew after.
         let index = match (table, kind.as_str()) {
             ("attendance", "attendance") => Some(store::ATTENDANCE_LEARNER),
@@ -127,7 +214,7 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
             Some(index) => {
                 let stored: i64 = tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
                 if DroppedIndex::pays(rows, stored - rows) {
-                    DroppedIndex::drop(&tx, index)?
+                    DroppedIndex::drop(tx, index)?
                 } else {
                     DroppedIndex::default()
                 }
@@ -135,6 +222,7 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
             None => DroppedIndex::default(),
         };
         // Set-based: one audit row per deleted row without a round trip each.
+        let (key, old) = (d.key_sql(), d.old_sql());
         tx.execute(
             &format!(
                 "INSERT INTO audit (at, operator, batch_id, entity, key, action, old, new)
@@ -143,15 +231,15 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
             params![actor.at, actor.operator, batch],
         )?;
         deleted += tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), [batch])?;
-        dropped.build(&tx)?;
+        dropped.build(tx)?;
     }
-    audit_index.build(&tx)?;
+    audit_index.build(tx)?;
     if kind == "learners" {
-        deleted += delete_created_branches(&tx, &actor, batch)?;
+        deleted += delete_created_branches(tx, &actor, batch)?;
     }
     tx.execute("UPDATE import_batch SET undone = 1 WHERE id = ?1", [batch])?;
     db::audit(
-        &tx,
+        tx,
         &actor,
         "import_batch",
         &json!({ "id": batch }),
@@ -159,8 +247,7 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
         Some(&json!({ "undone": false })),
         Some(&json!({ "undone": true })),
     )?;
-    tx.commit()?;
-    ctx.say(Msg::BatchUndone { batch, file, deleted, restored })
+    Ok(Undone { file, deleted, restored })
 }
 
 /// A record named by its audit key, as a person knows it: staff ids and codes, not row ids.
@@ -346,7 +433,7 @@ fn refuse_if_outside(tx: &Transaction, batch: i64) -> Result<()> {
         let id: Option<i64> =
             tx.query_row("SELECT id FROM learner WHERE staff_id = ?1", [&staff_id], |r| r.get(0)).optional()?;
         let Some(id) = id else { continue };
-        let before = crate::store::lives::records_before(tx, id, day)?;
+        let before = store::lives::records_before(tx, id, day)?;
         if !before.is_empty() {
             problems.push(Problem::new(Msg::UndoJoinBack {
                 batch,
@@ -365,11 +452,12 @@ fn refuse_if_outside(tx: &Transaction, batch: i64) -> Result<()> {
 
 /// Puts back the values the batch overwrote, newest overwrite first.
 fn restore_overwritten(tx: &Transaction, actor: &Actor, batch: i64) -> Result<usize> {
-    let mut stmt = tx.prepare(
+    let entities: Vec<String> = KEYED.iter().map(|t| format!("'{}'", t.entity)).collect();
+    let mut stmt = tx.prepare(&format!(
         "SELECT entity, key, old, new FROM audit WHERE batch_id = ?1 AND action = 'update'
-         AND entity IN ('attendance', 'result', 'online', 'category_change', 'branch_change', 'learner', 'course')
-         ORDER BY id DESC",
-    )?;
+         AND entity IN ({}) ORDER BY id DESC",
+        entities.join(", ")
+    ))?;
     let overwrites: Vec<(String, String, Option<String>, Option<String>)> = stmt
         .query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -422,4 +510,43 @@ fn delete_created_branches(tx: &Transaction, actor: &Actor, batch: i64) -> Resul
         deleted += 1;
     }
     Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A column added to a table without a word here would be deleted by undo and lost from the
+    /// audit log: every column is logged, as key, value or batch.
+    #[test]
+    fn undo_logs_every_column_of_what_it_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, _) = db::create(&dir.path().join("x.db")).unwrap();
+        for d in &DELETED {
+            let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY name").unwrap();
+            let stored: Vec<String> =
+                stmt.query_map([d.table.entity], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+            let mut logged: Vec<&str> = d.table.key.iter().chain(d.table.values).chain(d.unwritten).copied().collect();
+            logged.push("batch_id");
+            if d.row_id.is_some() {
+                logged.push("id");
+            }
+            logged.sort_unstable();
+            assert_eq!(stored, logged, "{}", d.table.entity);
+        }
+        for t in KEYED {
+            assert!(DELETED.iter().any(|d| d.table.entity == t.entity), "{}", t.entity);
+        }
+    }
+
+    #[test]
+    fn a_deleted_row_is_logged_as_before() {
+        let learner = &DELETED[6];
+        assert_eq!(learner.key_sql(), "json_object('staff_id', staff_id, 'learner_id', id)");
+        assert_eq!(
+            learner.old_sql(),
+            "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, \
+             'left_on', left_on, 'batch_id', batch_id)"
+        );
+    }
 }
