@@ -32,18 +32,31 @@ pub fn add_learner(
     audit(tx, actor, "learner", &json!({ "staff_id": staff_id }), Action::Insert, None, Some(&new))
 }
 
-/// Renames a learner, audited with the old name.
+/// Renames a learner, audited with the old name. Like any overwrite by a command, the row leaves
+/// the import batch that wrote it (its old batch id is in the audit row), so that undoing that
+/// batch is refused rather than silently putting the old name back.
 pub fn rename(tx: &Transaction, actor: &Actor, l: &Learner, name: &str) -> Result<()> {
+    let batch = leave_batch(tx, l.id)?;
     tx.execute("UPDATE learner SET name = ?1 WHERE id = ?2", params![name, l.id])?;
-    let (old, new) = (json!({ "name": l.name }), json!({ "name": name }));
+    let (old, new) = (json!({ "name": l.name, "batch_id": batch }), json!({ "name": name, "batch_id": null }));
     audit(tx, actor, "learner", &json!({ "staff_id": l.staff_id }), Action::Update, Some(&old), Some(&new))
 }
 
-/// Gives a learner another staff id, audited under their row id (the staff id is what changes).
+/// Gives a learner another staff id, audited under their row id (the staff id is what changes);
+/// the row leaves its import batch as a rename does.
 pub fn set_staff_id(tx: &Transaction, actor: &Actor, l: &Learner, new: &str) -> Result<()> {
+    let batch = leave_batch(tx, l.id)?;
     tx.execute("UPDATE learner SET staff_id = ?1 WHERE id = ?2", params![new, l.id])?;
-    let (old, new) = (json!({ "staff_id": l.staff_id }), json!({ "staff_id": new }));
+    let (old, new) =
+        (json!({ "staff_id": l.staff_id, "batch_id": batch }), json!({ "staff_id": new, "batch_id": null }));
     audit(tx, actor, "learner", &json!({ "learner_id": l.id }), Action::Update, Some(&old), Some(&new))
+}
+
+/// Takes learner `id` out of the import batch that last wrote their row, returning that batch.
+fn leave_batch(tx: &Transaction, id: i64) -> Result<Option<i64>> {
+    let batch = tx.query_row("SELECT batch_id FROM learner WHERE id = ?1", [id], |r| r.get(0))?;
+    tx.execute("UPDATE learner SET batch_id = NULL WHERE id = ?1", [id])?;
+    Ok(batch)
 }
 
 /// Ends the learner's latest (open) spell on `day`: the first spell's end is the learner row's

@@ -608,3 +608,30 @@ fn every_new_command_and_flag_has_help() {
         assert!(out.contains(phrase), "{args:?}: {phrase:?} not in\n{out}");
     }
 }
+
+#[test]
+fn a_learner_corrected_after_a_roster_import_keeps_the_correction_from_its_undo() {
+    let s = school();
+    let roster = s.file("roster.csv", "工号,姓名,支部,类别\n0001,王建国,NK1,党员\n0009,赵敏,WK1,党员\n");
+    let roster = roster.to_str().unwrap();
+    s.run(&["import", "learners", roster]).ok(); // batch 1: 0009 new, 0001 unchanged
+    let renamed = s.file("renamed.csv", "工号,姓名,支部,类别\n0001,王建华,NK1,党员\n");
+    s.run(&["import", "learners", renamed.to_str().unwrap(), "--update"]).ok(); // batch 2
+    s.run(&["learner", "set", "0001", "--name", "王建军"]).ok();
+    s.run(&["learner", "set", "0009", "--staff-id", "0010"]).ok();
+    // Undoing either batch would put back a name or drop a learner the office has corrected since.
+    refused(&s, &["imports", "undo", "2"], &["cannot undo batch 2", "by a command"]);
+    refused(&s, &["imports", "undo", "1"], &["cannot undo batch 1", "by a command"]);
+    let names = s.run(&["learner", "list", "--format", "json"]).ok().json();
+    let named: Vec<(&str, &str)> = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["staff_id"].as_str().unwrap(), l["name"].as_str().unwrap()))
+        .filter(|(id, _)| ["0001", "0010"].contains(id))
+        .collect();
+    assert_eq!(named, [("0001", "王建军"), ("0010", "赵敏")]);
+    // The old batch id is in the audit row: reading the log backwards restores the row exactly.
+    let rename = audit(&s, &["--learner", "0001"]).pop().unwrap();
+    assert_eq!(rename["old"]["batch_id"], 2, "{rename}");
+}
