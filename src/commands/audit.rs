@@ -63,6 +63,7 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
         .collect();
     Listing {
         title: ("Audit log", "操作日志"),
+        narrow: &[],
         columns: &[
             ("id", "Id", "编号"),
             ("at", "At", "时间"),

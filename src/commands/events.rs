@@ -63,6 +63,8 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
                 .collect();
             Listing {
                 title: ("Sessions", "课次"),
+                // Id, date, course, title, hours, attended, records.
+                narrow: &[0, 1, 2, 3, 5, 8, 9],
                 columns: &[
                     ("id", "Id", "编号"),
                     ("date", "Date", "日期"),
@@ -184,6 +186,7 @@ pub fn session(ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
             };
             Listing {
                 title: ("Roster", "出勤名单"),
+                narrow: &[],
                 columns: &[
                     ("staff_id", "Staff id", "工号"),
                     ("name", "Name", "姓名"),
@@ -383,6 +386,8 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<()> {
                 .collect();
             Listing {
                 title: ("Assessments", "考核"),
+                // Code, title, kind, date, hours, pass mark.
+                narrow: &[0, 1, 2, 3, 4, 5],
                 columns: &[
                     ("code", "Code", "编号"),
                     ("title", "Title", "名称"),
@@ -524,6 +529,7 @@ pub fn result(ctx: &Ctx, cmd: ResultCmd) -> Result<()> {
             };
             Listing {
                 title: ("Results", "成绩"),
+                narrow: &[],
                 columns: &[
                     ("staff_id", "Staff id", "工号"),
                     ("name", "Name", "姓名"),
@@ -631,6 +637,7 @@ pub fn online(ctx: &Ctx, cmd: OnlineCmd) -> Result<()> {
                 .collect();
             Listing {
                 title: ("Online study", "线上自学"),
+                narrow: &[],
                 columns: &[
                     ("staff_id", "Staff id", "工号"),
                     ("name", "Name", "姓名"),

@@ -59,6 +59,7 @@ fn list(ctx: &Ctx, output: &Output) -> Result<()> {
         .collect();
     Listing {
         title: ("Import batches", "导入批次"),
+        narrow: &[],
         columns: &[
             ("id", "Batch", "批次"),
             ("kind", "Kind", "类型"),

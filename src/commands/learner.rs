@@ -169,6 +169,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             rows.sort_by(|a, b| a.0.cmp(&b.0));
             Listing {
                 title: ("Learners", "学员"),
+                narrow: &[],
                 columns: &[
                     ("staff_id", "Staff id", "工号"),
                     ("name", "Name", "姓名"),
@@ -309,6 +310,7 @@ fn show(tx: &Transaction, l: &Learner, output: &Output, ctx: &Ctx) -> Result<()>
     }
     Listing {
         title: ("Learner history", "学员履历"),
+        narrow: &[],
         columns: &[("date", "Date", "日期"), ("event", "Event", "事项"), ("detail", "Detail", "内容")],
         rows,
     }

@@ -45,6 +45,7 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
             ]);
             Listing {
                 title: ("Rules of the year", "学时规则（本年度）"),
+                narrow: &[],
                 columns: &[("rule", "Rule", "规则"), ("value", "Value", "数值"), ("from", "Since", "起始年度")],
                 rows,
             }
@@ -130,6 +131,7 @@ pub fn year(ctx: &Ctx, cmd: YearCmd) -> Result<()> {
                 .collect();
             Listing {
                 title: ("Years", "年度"),
+                narrow: &[],
                 columns: &[
                     ("year", "Year", "年度"),
                     ("state", "State", "状态"),

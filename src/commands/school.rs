@@ -37,6 +37,7 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
                 .collect();
             Listing {
                 title: ("Branches", "党支部"),
+                narrow: &[],
                 columns: &[("code", "Code", "代码"), ("name", "Name", "名称"), ("learners", "Learners", "学员数")],
                 rows,
             }
@@ -116,6 +117,7 @@ pub fn course(ctx: &Ctx, cmd: CourseCmd) -> Result<()> {
                 .collect();
             Listing {
                 title: ("Courses", "课程"),
+                narrow: &[],
                 columns: &[
                     ("code", "Code", "课程代码"),
                     ("title", "Title", "课程名称"),

@@ -13,6 +13,9 @@ pub struct Listing {
     pub title: (&'static str, &'static str),
     /// (JSON key, English header, Chinese header)
     pub columns: &'static [(&'static str, &'static str, &'static str)],
+    /// The columns a terminal too narrow for all of them shows (the others are named under the
+    /// table); none: each row as a block of lines instead.
+    pub narrow: &'static [usize],
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -49,6 +52,7 @@ impl Listing {
                 columns: self.columns.iter().map(|(_, en, zh)| lang.pick(en, zh).to_string()).collect(),
                 rows: self.rows,
             }],
+            narrow: self.narrow.to_vec(),
             ..Document::default()
         };
         render::emit(&json, doc, format, output, lang)

@@ -365,3 +365,33 @@ fn a_csv_export_imports_back_as_the_same_learners() {
     let out = s.run(&["import", "learners", s.path("list.csv").to_str().unwrap(), "--dry-run"]).ok().stdout;
     assert!(out.contains("0 new, 1 unchanged"), "{out}");
 }
+
+#[test]
+fn a_listing_too_wide_keeps_its_main_columns_in_a_table() {
+    let s = small_school();
+    s.run(&[
+        "course",
+        "add",
+        "L1",
+        "习近平新时代中国特色社会主义思想学习纲要",
+        "--kind",
+        "theory",
+        "--mode",
+        "offline",
+        "--hours",
+        "3",
+    ])
+    .ok();
+    s.run(&["session", "add", "--course", "L1", "--date", "2024-12-02", "--teacher", "王教授"]).ok();
+    let Some((code, text)) = in_terminal(&s, 80, &["--lang", "zh", "session", "list"], &[]) else { return };
+    assert_eq!(code, 0, "{text}");
+    fits(&text, 80);
+    // One line per session with its date, course, hours and counts; the title cut, not the row.
+    let header = text.lines().find(|l| l.contains("编号")).unwrap_or_else(|| panic!("a table: {text}"));
+    for name in ["日期", "课程代码", "课程名称", "学时", "出勤人数", "记录数"] {
+        assert!(header.contains(name), "{name} not in the header: {header}");
+    }
+    let row = text.lines().find(|l| l.contains("2024-12-02")).unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("L1") && row.contains("3.00") && row.contains('…'), "{row}");
+    assert!(text.contains("授课人"), "the hidden columns are named under the table: {text}");
+}
