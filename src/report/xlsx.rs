@@ -77,6 +77,7 @@ fn sheet_of(sheet: &mut Worksheet, table: &Table, title: &str, lang: Lang) -> Re
     for (c, name) in table.columns.iter().enumerate() {
         sheet.write_string_with_format(header, c as u16, defuse(name), &bold).map_err(xerr)?;
     }
+    let mut scratch = String::new();
     for (r, row) in table.rows.iter().enumerate() {
         let r = header + 1 + r as u32;
         for (c, cell) in row.iter().enumerate() {
@@ -91,7 +92,15 @@ fn sheet_of(sheet: &mut Worksheet, table: &Table, title: &str, lang: Lang) -> Re
             }
             .map_err(xerr)?;
             if let Some(w) = widths.get_mut(c) {
-                *w = w.max(width(&cell.display(lang)));
+                let text = match cell {
+                    Cell::Text(s) => s.as_str(),
+                    cell => {
+                        scratch.clear();
+                        cell.write(&mut scratch, lang);
+                        scratch.as_str()
+                    }
+                };
+                *w = w.max(width(text));
             }
         }
     }
