@@ -29,7 +29,9 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
     let mut used = Vec::new();
     let order: Vec<usize> = if doc.sheets.is_empty() { (0..doc.tables.len()).collect() } else { doc.sheets.clone() };
     for (i, table) in order.iter().filter_map(|&t| doc.tables.get(t)).enumerate() {
-        let sheet = book.add_worksheet();
+        // Rows go to a temporary file as they are written (shared strings kept, so the workbook
+        // is the same): fifty thousand rows are not held as cells in memory.
+        let sheet = book.add_worksheet_with_low_memory();
         // Sheet names: at most 31 characters, unique, none of []:*?/\ .
         let mut name: String = table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
         if name.is_empty() || used.contains(&name) {

@@ -52,7 +52,7 @@ pub(crate) fn stored<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
 }
 
 /// Every learner's totals for items dated `from` to `to` (inclusive), keyed by learner id.
-/// Learners with no items have no entry.
+/// Learners with no items have no entry, or an empty one.
 pub fn totals(conn: &Connection, rules: &Rules, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
     Ok(totals_and_since(conn, rules, from, to, None)?.0)
 }
@@ -69,7 +69,9 @@ pub fn totals_and_since(
     let (from, to) = (date::iso(from), date::iso(to));
     // Past `to`, nothing is in the later range.
     let since = since.map_or_else(|| "9999-12-31".to_string(), date::iso);
-    let (mut all, mut later) = (Ledger::default(), Ledger::default());
+    // Learner ids are dense row ids: the ledgers are made at their size once, not grown row by row.
+    let max_id: i64 = conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM learner")?.query_row([], |r| r.get(0))?;
+    let (mut all, mut later) = (Ledger::with_ids(max_id), Ledger::with_ids(max_id));
 
     // The sessions of the range first (a few thousand), then each one's records by primary key:
     // the million attendance rows are read once each, three columns, no join per row.
