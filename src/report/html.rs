@@ -6,6 +6,16 @@ use crate::Lang;
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+/// Appends `s` to `out`, escaped as `escape` does.
+fn push_escaped(out: &mut String, s: &str) {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -16,7 +26,6 @@ pub fn escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Screen and print. Cells never wrap (a name or a staff id broken over two lines is misread);
@@ -97,15 +106,27 @@ pub fn page(doc: &Document, lang: Lang) -> String {
             out.push_str(&format!("<th>{}</th>", escape(c)));
         }
         out.push_str("</tr></thead><tbody>\n");
+        let mut scratch = String::new();
         for row in &table.rows {
             out.push_str("<tr>");
             for cell in row {
                 let class = match cell {
                     Cell::Int(_) | Cell::Hours(_) | Cell::Ratio(_) => " class=\"n\"",
-                    Cell::Text(s) if s.chars().count() > LONG_TEXT => " class=\"w\"",
+                    Cell::Text(s) if s.len() > LONG_TEXT && s.chars().count() > LONG_TEXT => " class=\"w\"",
                     _ => "",
                 };
-                out.push_str(&format!("<td{class}>{}</td>", escape(&cell.display(lang))));
+                out.push_str("<td");
+                out.push_str(class);
+                out.push('>');
+                match cell {
+                    Cell::Text(s) => push_escaped(&mut out, s),
+                    cell => {
+                        scratch.clear();
+                        cell.write(&mut scratch, lang);
+                        push_escaped(&mut out, &scratch);
+                    }
+                }
+                out.push_str("</td>");
             }
             out.push_str("</tr>\n");
         }

@@ -2,6 +2,7 @@
 //! table, CSV, Markdown, JSON, HTML or XLSX. Renderers never compute; reports never format.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -140,7 +141,37 @@ fn terminal_width() -> usize {
 /// Terminal columns a text takes (its widest line): East Asian wide characters (CJK, full-width
 /// forms) take two. The same measure as the table drawing's, so that what is computed to fit does.
 pub fn columns_of(text: &str) -> usize {
+    // Printable ASCII (staff ids, codes, numbers) takes a column a byte.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len();
+    }
     text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+/// Appends `n` spaces.
+fn spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+/// A cell's text for the table: borrowed, or (a number) written into `scratch`.
+fn cell_text<'a>(cell: Option<&'a Cell>, lang: Lang, scratch: &'a mut String) -> &'a str {
+    match cell {
+        Some(Cell::Text(s)) => s,
+        Some(cell) => match cell.word_text(lang) {
+            Some(word) => word,
+            None => {
+                scratch.clear();
+                cell.write(scratch, lang);
+                scratch
+            }
+        },
+        None => "",
+    }
 }
 
 /// The report as text: title, summary, tables, footer. `width`: the terminal's, when printing to
@@ -383,9 +414,10 @@ fn text_of(cell: &Cell, lang: Lang) -> Cow<'_, str> {
 fn draw(out: &mut String, table: &Table, keep: &[usize], lang: Lang, width: Option<usize>) -> Vec<Vec<Piece>> {
     let n = table.columns.len();
     let mut natural: Vec<usize> = table.columns.iter().map(|c| columns_of(c)).collect();
+    let mut scratch = String::new();
     for row in &table.rows {
         for (w, cell) in natural.iter_mut().zip(row) {
-            *w = (*w).max(columns_of(&text_of(cell, lang)));
+            *w = (*w).max(columns_of(cell_text(Some(cell), lang, &mut scratch)));
         }
     }
     let fitted = match width {
@@ -466,7 +498,11 @@ fn boxed(out: &mut String, table: &Table, shown: &[(usize, Option<usize>)], natu
     line(out, &header);
     rule(out, ['╞', '═', '╪', '╡']);
     let mut cells = Vec::with_capacity(shown.len());
+    let mut scratch = String::new();
     for row in &table.rows {
+        if one_line(out, row, shown, &widths, lang, &mut scratch) {
+            continue;
+        }
         cells.clear();
         for &(i, limit) in shown {
             let (text, right) = match row.get(i) {
@@ -478,6 +514,46 @@ fn boxed(out: &mut String, table: &Table, shown: &[(usize, Option<usize>)], natu
         line(out, &cells);
     }
     rule(out, ['└', '─', '┴', '┘']);
+}
+
+/// Draws a row whose cells are each one line and need no cut, as `boxed` would, straight into
+/// `out` (no text of its own per cell); returns false, having written nothing, for any other.
+fn one_line(
+    out: &mut String,
+    row: &[Cell],
+    shown: &[(usize, Option<usize>)],
+    widths: &[usize],
+    lang: Lang,
+    scratch: &mut String,
+) -> bool {
+    let start = out.len();
+    out.push('│');
+    for (j, (&(i, limit), &w)) in shown.iter().zip(widths).enumerate() {
+        if j > 0 {
+            out.push('┆');
+        }
+        out.push(' ');
+        let cell = row.get(i);
+        let right = cell.is_some_and(Cell::is_number);
+        let text = cell_text(cell, lang, scratch);
+        let cols = columns_of(text);
+        if text.contains('\n') || limit.is_some_and(|l| cols > l) {
+            out.truncate(start);
+            return false;
+        }
+        let pad = w.saturating_sub(cols);
+        if right {
+            spaces(out, pad);
+            out.push_str(text);
+        } else {
+            out.push_str(text);
+            spaces(out, pad);
+        }
+        out.push(' ');
+    }
+    out.push('│');
+    out.push('\n');
+    true
 }
 
 /// `cut` of a text that may be owned.
@@ -514,10 +590,16 @@ fn records(out: &mut String, table: &Table, lang: Lang, width: usize) {
 
 /// A cell that a spreadsheet would take for a formula gets a leading `'` (SPEC §4).
 pub fn defuse(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+    if needs_defusing(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
     }
+}
+
+/// Whether a spreadsheet would take the text for a formula.
+pub fn needs_defusing(text: &str) -> bool {
+    matches!(text.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
 fn csv_failed(e: ::csv::Error) -> Error {
@@ -529,11 +611,16 @@ fn csv_failed(e: ::csv::Error) -> Error {
 /// whose value is the text `0037`, zeros kept. It is the one `=` written on purpose, and not the
 /// injection SPEC §4 guards against: that rule is about the values in the data, which still get
 /// their `'` (`=1+1` is written `'=1+1`), while between these quotes there are only digits.
-fn csv_text(text: &str) -> String {
+fn push_csv_text(out: &mut String, text: &str) {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        format!("=\"{text}\"")
+        out.push_str("=\"");
+        out.push_str(text);
+        out.push('"');
     } else {
-        defuse(text)
+        if needs_defusing(text) {
+            out.push('\'');
+        }
+        out.push_str(text);
     }
 }
 
@@ -544,20 +631,48 @@ pub fn csv(table: Option<&Table>, lang: Lang) -> Result<Vec<u8>> {
         let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(&mut buf);
         if let Some(table) = table {
             w.write_record(table.columns.iter().map(|c| defuse(c))).map_err(csv_failed)?;
+            // Each field written as it is made, into one buffer used again: no string per cell.
+            let mut field = String::new();
             for row in &table.rows {
-                w.write_record(row.iter().map(|c| match c {
-                    Cell::Text(s) => csv_text(s),
-                    // A negative number (the online cap's deduction) starts with '-' too.
-                    Cell::Hours(h) => defuse(&h.to_string()),
-                    Cell::Ratio(r) => format!("{r:.4}"),
-                    other => other.display(lang),
-                }))
-                .map_err(csv_failed)?;
+                for c in row {
+                    field.clear();
+                    match c {
+                        Cell::Text(s) => push_csv_text(&mut field, s),
+                        // A negative number (the online cap's deduction) starts with '-' too.
+                        Cell::Hours(h) => {
+                            if h.0 < 0 {
+                                field.push('\'');
+                            }
+                            let _ = write!(field, "{h}");
+                        }
+                        Cell::Ratio(r) => {
+                            let _ = write!(field, "{r:.4}");
+                        }
+                        other => other.write(&mut field, lang),
+                    }
+                    w.write_field(&field).map_err(csv_failed)?;
+                }
+                w.write_record(std::iter::empty::<&[u8]>()).map_err(csv_failed)?;
             }
         }
         w.flush()?;
     }
     Ok(buf)
+}
+
+/// A cell's text in a Markdown table, as `markdown`'s `esc` writes it.
+fn push_md(out: &mut String, text: &str) {
+    if !text.contains(['|', '\n']) {
+        out.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Markdown: a heading, the summary, pipe tables.
@@ -581,11 +696,16 @@ pub fn markdown(doc: &Document, lang: Lang) -> String {
             .map(|i| if first.and_then(|r| r.get(i)).is_some_and(Cell::is_number) { "---:" } else { "---" })
             .collect();
         out.push_str(&format!("| {} |\n", align.join(" | ")));
+        let mut scratch = String::new();
         for row in &table.rows {
-            out.push_str(&format!(
-                "| {} |\n",
-                row.iter().map(|c| esc(&c.display(lang))).collect::<Vec<_>>().join(" | ")
-            ));
+            out.push_str("| ");
+            for (k, cell) in row.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(" | ");
+                }
+                push_md(&mut out, cell_text(Some(cell), lang, &mut scratch));
+            }
+            out.push_str(" |\n");
         }
         out.push('\n');
     }

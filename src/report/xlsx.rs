@@ -29,7 +29,9 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
     let mut used = Vec::new();
     let order: Vec<usize> = if doc.sheets.is_empty() { (0..doc.tables.len()).collect() } else { doc.sheets.clone() };
     for (i, table) in order.iter().filter_map(|&t| doc.tables.get(t)).enumerate() {
-        let sheet = book.add_worksheet();
+        // Rows go to a temporary file as they are written (shared strings kept, so the workbook
+        // is the same): fifty thousand rows are not held as cells in memory.
+        let sheet = book.add_worksheet_with_low_memory();
         // Sheet names: at most 31 characters, unique, none of []:*?/\ .
         let mut name: String = table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
         if name.is_empty() || used.contains(&name) {
@@ -77,6 +79,7 @@ fn sheet_of(sheet: &mut Worksheet, table: &Table, title: &str, lang: Lang) -> Re
     for (c, name) in table.columns.iter().enumerate() {
         sheet.write_string_with_format(header, c as u16, defuse(name), &bold).map_err(xerr)?;
     }
+    let mut scratch = String::new();
     for (r, row) in table.rows.iter().enumerate() {
         let r = header + 1 + r as u32;
         for (c, cell) in row.iter().enumerate() {
@@ -91,7 +94,15 @@ fn sheet_of(sheet: &mut Worksheet, table: &Table, title: &str, lang: Lang) -> Re
             }
             .map_err(xerr)?;
             if let Some(w) = widths.get_mut(c) {
-                *w = w.max(width(&cell.display(lang)));
+                let text = match cell {
+                    Cell::Text(s) => s.as_str(),
+                    cell => {
+                        scratch.clear();
+                        cell.write(&mut scratch, lang);
+                        scratch.as_str()
+                    }
+                };
+                *w = w.max(width(text));
             }
         }
     }

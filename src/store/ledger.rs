@@ -2,7 +2,7 @@
 //! range, the programme of sessions held. The million attendance rows are read here, once each.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{ffi, params, Connection};
 
 use crate::credit::{session_credit, AssessmentRule, Ledger, Programme, RuleBook, Rules};
 use crate::date;
@@ -53,7 +53,7 @@ pub(crate) fn stored<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
 }
 
 /// Every learner's totals for items dated `from` to `to` (inclusive), keyed by learner id.
-/// Learners with no items have no entry.
+/// Learners with no items have no entry, or an empty one.
 pub fn totals(conn: &Connection, rules: &Rules, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
     Ok(totals_and_since(conn, rules, from, to, None)?.0)
 }
@@ -70,7 +70,9 @@ pub fn totals_and_since(
     let (from, to) = (date::iso(from), date::iso(to));
     // Past `to`, nothing is in the later range.
     let since = since.map_or_else(|| "9999-12-31".to_string(), date::iso);
-    let (mut all, mut later) = (Ledger::default(), Ledger::default());
+    // Learner ids are dense row ids: the ledgers are made at their size once, not grown row by row.
+    let max_id: i64 = conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM learner")?.query_row([], |r| r.get(0))?;
+    let (mut all, mut later) = (Ledger::with_ids(max_id), Ledger::with_ids(max_id));
 
     // The sessions of the range first (a few thousand), then each one's records by primary key:
     // the million attendance rows are read once each, three columns, no join per row.
@@ -88,14 +90,12 @@ pub fn totals_and_since(
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached("SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1")?;
+    let mut stmt = Raw::prepare(conn, c"SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1")?;
     for (session, session_hours, kind, is_later) in sessions {
-        let mut rows = stmt.query([session])?;
-        while let Some(r) = rows.next()? {
-            let learner: i64 = r.get(0)?;
-            let status = stored_status(r.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?)?;
-            let own = r.get::<_, Option<i64>>(2)?.map(Fixed);
-            let credit = session_credit(status, own, session_hours);
+        stmt.start(session)?;
+        while let Some((learner, status, own)) = stmt.next()? {
+            let status = stored_status(status)?;
+            let credit = session_credit(status, own.map(Fixed), session_hours);
             all.entry(learner).add_session(kind, status, credit);
             if is_later {
                 later.entry(learner).add_session(kind, status, credit);
@@ -127,6 +127,84 @@ pub fn totals_and_since(
         }
     }
     Ok((all, later))
+}
+
+/// An attendance row as the ledger reads it: learner id, status code, own hours.
+type AttendanceRow<'a> = (i64, &'a [u8], Option<i64>);
+
+/// The attendance rows of one session after another, read through SQLite's C interface: the
+/// million-row loop of every report, where the driver's checked access to each value (its type
+/// looked up, then converted) took about a sixth of a year report's time.
+struct Raw<'c> {
+    db: *mut ffi::sqlite3,
+    stmt: *mut ffi::sqlite3_stmt,
+    _conn: std::marker::PhantomData<&'c Connection>,
+}
+
+impl<'c> Raw<'c> {
+    fn prepare(conn: &'c Connection, sql: &std::ffi::CStr) -> rusqlite::Result<Raw<'c>> {
+        // SAFETY: the handle lives as long as `conn`, which this borrows; the statement is
+        // finalized on drop, before the borrow ends.
+        let db = unsafe { conn.handle() };
+        let mut stmt = std::ptr::null_mut();
+        let rc = unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, std::ptr::null_mut()) };
+        let raw = Raw { db, stmt, _conn: std::marker::PhantomData };
+        raw.check(rc)?;
+        Ok(raw)
+    }
+
+    fn check(&self, rc: std::ffi::c_int) -> rusqlite::Result<()> {
+        if rc == ffi::SQLITE_OK {
+            return Ok(());
+        }
+        // SAFETY: the message belongs to the open connection and is copied at once.
+        let msg = unsafe {
+            let m = ffi::sqlite3_errmsg(self.db);
+            (!m.is_null()).then(|| std::ffi::CStr::from_ptr(m).to_string_lossy().into_owned())
+        };
+        Err(rusqlite::Error::SqliteFailure(ffi::Error::new(rc), msg))
+    }
+
+    /// Starts the rows of `session`.
+    fn start(&mut self, session: i64) -> rusqlite::Result<()> {
+        // SAFETY: a prepared statement of this connection, with one parameter.
+        unsafe {
+            ffi::sqlite3_reset(self.stmt);
+            self.check(ffi::sqlite3_bind_int64(self.stmt, 1, session))
+        }
+    }
+
+    /// The next row: learner id, status code, own hours.
+    fn next(&mut self) -> rusqlite::Result<Option<AttendanceRow<'_>>> {
+        // SAFETY: columns 0–2 exist; the status text is valid until the next step or reset,
+        // which needs `&mut self`, so the returned borrow cannot outlive it.
+        unsafe {
+            match ffi::sqlite3_step(self.stmt) {
+                ffi::SQLITE_ROW => {
+                    let learner = ffi::sqlite3_column_int64(self.stmt, 0);
+                    let text = ffi::sqlite3_column_text(self.stmt, 1);
+                    let len = usize::try_from(ffi::sqlite3_column_bytes(self.stmt, 1)).unwrap_or(0);
+                    let status: &[u8] = if text.is_null() { &[] } else { std::slice::from_raw_parts(text, len) };
+                    let own = match ffi::sqlite3_column_type(self.stmt, 2) {
+                        ffi::SQLITE_NULL => None,
+                        _ => Some(ffi::sqlite3_column_int64(self.stmt, 2)),
+                    };
+                    Ok(Some((learner, status, own)))
+                }
+                ffi::SQLITE_DONE => Ok(None),
+                rc => self.check(rc).map(|()| None),
+            }
+        }
+    }
+}
+
+impl Drop for Raw<'_> {
+    fn drop(&mut self) {
+        // SAFETY: finalized once, here.
+        unsafe {
+            ffi::sqlite3_finalize(self.stmt);
+        }
+    }
 }
 
 /// One result as the rules see it: (learner id, its assessment's rule, score, award, whether it

@@ -34,7 +34,12 @@ fn day(text: Option<&str>) -> Option<chrono::NaiveDate> {
 pub fn learners(conn: &Connection, only: Option<i64>) -> Result<Vec<Learner>> {
     // In row-id order (the table's own order, read straight through), sorted by staff id at the
     // end; the dated lists find their learner by row id in between.
-    let mut out: Vec<Learner> = Vec::new();
+    // Room for every learner at once (ids are dense row ids): no copying as the list grows.
+    let room: i64 = match only {
+        Some(_) => 1,
+        None => conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM learner")?.query_row([], |r| r.get(0))?,
+    };
+    let mut out: Vec<Learner> = Vec::with_capacity(usize::try_from(room).unwrap_or(0).min(1 << 24));
     {
         let mut stmt = conn.prepare_cached(
             "SELECT id, staff_id, name, category, branch_id, joined, left_on FROM learner
