@@ -194,9 +194,18 @@ enum RowRef<'r> {
 impl Row<'_> {
     pub fn get<T: Column>(&self, i: usize) -> Result<T> {
         match self.0 {
-            RowRef::Sqlite(r) => T::sqlite(r, i),
+            // rusqlite's own conversion, as the store called it before the seam.
+            RowRef::Sqlite(r) => Ok(r.get::<_, T>(i)?),
             RowRef::Pg(r) => T::pg(r, i),
         }
+    }
+
+    /// A text column's bytes, unchecked: the million-row paths match stored codes on them.
+    pub fn bytes(&self, i: usize) -> Result<&[u8]> {
+        Ok(match self.0 {
+            RowRef::Sqlite(r) => r.get_ref(i)?.as_bytes().map_err(rusqlite::Error::from)?,
+            RowRef::Pg(r) => r.try_get::<_, &str>(i)?.as_bytes(),
+        })
     }
 
     /// A text column, borrowed from the row (the hot paths match codes without a `String`).
@@ -237,9 +246,8 @@ fn wrong(i: usize, what: &str) -> Error {
     Error::Other(Msg::Database { detail: format!("column {i}: {what}") })
 }
 
-/// A type a column can be read as, on either engine.
-pub trait Column: Sized {
-    fn sqlite(r: &rusqlite::Row, i: usize) -> Result<Self>;
+/// A type a column can be read as, on either engine: on SQLite as rusqlite reads it.
+pub trait Column: rusqlite::types::FromSql + Sized {
     fn pg(r: &postgres::Row, i: usize) -> Result<Self>;
 }
 
@@ -265,10 +273,6 @@ fn pg_type(r: &postgres::Row, i: usize) -> Result<&Type> {
 }
 
 impl Column for i64 {
-    fn sqlite(r: &rusqlite::Row, i: usize) -> Result<Self> {
-        Ok(r.get(i)?)
-    }
-
     /// Integers of any width (COUNT is BIGINT, a CAST to INTEGER is INT4) and booleans (the
     /// result of a comparison) read as SQLite gives them.
     fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
@@ -283,30 +287,18 @@ impl Column for i64 {
 }
 
 impl Column for i32 {
-    fn sqlite(r: &rusqlite::Row, i: usize) -> Result<Self> {
-        Ok(r.get(i)?)
-    }
-
     fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
         i32::try_from(i64::pg(r, i)?).map_err(|e| wrong(i, &e.to_string()))
     }
 }
 
 impl Column for bool {
-    fn sqlite(r: &rusqlite::Row, i: usize) -> Result<Self> {
-        Ok(r.get(i)?)
-    }
-
     fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
         Ok(i64::pg(r, i)? != 0)
     }
 }
 
 impl Column for f64 {
-    fn sqlite(r: &rusqlite::Row, i: usize) -> Result<Self> {
-        Ok(r.get(i)?)
-    }
-
     fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
         Ok(match *pg_type(r, i)? {
             Type::FLOAT8 => r.try_get::<_, f64>(i)?,
@@ -317,23 +309,12 @@ impl Column for f64 {
 }
 
 impl Column for String {
-    fn sqlite(r: &rusqlite::Row, i: usize) -> Result<Self> {
-        Ok(r.get(i)?)
-    }
-
     fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
         Ok(r.try_get(i)?)
     }
 }
 
 impl<T: Column> Column for Option<T> {
-    fn sqlite(r: &rusqlite::Row, i: usize) -> Result<Self> {
-        match r.get_ref(i)? {
-            rusqlite::types::ValueRef::Null => Ok(None),
-            _ => T::sqlite(r, i).map(Some),
-        }
-    }
-
     fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
         match r.try_get::<_, IsNullValue>(i)? {
             IsNullValue(true) => Ok(None),
@@ -342,17 +323,19 @@ impl<T: Column> Column for Option<T> {
     }
 }
 
-impl Column for Value {
-    fn sqlite(r: &rusqlite::Row, i: usize) -> Result<Self> {
+impl rusqlite::types::FromSql for Value {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
         use rusqlite::types::ValueRef;
-        Ok(match r.get_ref(i)? {
+        Ok(match v {
             ValueRef::Null => Value::Null,
             ValueRef::Integer(i) => Value::Integer(i),
             ValueRef::Real(f) => Value::Real(f),
             ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         })
     }
+}
 
+impl Column for Value {
     fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
         if r.try_get::<_, IsNullValue>(i)?.0 {
             return Ok(Value::Null);
@@ -385,7 +368,11 @@ impl PgConn {
                 .read_only(true)
                 .start()?
         } else {
-            self.client.transaction()?
+            let mut tx = self.client.transaction()?;
+            // One writer at a time, as SQLite's IMMEDIATE transaction: a command reads, checks
+            // and writes (new ids are MAX + 1) knowing that no other command writes meanwhile.
+            tx.batch_execute("SELECT pg_advisory_xact_lock(7874)")?;
+            tx
         };
         Ok(Tx(Inner::Pg(RefCell::new(PgTx { tx, statements: &mut self.statements }))))
     }
@@ -530,6 +517,15 @@ impl<'c> Tx<'c> {
         }
     }
 
+    /// A statement to run many times (a loop over sessions): on SQLite prepared once and held,
+    /// not looked up in the cache at every run.
+    pub fn statement(&self, sql: &str) -> Result<Statement<'_, 'c>> {
+        Ok(Statement(match &self.0 {
+            Inner::Sqlite(tx) => Prepared::Sqlite(tx.prepare_cached(sql)?),
+            Inner::Pg(cell) => Prepared::Pg(cell, Self::pg(cell)?.statement(sql)?),
+        }))
+    }
+
     /// Every row, each read by `f`.
     pub fn all<'p, T>(
         &self,
@@ -590,6 +586,42 @@ impl<'c> Tx<'c> {
         match self.0 {
             Inner::Sqlite(tx) => Ok(tx.commit()?),
             Inner::Pg(cell) => Ok(cell.into_inner().tx.commit()?),
+        }
+    }
+}
+
+/// A statement of a transaction, prepared once (`Tx::statement`).
+pub struct Statement<'t, 'c>(Prepared<'t, 'c>);
+
+enum Prepared<'t, 'c> {
+    Sqlite(rusqlite::CachedStatement<'t>),
+    Pg(&'t RefCell<PgTx<'c>>, postgres::Statement),
+}
+
+impl Statement<'_, '_> {
+    /// Calls `f` on every row of one run, as `Tx::each` does.
+    pub fn each<'p>(
+        &mut self,
+        params: impl IntoIterator<Item = Param<'p>>,
+        mut f: impl FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
+        match &mut self.0 {
+            Prepared::Sqlite(stmt) => {
+                let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+                while let Some(r) = rows.next()? {
+                    f(&Row(RowRef::Sqlite(r)))?;
+                }
+                Ok(())
+            }
+            Prepared::Pg(cell, stmt) => {
+                let mut pg = Tx::pg(cell)?;
+                let params: Vec<Param> = params.into_iter().collect();
+                let mut rows = pg.tx.query_raw(&*stmt, params.iter())?;
+                while let Some(r) = rows.next()? {
+                    f(&Row(RowRef::Pg(&r)))?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -83,12 +83,13 @@ pub fn totals_and_since(
         "SELECT s.id, s.hours, c.kind, s.date >= ?3 FROM session s JOIN course c ON c.id = s.course_id
          WHERE s.date BETWEEN ?1 AND ?2",
         params![from, to, since],
-        |r| Ok((r.get(0)?, Fixed(r.get(1)?), stored_kind(r.str(2)?.as_bytes())?, r.get(3)?)),
+        |r| Ok((r.get(0)?, Fixed(r.get(1)?), stored_kind(r.bytes(2)?)?, r.get(3)?)),
     )?;
+    let mut stmt = tx.statement("SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1")?;
     for (session, session_hours, kind, is_later) in sessions {
-        tx.each("SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1", params![session], |r| {
+        stmt.each(params![session], |r| {
             let learner: i64 = r.get(0)?;
-            let status = stored_status(r.str(1)?.as_bytes())?;
+            let status = stored_status(r.bytes(1)?)?;
             let own = r.get::<Option<i64>>(2)?.map(Fixed);
             let credit = session_credit(status, own, session_hours);
             all.entry(learner).add_session(kind, status, credit);
