@@ -183,11 +183,6 @@ impl Totals {
 pub struct Ledger(Vec<Totals>);
 
 impl Ledger {
-    /// A ledger with room for learner ids up to `max_id` without growing.
-    pub(crate) fn with_ids(max_id: i64) -> Ledger {
-        Ledger(vec![Totals::default(); usize::try_from(max_id).map_or(0, |n| n.saturating_add(1).min(1 << 24))])
-    }
-
     pub fn get(&self, learner_id: &i64) -> Option<&Totals> {
         usize::try_from(*learner_id).ok().and_then(|i| self.0.get(i))
     }

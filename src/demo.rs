@@ -51,8 +51,10 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let path = if ctx.db_named { ctx.db.clone() } else { PathBuf::from("demo.db") };
     make_room(&path)?;
     let ctx = Ctx { db: path.clone(), db_named: true, ..ctx.clone() };
-    let (conn, _) = db::create(&path)?;
-    crate::store::admin::mark_demo(&conn)?;
+    let (mut conn, _) = db::create(&path)?;
+    let tx = db::write(&mut conn)?;
+    crate::store::admin::mark_demo(&tx)?;
+    tx.commit()?;
     drop(conn);
 
     let sheets = SheetDir::new()?;

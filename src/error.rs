@@ -133,6 +133,20 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Error {
+        // The server's own words ("db error" alone says nothing), with its detail when it has one.
+        let detail = match e.as_db_error() {
+            Some(db) => match db.detail() {
+                Some(more) => format!("{}: {more}", db.message()),
+                None => db.message().to_string(),
+            },
+            None => e.to_string(),
+        };
+        Error::Other(Msg::Database { detail })
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         if e.kind() == std::io::ErrorKind::BrokenPipe {

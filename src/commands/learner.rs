@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::cli::LearnerCmd;
 use crate::credit::Learner;
 use crate::date;
-use crate::db::{self, Actor, Transaction};
+use crate::db::{self, Actor, Tx};
 use crate::error::{Error, Result};
 use crate::life::Spell;
 use crate::model::Category;
@@ -186,7 +186,7 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
 }
 
 /// A learner with their life, by staff id as typed.
-fn find(tx: &Transaction, staff_id: &str) -> Result<Learner> {
+fn find(tx: &Tx, staff_id: &str) -> Result<Learner> {
     let id = lookup::learner(tx, staff_id)?;
     lives::learner(tx, id)?.ok_or_else(|| Error::invalid(Msg::NotAKnownLearner { staff_id: staff_id.trim().into() }))
 }
@@ -197,7 +197,7 @@ fn latest_spell(l: &Learner) -> Spell {
 }
 
 /// Closes the learner's open spell on `day`.
-fn leave(tx: &Transaction, ctx: &Ctx, l: &Learner, day: NaiveDate) -> Result<()> {
+fn leave(tx: &Tx, ctx: &Ctx, l: &Learner, day: NaiveDate) -> Result<()> {
     let last = latest_spell(l);
     if let Some(left) = last.end {
         return Err(Error::invalid(Msg::LeftAlready { staff_id: l.staff_id.clone(), left: date::iso(left) }));
@@ -231,7 +231,7 @@ enum Field {
 }
 
 /// Records a category or branch that holds from `day` on.
-fn dated_change(tx: &Transaction, actor: &Actor, l: &Learner, field: Field, day: NaiveDate) -> Result<()> {
+fn dated_change(tx: &Tx, actor: &Actor, l: &Learner, field: Field, day: NaiveDate) -> Result<()> {
     let (change, what, next) = match &field {
         Field::Category(c) => (
             Change::Category(*c),
@@ -250,7 +250,7 @@ fn dated_change(tx: &Transaction, actor: &Actor, l: &Learner, field: Field, day:
 }
 
 /// Removes a learner entered by mistake, with their dated history.
-fn delete(tx: &Transaction, actor: &Actor, l: &Learner) -> Result<()> {
+fn delete(tx: &Tx, actor: &Actor, l: &Learner) -> Result<()> {
     let records = lives::records_after(tx, l.id, NaiveDate::MIN)?;
     if !records.is_empty() {
         return Err(Error::invalid(Msg::LearnerHasRecords { staff_id: l.staff_id.clone(), records }));
@@ -263,7 +263,7 @@ fn delete(tx: &Transaction, actor: &Actor, l: &Learner) -> Result<()> {
 }
 
 /// `learner show`: the history in date order.
-fn show(tx: &Transaction, l: &Learner, output: &Output, ctx: &Ctx) -> Result<()> {
+fn show(tx: &Tx, l: &Learner, output: &Output, ctx: &Ctx) -> Result<()> {
     let lang = ctx.lang;
     let branches = lives::branches(tx)?;
     let branch = |id: i64| branches.get(&id).map_or_else(|| id.to_string(), |b| format!("{} {}", b.code, b.name));

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use super::squeeze;
 use crate::credit::Learner;
 use crate::date;
-use crate::db::Connection;
+use crate::db::Tx;
 use crate::error::Result;
 use crate::msg::Msg;
 use crate::store::closed::Closed;
@@ -27,10 +27,10 @@ pub struct Guard {
 }
 
 impl Guard {
-    pub fn load(conn: &Connection) -> Result<Guard> {
-        let mut learners = lives::learners(conn, None)?;
+    pub fn load(tx: &Tx) -> Result<Guard> {
+        let mut learners = lives::learners(tx, None)?;
         learners.sort_unstable_by_key(|l| l.id);
-        Ok(Guard { learners, closed: Closed::load(conn)?, branches: lives::branches(conn)?, by_name: OnceLock::new() })
+        Ok(Guard { learners, closed: Closed::load(tx)?, branches: lives::branches(tx)?, by_name: OnceLock::new() })
     }
 
     /// Every learner, by row id.

@@ -8,7 +8,7 @@ use super::guard::Guard;
 use super::sheet::{Column, Layout};
 use super::{Job, Learners, Options, HOURS, NAME, STAFF_ID};
 use crate::date;
-use crate::db::Transaction;
+use crate::db::Tx;
 use crate::error::Result;
 use crate::hours::parse_hours;
 use crate::model::{Category, CourseKind, Mode};
@@ -269,7 +269,7 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
 /// enrolment, and leave closed years alone (every year from the earlier date to the later one
 /// changes; no date means from before any record).
 fn refuse_join_date(
-    tx: &Transaction,
+    tx: &Tx,
     closed: &Closed,
     id: i64,
     staff_id: &str,

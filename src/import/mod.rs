@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 
 use crate::args::hours_arg;
-use crate::db::{self, Actor, Transaction};
+use crate::db::{self, Actor, Tx};
 use crate::error::{Error, Problems, Result};
 use crate::model::Counts;
 use crate::msg::Msg;
@@ -182,8 +182,8 @@ fn layout(kind: ImportKind) -> Layout {
 }
 
 /// One import under way: the transaction, the sheet being read, and what was found so far.
-pub struct Job<'t> {
-    pub tx: &'t Transaction<'t>,
+pub struct Job<'t, 'c> {
+    pub tx: &'t Tx<'c>,
     pub actor: Actor,
     pub update: bool,
     pub read: Reading,
@@ -203,7 +203,7 @@ pub struct Reading {
     progress: Option<indicatif::ProgressBar>,
 }
 
-impl Job<'_> {
+impl Job<'_, '_> {
     /// The next data row, or `None` at the end.
     pub fn next_row(&mut self) -> Result<Option<Row>> {
         self.read.next_row()
@@ -401,9 +401,9 @@ pub struct Learners {
 }
 
 impl Learners {
-    pub fn load(conn: &db::Connection) -> Result<Learners> {
+    pub fn load(tx: &db::Tx) -> Result<Learners> {
         let mut learners = Learners::default();
-        for learner in lookup::learners(conn)? {
+        for learner in lookup::learners(tx)? {
             learners.insert(learner);
         }
         Ok(learners)

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use rusqlite::OptionalExtension;
 
-use crate::db::Connection;
-use crate::error::Result;
+use crate::db::{params, Connection, Row, Tx};
+use crate::error::{Error, Result};
 use crate::msg::Msg;
 use crate::store::events::attended_sql;
 use crate::store::lives;
@@ -31,27 +31,29 @@ const TABLES: [&str; 15] = [
 ];
 
 /// Every table's name and row count.
-pub fn table_counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>> {
-    TABLES.iter().map(|t| Ok((*t, conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?))).collect()
+pub fn table_counts(tx: &Tx) -> Result<Vec<(&'static str, i64)>> {
+    TABLES.iter().map(|t| Ok((*t, tx.one(&format!("SELECT COUNT(*) FROM {t}"), params![], |r| r.get(0))?))).collect()
 }
 
 /// Everything wrong with the stored data, each offending record named: SQLite's integrity and
 /// foreign key checks, then the record-level rules the schema cannot state (own hours above the
 /// session's, hours on a record that earns none, leaving before joining, records outside
 /// enrolment, dates that are not ISO days). Empty when all is well.
-pub fn problems(conn: &Connection) -> Result<Vec<Msg>> {
+pub fn problems(tx: &Tx) -> Result<Vec<Msg>> {
     let mut problems: Vec<Msg> = Vec::new();
-    let integrity: Vec<String> =
-        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    if integrity != ["ok"] {
-        problems.extend(integrity.into_iter().map(|detail| Msg::CheckIntegrity { detail }));
+    // SQLite's own checks; PostgreSQL keeps its pages and references whole itself.
+    if tx.sqlite().is_some() {
+        let integrity: Vec<String> = tx.all("PRAGMA integrity_check", params![], |r| r.get(0))?;
+        if integrity != ["ok"] {
+            problems.extend(integrity.into_iter().map(|detail| Msg::CheckIntegrity { detail }));
+        }
+        problems.extend(found(tx, "PRAGMA foreign_key_check", |r| {
+            Ok(Msg::CheckForeignKey { table: r.get(0)?, row: r.get(1)?, parent: r.get(2)? })
+        })?);
     }
-    problems.extend(found(conn, "PRAGMA foreign_key_check", |r| {
-        Ok(Msg::CheckForeignKey { table: r.get(0)?, row: r.get(1)?, parent: r.get(2)? })
-    })?);
     let own_above = "SELECT s.id, l.staff_id, a.hours, s.hours
          FROM attendance a JOIN session s ON s.id = a.session_id JOIN learner l ON l.id = a.learner_id WHERE a.hours > s.hours";
-    problems.extend(found(conn, own_above, |r| {
+    problems.extend(found(tx, own_above, |r| {
         Ok(Msg::CheckOwnHoursAbove {
             session: r.get(0)?,
             staff_id: r.get(1)?,
@@ -64,7 +66,7 @@ pub fn problems(conn: &Connection) -> Result<Vec<Msg>> {
          FROM attendance a JOIN learner l ON l.id = a.learner_id WHERE a.hours IS NOT NULL AND a.status NOT IN ({})",
         attended_sql()
     );
-    problems.extend(found(conn, &no_credit, |r| {
+    problems.extend(found(tx, &no_credit, |r| {
         Ok(Msg::CheckHoursWithoutCredit {
             session: r.get(0)?,
             staff_id: r.get(1)?,
@@ -73,27 +75,21 @@ pub fn problems(conn: &Connection) -> Result<Vec<Msg>> {
         })
     })?);
     let left_first = "SELECT staff_id, left_on, joined FROM learner WHERE left_on < joined";
-    problems.extend(found(conn, left_first, |r| {
+    problems.extend(found(tx, left_first, |r| {
         Ok(Msg::CheckLeftBeforeJoined { staff_id: r.get(0)?, left: r.get(1)?, joined: r.get(2)? })
     })?);
-    problems.extend(lives::records_outside_enrolment(conn)?);
-    problems.extend(malformed_dates(conn)?);
+    problems.extend(lives::records_outside_enrolment(tx)?);
+    problems.extend(malformed_dates(tx)?);
     Ok(problems)
 }
 
 /// One problem per row a query finds.
-fn found(
-    conn: &Connection,
-    sql: &str,
-    problem: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Msg>,
-) -> Result<Vec<Msg>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], problem)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn found(tx: &Tx, sql: &str, problem: impl FnMut(&Row) -> Result<Msg>) -> Result<Vec<Msg>> {
+    tx.all(sql, params![], problem)
 }
 
 /// Every stored date that is not an ISO day, with what it belongs to.
-fn malformed_dates(conn: &Connection) -> Result<Vec<Msg>> {
+fn malformed_dates(tx: &Tx) -> Result<Vec<Msg>> {
     // What each stored date belongs to: (kind, id or code or staff id, the date).
     let dates = "SELECT 'session', id, date FROM session
                  UNION ALL SELECT 'assessment', code, date FROM assessment
@@ -101,12 +97,10 @@ fn malformed_dates(conn: &Connection) -> Result<Vec<Msg>> {
                  UNION ALL SELECT 'joined', staff_id, joined FROM learner WHERE joined IS NOT NULL
                  UNION ALL SELECT 'left', staff_id, left_on FROM learner WHERE left_on IS NOT NULL";
     let mut out = Vec::new();
-    let mut stmt = conn.prepare(dates)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (kind, day): (String, String) = (r.get(0)?, r.get(2)?);
+    tx.each(dates, params![], |r| {
+        let day: String = r.get(2)?;
         if crate::date::parse(&day).map(crate::date::iso).as_deref() != Some(day.as_str()) {
-            let what = match kind.as_str() {
+            let what = match r.str(0)? {
                 "session" => Msg::Session { id: r.get(1)? },
                 "assessment" => Msg::Assessment { code: r.get(1)? },
                 "online" => Msg::CheckOnlineOfLearner { id: r.get(1)? },
@@ -115,14 +109,18 @@ fn malformed_dates(conn: &Connection) -> Result<Vec<Msg>> {
             };
             out.push(Msg::CheckNotADate { what: Box::new(what), day });
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
 /// Copies the database of `conn` into `file`, a new database (`db::create`), page by page: a
-/// consistent snapshot while others may be writing.
+/// consistent snapshot while others may be writing. SQLite's alone: a server has its own dumps.
 pub fn backup(conn: &Connection, file: &Path) -> Result<()> {
-    let mut dest = Connection::open(file)?;
+    let conn = conn
+        .sqlite()
+        .ok_or_else(|| Error::Other(Msg::Database { detail: "backup copies a SQLite file; use pg_dump".into() }))?;
+    let mut dest = rusqlite::Connection::open(file)?;
     {
         let backup = rusqlite::backup::Backup::new(conn, &mut dest)?;
         backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
@@ -134,13 +132,13 @@ pub fn backup(conn: &Connection, file: &Path) -> Result<()> {
 /// The origin a database records in its meta table (`demo` for the demo's), if it can be read;
 /// the file is opened as it is, neither created nor upgraded.
 pub fn origin(path: &Path) -> Option<String> {
-    Connection::open(path)
+    rusqlite::Connection::open(path)
         .and_then(|c| c.query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| r.get(0)).optional())
         .unwrap_or(None)
 }
 
 /// Marks a database as the demo's, which the demo may then remove and build again.
-pub fn mark_demo(conn: &Connection) -> Result<()> {
-    conn.execute("INSERT INTO meta (key, value) VALUES ('origin', 'demo')", [])?;
+pub fn mark_demo(tx: &Tx) -> Result<()> {
+    tx.execute("INSERT INTO meta (key, value) VALUES ('origin', 'demo')", params![])?;
     Ok(())
 }

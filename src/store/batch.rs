@@ -2,11 +2,9 @@
 //! added carry its id; rows it overwrote are in the audit log under its id with their old values
 //! (and old batch id), which is what undo restores.
 
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use serde_json::{json, Value as Json};
 
-use crate::db::{self, Action, Actor, DroppedIndex};
+use crate::db::{self, params, Action, Actor, Connection, DroppedIndex, Engine, ToParam, Tx, Value};
 use crate::error::{Error, Problem, Result};
 use crate::model::Counts;
 use crate::msg::Msg;
@@ -21,6 +19,8 @@ const IMPORT_CACHE_KIB: i64 = 8 * 1024;
 /// Readies a connection for an import, before its transaction. `references_proven`: the import
 /// proves every row's references itself (attendance), so SQLite need not look them up again.
 pub fn ready_for_import(conn: &Connection, references_proven: bool) -> Result<()> {
+    // The pragmas are SQLite's; a server manages its own memory.
+    let Some(conn) = conn.sqlite() else { return Ok(()) };
     // Negative: a size in KiB, not a number of pages.
     conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
     if references_proven {
@@ -39,24 +39,16 @@ pub fn ready_for_import(conn: &Connection, references_proven: bool) -> Result<()
 }
 
 /// Starts the batch of an import of `file` (its SHA-256 `sha256`); returns its id.
-pub fn begin(tx: &Transaction, actor: &Actor, kind: &str, file: &str, sha256: &str) -> Result<i64> {
-    tx.execute(
-        "INSERT INTO import_batch (kind, file, sha256, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+pub fn begin(tx: &Tx, actor: &Actor, kind: &str, file: &str, sha256: &str) -> Result<i64> {
+    tx.one(
+        "INSERT INTO import_batch (kind, file, sha256, operator, at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
         params![kind, file, sha256, actor.operator, actor.at],
-    )?;
-    Ok(tx.last_insert_rowid())
+        |r| r.get(0),
+    )
 }
 
 /// Records what batch `batch` came to, and logs it.
-pub fn finish(
-    tx: &Transaction,
-    actor: &Actor,
-    batch: i64,
-    kind: &str,
-    file: &str,
-    sha256: &str,
-    counts: &Counts,
-) -> Result<()> {
+pub fn finish(tx: &Tx, actor: &Actor, batch: i64, kind: &str, file: &str, sha256: &str, counts: &Counts) -> Result<()> {
     tx.execute(
         "UPDATE import_batch SET new = ?1, unchanged = ?2, updated = ?3 WHERE id = ?4",
         params![counts.new, counts.unchanged, counts.updated, batch],
@@ -82,25 +74,25 @@ pub struct Batch {
 }
 
 /// Every import batch, oldest first.
-pub fn list(conn: &Connection) -> Result<Vec<Batch>> {
-    let mut stmt = conn.prepare(
+pub fn list(tx: &Tx) -> Result<Vec<Batch>> {
+    tx.all(
         "SELECT id, kind, file, sha256, new, unchanged, updated, operator, at, undone FROM import_batch ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Batch {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            file: r.get(2)?,
-            sha256: r.get(3)?,
-            new: r.get(4)?,
-            unchanged: r.get(5)?,
-            updated: r.get(6)?,
-            operator: r.get(7)?,
-            at: r.get(8)?,
-            undone: r.get(9)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        params![],
+        |r| {
+            Ok(Batch {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                file: r.get(2)?,
+                sha256: r.get(3)?,
+                new: r.get(4)?,
+                unchanged: r.get(5)?,
+                updated: r.get(6)?,
+                operator: r.get(7)?,
+                at: r.get(8)?,
+                undone: r.get(9)?,
+            })
+        },
+    )
 }
 
 /// The tables a batch writes by natural key, children before parents so that deletes never
@@ -139,21 +131,16 @@ const DELETED: [Deleted; 8] = [
 
 impl Deleted {
     /// `json_object('k1', k1, …)`: the deleted row's audit key.
-    fn key_sql(&self) -> String {
+    fn key_sql(&self, e: Engine) -> String {
         let row_id = self.row_id.map(|name| (name, "id"));
-        json_object(self.table.key.iter().map(|k| (*k, *k)).chain(row_id))
+        e.json_object(self.table.key.iter().map(|k| (*k, *k)).chain(row_id))
     }
 
     /// `json_object('v1', v1, …, 'batch_id', batch_id)`: the deleted row's old values.
-    fn old_sql(&self) -> String {
+    fn old_sql(&self, e: Engine) -> String {
         let columns = self.table.values.iter().chain(self.unwritten).copied().chain(std::iter::once("batch_id"));
-        json_object(columns.map(|c| (c, c)))
+        e.json_object(columns.map(|c| (c, c)))
     }
-}
-
-fn json_object<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    let pairs: Vec<String> = pairs.map(|(name, column)| format!("'{name}', {column}")).collect();
-    format!("json_object({})", pairs.join(", "))
 }
 
 /// SQLite's page cache during an undo, in KiB: a large batch's rows are read, logged and deleted
@@ -165,6 +152,7 @@ const AUDIT_BATCH: &str = "audit_batch";
 
 /// Readies a connection for an undo, before its transaction.
 pub fn ready_for_undo(conn: &Connection) -> Result<()> {
+    let Some(conn) = conn.sqlite() else { return Ok(()) };
     conn.pragma_update(None, "cache_size", -UNDO_CACHE_KIB)?;
     Ok(())
 }
@@ -181,12 +169,11 @@ pub struct Undone {
 /// Takes batch `batch` back: its new rows go, the rows it overwrote get their old values back,
 /// and every change is logged under the batch. Refused, and nothing changed, when a later change
 /// or a closed year stands in the way.
-pub fn undo(tx: &Transaction, actor: &Actor, batch: i64) -> Result<Undone> {
+pub fn undo(tx: &Tx, actor: &Actor, batch: i64) -> Result<Undone> {
     let (file, undone, kind, rows): (String, bool, String, i64) = tx
-        .query_row("SELECT file, undone, kind, new FROM import_batch WHERE id = ?1", [batch], |r| {
+        .optional("SELECT file, undone, kind, new FROM import_batch WHERE id = ?1", params![batch], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?
+        })?
         .ok_or_else(|| Error::invalid(Msg::BatchUnknown { batch }))?;
     if undone {
         return Err(Error::invalid(Msg::BatchUndoneAlready { batch, file }));
@@ -198,7 +185,7 @@ pub fn undo(tx: &Transaction, actor: &Actor, batch: i64) -> Result<Undone> {
     let actor = Actor { batch: Some(batch), ..actor.clone() };
     let restored = restore_overwritten(tx, &actor, batch)?;
     // One audit row for each row deleted: a large batch adds more of them than the log held.
-    let logged: i64 = tx.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?;
+    let logged: i64 = tx.one("SELECT COUNT(*) FROM audit", params![], |r| r.get(0))?;
     let audit_index =
         if DroppedIndex::pays(rows, logged) { DroppedIndex::drop(tx, AUDIT_BATCH)? } else { DroppedIndex::default() };
     let mut deleted = 0;
@@ -212,7 +199,7 @@ pub fn undo(tx: &Transaction, actor: &Actor, batch: i64) -> Result<Undone> {
         };
         let dropped = match index {
             Some(index) => {
-                let stored: i64 = tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+                let stored: i64 = tx.one(&format!("SELECT COUNT(*) FROM {table}"), params![], |r| r.get(0))?;
                 if DroppedIndex::pays(rows, stored - rows) {
                     DroppedIndex::drop(tx, index)?
                 } else {
@@ -222,7 +209,7 @@ pub fn undo(tx: &Transaction, actor: &Actor, batch: i64) -> Result<Undone> {
             None => DroppedIndex::default(),
         };
         // Set-based: one audit row per deleted row without a round trip each.
-        let (key, old) = (d.key_sql(), d.old_sql());
+        let (key, old) = (d.key_sql(tx.engine()), d.old_sql(tx.engine()));
         tx.execute(
             &format!(
                 "INSERT INTO audit (at, operator, batch_id, entity, key, action, old, new)
@@ -230,14 +217,14 @@ pub fn undo(tx: &Transaction, actor: &Actor, batch: i64) -> Result<Undone> {
             ),
             params![actor.at, actor.operator, batch],
         )?;
-        deleted += tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), [batch])?;
+        deleted += tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), params![batch])?;
         dropped.build(tx)?;
     }
     audit_index.build(tx)?;
     if kind == "learners" {
         deleted += delete_created_branches(tx, &actor, batch)?;
     }
-    tx.execute("UPDATE import_batch SET undone = 1 WHERE id = ?1", [batch])?;
+    tx.execute("UPDATE import_batch SET undone = 1 WHERE id = ?1", params![batch])?;
     db::audit(
         tx,
         &actor,
@@ -251,13 +238,12 @@ pub fn undo(tx: &Transaction, actor: &Actor, batch: i64) -> Result<Undone> {
 }
 
 /// A record named by its audit key, as a person knows it: staff ids and codes, not row ids.
-fn describe_record(tx: &Transaction, entity: &str, key: &str) -> Result<Msg> {
+fn describe_record(tx: &Tx, entity: &str, key: &str) -> Result<Msg> {
     let key: serde_json::Value = serde_json::from_str(key).unwrap_or_default();
     let id = |name: &str| key.get(name).and_then(serde_json::Value::as_i64);
     let staff_id = |learner: Option<i64>| -> Result<String> {
         Ok(tx
-            .query_row("SELECT staff_id FROM learner WHERE id = ?1", [learner], |r| r.get::<_, String>(0))
-            .optional()?
+            .optional("SELECT staff_id FROM learner WHERE id = ?1", params![learner], |r| r.get::<String>(0))?
             .unwrap_or_else(|| "?".into()))
     };
     Ok(match entity {
@@ -265,9 +251,8 @@ fn describe_record(tx: &Transaction, entity: &str, key: &str) -> Result<Msg> {
             Msg::RecAttendanceOf { staff_id: staff_id(id("learner_id"))?, session: id("session_id").unwrap_or(0) }
         }
         "result" => {
-            let code: Option<String> = tx
-                .query_row("SELECT code FROM assessment WHERE id = ?1", [id("assessment_id")], |r| r.get(0))
-                .optional()?;
+            let code: Option<String> =
+                tx.optional("SELECT code FROM assessment WHERE id = ?1", params![id("assessment_id")], |r| r.get(0))?;
             Msg::RecResultIn { staff_id: staff_id(id("learner_id"))?, code: code.unwrap_or_else(|| "?".into()) }
         }
         "online" => Msg::RecOnlineOf {
@@ -279,19 +264,20 @@ fn describe_record(tx: &Transaction, entity: &str, key: &str) -> Result<Msg> {
 }
 
 /// Undo would silently lose a later change to a row the batch wrote: refuse, and say which.
-fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
+fn refuse_if_changed_since(tx: &Tx, batch: i64) -> Result<()> {
+    let e = tx.engine();
     // An overwrite records the row's old batch id; one by another batch (not itself undone) or by
     // a command means the batch's values are no longer what is stored.
-    let mut stmt = tx.prepare(
+    let sql = format!(
         "SELECT a.entity, a.key, a.operator, a.at, a.batch_id FROM audit a
-         WHERE json_extract(a.old, '$.batch_id') = ?1
-           AND a.batch_id IS NOT ?1
-           AND NOT EXISTS (SELECT 1 FROM import_batch b WHERE b.id = a.batch_id AND b.undone)
+         WHERE {old_batch} = ?1
+           AND a.batch_id IS DISTINCT FROM ?1
+           AND NOT EXISTS (SELECT 1 FROM import_batch b WHERE b.id = a.batch_id AND b.undone <> 0)
          ORDER BY a.id",
-    )?;
-    let changes: Vec<(String, String, String, String, Option<i64>)> = stmt
-        .query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        old_batch = e.json_int("a.old", "batch_id")
+    );
+    let changes: Vec<(String, String, String, String, Option<i64>)> =
+        tx.all(&sql, params![batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     let mut problems = Vec::with_capacity(changes.len());
     for (entity, key, operator, at, by) in changes {
         let what = describe_record(tx, &entity, &key)?;
@@ -304,45 +290,56 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
     // Rows others added that hang on what the batch created (a session's attendance recorded by
     // a command, a learner's results) would be orphaned. A learner or course the batch overwrote
     // (an update under its id) it did not create: undo gives it its old values back.
+    let (session_key, learner_key, course_key) = (
+        e.json_object([("id", "s.id")].into_iter()),
+        e.json_object([("staff_id", "l.staff_id")].into_iter()),
+        e.json_object([("code", "c.code")].into_iter()),
+    );
     for (what, sql) in [
         (
             "session",
             "SELECT DISTINCT s.id FROM session s JOIN attendance a ON a.session_id = s.id
-             WHERE s.batch_id = ?1 AND a.batch_id IS NOT ?1",
+             WHERE s.batch_id = ?1 AND a.batch_id IS DISTINCT FROM ?1"
+                .to_string(),
         ),
         (
             "session",
-            "SELECT DISTINCT s.id FROM session s JOIN audit a ON a.entity = 'session' AND a.action = 'update'
-                 AND a.key = json_object('id', s.id)
-             WHERE s.batch_id = ?1 AND a.batch_id IS NOT ?1",
+            format!(
+                "SELECT DISTINCT s.id FROM session s JOIN audit a ON a.entity = 'session' AND a.action = 'update'
+                     AND a.key = {session_key}
+                 WHERE s.batch_id = ?1 AND a.batch_id IS DISTINCT FROM ?1"
+            ),
         ),
         (
             "learner",
             // Created, not overwritten: an overwritten row carries the batch's id too, and undo
             // only puts its old values back.
-            "SELECT l.staff_id FROM learner l WHERE l.batch_id = ?1
+            format!(
+                "SELECT l.staff_id FROM learner l WHERE l.batch_id = ?1
              AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.batch_id = ?1 AND a.entity = 'learner'
-                             AND a.action = 'update' AND a.key = json_object('staff_id', l.staff_id))
+                             AND a.action = 'update' AND a.key = {learner_key})
              AND (
                  l.left_on IS NOT NULL
                  OR EXISTS (SELECT 1 FROM spell x WHERE x.learner_id = l.id)
                  OR EXISTS (SELECT 1 FROM exemption x WHERE x.learner_id = l.id)
-                 OR EXISTS (SELECT 1 FROM category_change x WHERE x.learner_id = l.id AND x.batch_id IS NOT ?1)
-                 OR EXISTS (SELECT 1 FROM branch_change x WHERE x.learner_id = l.id AND x.batch_id IS NOT ?1)
-                 OR EXISTS (SELECT 1 FROM attendance a WHERE a.learner_id = l.id AND a.batch_id IS NOT ?1)
-                 OR EXISTS (SELECT 1 FROM result r WHERE r.learner_id = l.id AND r.batch_id IS NOT ?1)
-                 OR EXISTS (SELECT 1 FROM online o WHERE o.learner_id = l.id AND o.batch_id IS NOT ?1))",
+                 OR EXISTS (SELECT 1 FROM category_change x WHERE x.learner_id = l.id AND x.batch_id IS DISTINCT FROM ?1)
+                 OR EXISTS (SELECT 1 FROM branch_change x WHERE x.learner_id = l.id AND x.batch_id IS DISTINCT FROM ?1)
+                 OR EXISTS (SELECT 1 FROM attendance a WHERE a.learner_id = l.id AND a.batch_id IS DISTINCT FROM ?1)
+                 OR EXISTS (SELECT 1 FROM result r WHERE r.learner_id = l.id AND r.batch_id IS DISTINCT FROM ?1)
+                 OR EXISTS (SELECT 1 FROM online o WHERE o.learner_id = l.id AND o.batch_id IS DISTINCT FROM ?1))"
+            ),
         ),
         (
             "course",
-            "SELECT c.code FROM course c WHERE c.batch_id = ?1
+            format!(
+                "SELECT c.code FROM course c WHERE c.batch_id = ?1
              AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.batch_id = ?1 AND a.entity = 'course'
-                             AND a.action = 'update' AND a.key = json_object('code', c.code))
-             AND EXISTS (SELECT 1 FROM session s WHERE s.course_id = c.id AND s.batch_id IS NOT ?1)",
+                             AND a.action = 'update' AND a.key = {course_key})
+             AND EXISTS (SELECT 1 FROM session s WHERE s.course_id = c.id AND s.batch_id IS DISTINCT FROM ?1)"
+            ),
         ),
     ] {
-        let mut stmt = tx.prepare(sql)?;
-        let found: Vec<Value> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let found: Vec<Value> = tx.all(&sql, params![batch], |r| r.get(0))?;
         for v in found {
             let name = store::sql_to_json(&v).to_string();
             problems.push(Problem::new(Msg::UndoCreatedHasRecords { batch, entity: what.to_string(), name }));
@@ -356,43 +353,49 @@ fn refuse_if_changed_since(tx: &Transaction, batch: i64) -> Result<()> {
 }
 
 /// Undo would change a closed year's figures: refuse, naming the year (SPEC v2 §2).
-fn refuse_if_closed(tx: &Transaction, batch: i64) -> Result<()> {
+fn refuse_if_closed(tx: &Tx, batch: i64) -> Result<()> {
+    let e = tx.engine();
     let closed = Closed::load(tx)?;
     if closed.is_empty() {
         return Ok(());
     }
     // The years the batch's rows (added or overwritten: both carry its id) are dated in.
-    let mut stmt = tx.prepare(
+    let years: Vec<String> = tx.all(
         "SELECT substr(s.date, 1, 4) FROM attendance a JOIN session s ON s.id = a.session_id WHERE a.batch_id = ?1
          UNION SELECT substr(x.date, 1, 4) FROM result r JOIN assessment x ON x.id = r.assessment_id WHERE r.batch_id = ?1
          UNION SELECT substr(date, 1, 4) FROM online WHERE batch_id = ?1
          UNION SELECT substr(to_date, 1, 4) FROM online WHERE batch_id = ?1 AND to_date IS NOT NULL
          UNION SELECT substr(date, 1, 4) FROM session WHERE batch_id = ?1",
+        params![batch],
+        |r| r.get(0),
     )?;
-    let years: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     for y in years.iter().filter_map(|y| y.parse::<i32>().ok()) {
         closed.check_years(y, Some(y), Msg::WhatUndoingDated { batch })?;
     }
     // A course kind the batch changed goes back: every year with sessions of the course changes.
-    let mut stmt = tx.prepare(
+    let sql = format!(
         "SELECT DISTINCT CAST(substr(s.date, 1, 4) AS INTEGER) FROM audit a
-         JOIN course c ON c.code = json_extract(a.key, '$.code') JOIN session s ON s.course_id = c.id
+         JOIN course c ON c.code = {key_code} JOIN session s ON s.course_id = c.id
          WHERE a.batch_id = ?1 AND a.entity = 'course' AND a.action = 'update'
-           AND json_extract(a.old, '$.kind') IS NOT json_extract(a.new, '$.kind')",
-    )?;
-    let years: Vec<i32> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+           AND {old_kind} IS DISTINCT FROM {new_kind}",
+        key_code = e.json_text("a.key", "code"),
+        old_kind = e.json_text("a.old", "kind"),
+        new_kind = e.json_text("a.new", "kind"),
+    );
+    let years: Vec<i32> = tx.all(&sql, params![batch], |r| r.get(0))?;
     for y in years {
         closed.check_years(y, Some(y), Msg::WhatUndoingKind { batch })?;
     }
     // Dated changes and new learners reach every year from their date on.
-    let mut stmt = tx.prepare(
+    let sql = format!(
         "SELECT from_date FROM category_change WHERE batch_id = ?1
          UNION ALL SELECT from_date FROM branch_change WHERE batch_id = ?1
          UNION ALL SELECT COALESCE(l.joined, '0000-01-01') FROM learner l WHERE l.batch_id = ?1
              AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.batch_id = ?1 AND a.entity = 'learner'
-                             AND a.action = 'update' AND a.key = json_object('staff_id', l.staff_id))",
-    )?;
-    let from: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                             AND a.action = 'update' AND a.key = {learner_key})",
+        learner_key = e.json_object([("staff_id", "l.staff_id")].into_iter()),
+    );
+    let from: Vec<String> = tx.all(&sql, params![batch], |r| r.get(0))?;
     if let Some(first) = from.iter().filter_map(|d| d.get(..4)?.parse::<i32>().ok()).min() {
         closed.check_years(first, None, Msg::WhatUndoingEnrolled { batch })?;
     }
@@ -412,26 +415,27 @@ struct MovedJoin {
     new: Option<String>,
 }
 
-fn moved_join_dates(tx: &Transaction, batch: i64) -> Result<Vec<MovedJoin>> {
-    let mut stmt = tx.prepare(
-        "SELECT json_extract(key, '$.staff_id'), json_extract(old, '$.joined'), json_extract(new, '$.joined')
+fn moved_join_dates(tx: &Tx, batch: i64) -> Result<Vec<MovedJoin>> {
+    let e = tx.engine();
+    let sql = format!(
+        "SELECT {key_staff}, {old_joined}, {new_joined}
          FROM audit WHERE batch_id = ?1 AND entity = 'learner' AND action = 'update'
-           AND json_extract(old, '$.joined') IS NOT json_extract(new, '$.joined')",
-    )?;
-    let moved = stmt
-        .query_map([batch], |r| Ok(MovedJoin { staff_id: r.get(0)?, old: r.get(1)?, new: r.get(2)? }))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(moved)
+           AND {old_joined} IS DISTINCT FROM {new_joined}",
+        key_staff = e.json_text("key", "staff_id"),
+        old_joined = e.json_text("old", "joined"),
+        new_joined = e.json_text("new", "joined"),
+    );
+    tx.all(&sql, params![batch], |r| Ok(MovedJoin { staff_id: r.get(0)?, old: r.get(1)?, new: r.get(2)? }))
 }
 
 /// Undo would put back a later join date than a learner's records recorded since (SPEC v2 §2:
 /// no record outside enrolment): refuse, naming them.
-fn refuse_if_outside(tx: &Transaction, batch: i64) -> Result<()> {
+fn refuse_if_outside(tx: &Tx, batch: i64) -> Result<()> {
     let mut problems = Vec::new();
     for MovedJoin { staff_id, old, .. } in moved_join_dates(tx, batch)? {
         let Some(day) = old.as_deref().and_then(crate::date::parse) else { continue };
         let id: Option<i64> =
-            tx.query_row("SELECT id FROM learner WHERE staff_id = ?1", [&staff_id], |r| r.get(0)).optional()?;
+            tx.optional("SELECT id FROM learner WHERE staff_id = ?1", params![staff_id], |r| r.get(0))?;
         let Some(id) = id else { continue };
         let before = store::lives::records_before(tx, id, day)?;
         if !before.is_empty() {
@@ -451,16 +455,15 @@ fn refuse_if_outside(tx: &Transaction, batch: i64) -> Result<()> {
 }
 
 /// Puts back the values the batch overwrote, newest overwrite first.
-fn restore_overwritten(tx: &Transaction, actor: &Actor, batch: i64) -> Result<usize> {
+fn restore_overwritten(tx: &Tx, actor: &Actor, batch: i64) -> Result<usize> {
     let entities: Vec<String> = KEYED.iter().map(|t| format!("'{}'", t.entity)).collect();
-    let mut stmt = tx.prepare(&format!(
+    let sql = format!(
         "SELECT entity, key, old, new FROM audit WHERE batch_id = ?1 AND action = 'update'
          AND entity IN ({}) ORDER BY id DESC",
         entities.join(", ")
-    ))?;
-    let overwrites: Vec<(String, String, Option<String>, Option<String>)> = stmt
-        .query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    );
+    let overwrites: Vec<(String, String, Option<String>, Option<String>)> =
+        tx.all(&sql, params![batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     for (entity, key, old, new) in &overwrites {
         let table = KEYED
             .iter()
@@ -477,34 +480,37 @@ fn restore_overwritten(tx: &Transaction, actor: &Actor, batch: i64) -> Result<us
         let sets: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
         let wheres: Vec<String> =
             table.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", columns.len() + i + 1)).collect();
-        let values = columns.iter().map(|c| json_to_sql(&old_json[*c]));
-        let keys = table.key.iter().map(|k| json_to_sql(&key_json[*k]));
-        tx.prepare_cached(&format!("UPDATE {} SET {} WHERE {}", table.entity, sets.join(", "), wheres.join(" AND ")))?
-            .execute(params_from_iter(values.chain(keys)))?;
+        let values: Vec<Value> = columns
+            .iter()
+            .map(|c| json_to_sql(&old_json[*c]))
+            .chain(table.key.iter().map(|k| json_to_sql(&key_json[*k])))
+            .collect();
+        let sql = format!("UPDATE {} SET {} WHERE {}", table.entity, sets.join(", "), wheres.join(" AND "));
+        tx.execute(&sql, values.iter().map(Value::param))?;
         db::audit(tx, actor, entity, &key_json, Action::Update, Some(&new_json), Some(&old_json))?;
     }
     Ok(overwrites.len())
 }
 
 /// Branches `import learners --create-branches` made, logged as inserts under the batch.
-fn delete_created_branches(tx: &Transaction, actor: &Actor, batch: i64) -> Result<usize> {
-    let mut stmt = tx.prepare(
-        "SELECT json_extract(key, '$.code') FROM audit WHERE batch_id = ?1 AND entity = 'branch' AND action = 'insert'",
-    )?;
-    let codes: Vec<String> = stmt.query_map([batch], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+fn delete_created_branches(tx: &Tx, actor: &Actor, batch: i64) -> Result<usize> {
+    let sql = format!(
+        "SELECT {} FROM audit WHERE batch_id = ?1 AND entity = 'branch' AND action = 'insert'",
+        tx.engine().json_text("key", "code")
+    );
+    let codes: Vec<String> = tx.all(&sql, params![batch], |r| r.get(0))?;
     let mut deleted = 0;
     for code in codes {
-        let row: Option<(i64, String)> = tx
-            .query_row("SELECT id, name FROM branch WHERE code = ?1", [&code], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let row: Option<(i64, String)> =
+            tx.optional("SELECT id, name FROM branch WHERE code = ?1", params![code], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let Some((id, name)) = row else { continue };
         let used: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM learner WHERE branch_id = ?1)", [id], |r| r.get(0))?;
+            tx.one("SELECT EXISTS (SELECT 1 FROM learner WHERE branch_id = ?1)", params![id], |r| r.get(0))?;
         if used {
             // Learners added since belong to it: the branch stays with them.
             continue;
         }
-        tx.execute("DELETE FROM branch WHERE id = ?1", [id])?;
+        tx.execute("DELETE FROM branch WHERE id = ?1", params![id])?;
         let key = json!({ "code": code, "id": id });
         db::audit(tx, actor, "branch", &key, Action::Delete, Some(&json!({ "name": name })), None)?;
         deleted += 1;
@@ -522,6 +528,7 @@ mod tests {
     fn undo_logs_every_column_of_what_it_deletes() {
         let dir = tempfile::tempdir().unwrap();
         let (conn, _) = db::create(&dir.path().join("x.db")).unwrap();
+        let conn = conn.sqlite().unwrap();
         for d in &DELETED {
             let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY name").unwrap();
             let stored: Vec<String> =
@@ -542,9 +549,9 @@ mod tests {
     #[test]
     fn a_deleted_row_is_logged_as_before() {
         let learner = &DELETED[6];
-        assert_eq!(learner.key_sql(), "json_object('staff_id', staff_id, 'learner_id', id)");
+        assert_eq!(learner.key_sql(Engine::Sqlite), "json_object('staff_id', staff_id, 'learner_id', id)");
         assert_eq!(
-            learner.old_sql(),
+            learner.old_sql(Engine::Sqlite),
             "json_object('name', name, 'branch_id', branch_id, 'category', category, 'joined', joined, \
              'left_on', left_on, 'batch_id', batch_id)"
         );

@@ -8,12 +8,15 @@
 //! OR IGNORE, not ON CONFLICT DO NOTHING: a statement that can abort half-way (a CHECK or NOT NULL
 //! constraint under ABORT) makes SQLite copy every page it touches into a statement journal first.
 //! A row that OR IGNORE skipped for a reason other than its key is read back like any other and
-//! fails in `Writer::put`, whose single-row insert does abort on it.
+//! fails in `Writer::put`, whose single-row insert does abort on it. (PostgreSQL takes the same
+//! statements with ON CONFLICT DO NOTHING; its imports are to go through COPY instead.)
 
-use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{OptionalExtension, ToSql, Transaction};
+use std::cell::OnceCell;
 
-use crate::db::{Actor, DroppedIndex};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::ToSql;
+
+use crate::db::{params, Actor, DroppedIndex, Engine, Param, ToParam, Tx, Value};
 use crate::error::Result;
 use crate::model::Counts;
 use crate::msg::Msg;
@@ -55,6 +58,17 @@ impl Field {
     }
 }
 
+impl ToParam for Field {
+    fn param(&self) -> Param<'_> {
+        match *self {
+            Field::Null => Param::Null,
+            Field::Int(i) => Param::Int(i),
+            Field::Code(c) => Param::Text(c),
+        }
+    }
+}
+
+/// SQLite's fast path binds fields straight into its statement.
 impl ToSql for Field {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match *self {
@@ -75,7 +89,7 @@ pub struct Record {
 
 /// Where a chunk is written, and what its rows come to.
 pub struct Target<'a, 't> {
-    pub tx: &'a Transaction<'t>,
+    pub tx: &'a Tx<'t>,
     pub actor: &'a Actor,
     pub update: bool,
     pub counts: &'a mut Counts,
@@ -84,8 +98,9 @@ pub struct Target<'a, 't> {
 pub struct Bulk<'w> {
     table: &'static Table,
     writer: Writer<'w>,
-    /// The statement that writes `ROWS_PER_STATEMENT` rows (a shorter last one is made as needed).
-    full: String,
+    /// The statement that writes `ROWS_PER_STATEMENT` rows (a shorter last one is made as needed),
+    /// in the first transaction's dialect.
+    full: OnceCell<String>,
     /// Rows gathered by `push`.
     pending: Vec<Record>,
     /// Rows of statements that did not insert all of theirs: read back one by one.
@@ -100,7 +115,7 @@ impl Bulk<'static> {
         Bulk {
             table,
             writer: Writer::partial(table, known),
-            full: insert_sql(table, ROWS_PER_STATEMENT),
+            full: OnceCell::new(),
             pending: Vec::with_capacity(CHUNK),
             check: Vec::new(),
             refused: Vec::new(),
@@ -168,13 +183,10 @@ impl Bulk<'_> {
         let mut ours = 0;
         for r in std::mem::take(&mut self.check) {
             let values: Vec<Value> = r.values.iter().map(|v| v.value()).collect();
-            let stored: Option<(Vec<Value>, Option<i64>)> = to
-                .tx
-                .prepare_cached(&select)?
-                .query_row([r.key.0, r.key.1], |row| {
-                    Ok(((0..n).map(|i| row.get(i)).collect::<rusqlite::Result<_>>()?, row.get(n)?))
-                })
-                .optional()?;
+            let stored: Option<(Vec<Value>, Option<i64>)> =
+                to.tx.optional(&select, params![r.key.0, r.key.1], |row| {
+                    Ok(((0..n).map(|i| row.get(i)).collect::<Result<_>>()?, row.get(n)?))
+                })?;
             match stored {
                 Some((stored, b)) if self.writer.same(&stored, &values) => {
                     if b == batch {
@@ -202,19 +214,26 @@ impl Bulk<'_> {
     }
 
     /// Inserts the rows whose keys are not stored yet; returns how many it inserted.
-    fn insert(&self, tx: &Transaction, rows: &[Record], batch: Option<i64>) -> Result<usize> {
+    fn insert(&self, tx: &Tx, rows: &[Record], batch: Option<i64>) -> Result<usize> {
         let shorter;
         let sql = if rows.len() == ROWS_PER_STATEMENT {
-            &self.full
+            self.full.get_or_init(|| insert_sql(tx.engine(), self.table, ROWS_PER_STATEMENT))
         } else {
-            shorter = insert_sql(self.table, rows.len());
+            shorter = insert_sql(tx.engine(), self.table, rows.len());
             &shorter
+        };
+        let fields = |r: &Record| [Field::Int(r.key.0), Field::Int(r.key.1), r.values[0], r.values[1]];
+        // SQLite's fast path: every field bound in place, no parameter list built.
+        let Some(tx) = tx.sqlite() else {
+            let params = std::iter::once(Field::int(batch)).chain(rows.iter().flat_map(fields));
+            let params: Vec<Field> = params.collect();
+            return tx.execute(sql, params.iter().map(Field::param));
         };
         let mut stmt = tx.prepare_cached(sql)?;
         stmt.raw_bind_parameter(1, Field::int(batch))?;
         let mut i = 1;
         for r in rows {
-            for field in [Field::Int(r.key.0), Field::Int(r.key.1), r.values[0], r.values[1]] {
+            for field in fields(r) {
                 i += 1;
                 stmt.raw_bind_parameter(i, field)?;
             }
@@ -226,7 +245,7 @@ impl Bulk<'_> {
 /// `INSERT OR IGNORE INTO t (k1, k2, v1, v2, batch_id) VALUES (?2, ?3, ?4, ?5, ?1), …` for `rows`
 /// rows: `?1` is the batch, bound once. An import always runs under its batch, whose id marks its
 /// new rows (no audit row each).
-fn insert_sql(t: &Table, rows: usize) -> String {
+fn insert_sql(engine: Engine, t: &Table, rows: usize) -> String {
     let columns: Vec<&str> = t.key.iter().chain(t.values).copied().chain(std::iter::once("batch_id")).collect();
     let per_row = columns.len() - 1;
     let values: Vec<String> = (0..rows)
@@ -235,7 +254,7 @@ fn insert_sql(t: &Table, rows: usize) -> String {
             format!("({}, ?1)", marks.join(", "))
         })
         .collect();
-    format!("INSERT OR IGNORE INTO {} ({}) VALUES {}", t.entity, columns.join(", "), values.join(", "))
+    engine.insert_ignoring(t.entity, &columns.join(", "), &values.join(", "))
 }
 
 /// The attendance table's index on learner_id during a large import: once the import has shown
@@ -253,21 +272,21 @@ const WEIGH_AFTER: i64 = 1 << 16;
 impl LearnerIndex {
     /// Weighs, once `new` rows are written and the share `read` of the sheet is read, whether to
     /// build the index anew.
-    pub fn weigh(&mut self, tx: &Transaction, new: i64, read: f64) -> Result<()> {
+    pub fn weigh(&mut self, tx: &Tx, new: i64, read: f64) -> Result<()> {
         if self.weighed || new < WEIGH_AFTER {
             return Ok(());
         }
         self.weighed = true;
         // Rows to come, foreseen from the share of the sheet read so far.
         let to_come = if read > 0.0 && read < 1.0 { (new as f64 * (1.0 / read - 1.0)) as i64 } else { 0 };
-        let stored: i64 = tx.query_row("SELECT COUNT(*) FROM attendance", [], |r| r.get(0))?;
+        let stored: i64 = tx.one("SELECT COUNT(*) FROM attendance", params![], |r| r.get(0))?;
         if DroppedIndex::pays(to_come, stored) {
             self.dropped = DroppedIndex::drop(tx, ATTENDANCE_LEARNER)?;
         }
         Ok(())
     }
 
-    pub fn build(self, tx: &Transaction) -> Result<()> {
+    pub fn build(self, tx: &Tx) -> Result<()> {
         self.dropped.build(tx)
     }
 }

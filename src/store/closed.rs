@@ -4,10 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
-use crate::db::{audit, Action, Actor, Connection, Transaction};
+use crate::db::{audit, params, Action, Actor, Tx};
 use crate::error::{Error, Problem, Result};
 use crate::msg::Msg;
 
@@ -19,9 +18,12 @@ pub type Totals = HashMap<(i64, String, String), (i64, String)>;
 pub struct Closed(BTreeSet<i32>);
 
 impl Closed {
-    pub fn load(conn: &Connection) -> Result<Closed> {
-        let mut stmt = conn.prepare_cached("SELECT year FROM closed_year")?;
-        let years = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    pub fn load(tx: &Tx) -> Result<Closed> {
+        let mut years = BTreeSet::new();
+        tx.each("SELECT year FROM closed_year", params![], |r| {
+            years.insert(r.get(0)?);
+            Ok(())
+        })?;
         Ok(Closed(years))
     }
 
@@ -68,21 +70,22 @@ impl Closed {
 
     /// Stored online totals credited in a closed year (on their last day). Changing one changes
     /// that year, whatever the dates of the row that changes it.
-    pub fn totals(&self, conn: &Connection) -> Result<Totals> {
+    pub fn totals(&self, tx: &Tx) -> Result<Totals> {
         if self.is_empty() {
             return Ok(HashMap::new());
         }
-        let mut stmt = conn
-            .prepare_cached("SELECT learner_id, date, source, hours, to_date FROM online WHERE to_date IS NOT NULL")?;
-        let rows =
-            stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), (r.get(3)?, r.get::<_, String>(4)?))))?;
         let mut out = HashMap::new();
-        for row in rows {
-            let (key, (hours, to)) = row?;
-            if iso_year(&to).is_some_and(|y| self.contains(y)) {
-                out.insert(key, (hours, to));
-            }
-        }
+        tx.each(
+            "SELECT learner_id, date, source, hours, to_date FROM online WHERE to_date IS NOT NULL",
+            params![],
+            |r| {
+                let to: String = r.get(4)?;
+                if iso_year(&to).is_some_and(|y| self.contains(y)) {
+                    out.insert((r.get(0)?, r.get(1)?, r.get(2)?), (r.get(3)?, to));
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 
@@ -101,7 +104,7 @@ pub fn iso_year(day: &str) -> Option<i32> {
 }
 
 /// Closes `year`, audited.
-pub fn close_year(tx: &Transaction, actor: &Actor, year: i32) -> Result<()> {
+pub fn close_year(tx: &Tx, actor: &Actor, year: i32) -> Result<()> {
     tx.execute(
         "INSERT INTO closed_year (year, at, operator) VALUES (?1, ?2, ?3)",
         params![year, actor.at, actor.operator],
@@ -111,14 +114,15 @@ pub fn close_year(tx: &Transaction, actor: &Actor, year: i32) -> Result<()> {
 
 /// Opens closed `year` again, audited with when and by whom it was closed; false when it was not
 /// closed.
-pub fn reopen_year(tx: &Transaction, actor: &Actor, year: i32) -> Result<bool> {
-    let old: Option<(String, String)> = tx
-        .query_row("SELECT at, operator FROM closed_year WHERE year = ?1", [year], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+pub fn reopen_year(tx: &Tx, actor: &Actor, year: i32) -> Result<bool> {
+    let old: Option<(String, String)> =
+        tx.optional("SELECT at, operator FROM closed_year WHERE year = ?1", params![year], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let Some((at, operator)) = old else {
         return Ok(false);
     };
-    tx.execute("DELETE FROM closed_year WHERE year = ?1", [year])?;
+    tx.execute("DELETE FROM closed_year WHERE year = ?1", params![year])?;
     let old = json!({ "at": at, "operator": operator });
     audit(tx, actor, "closed_year", &json!({ "year": year }), Action::Delete, Some(&old), None)?;
     Ok(true)
@@ -135,8 +139,8 @@ pub struct YearLine {
 }
 
 /// Every year that has records or was closed, in order.
-pub fn year_lines(conn: &Connection) -> Result<Vec<YearLine>> {
-    let mut stmt = conn.prepare(
+pub fn year_lines(tx: &Tx) -> Result<Vec<YearLine>> {
+    tx.all(
         "WITH years(year) AS (
              SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM session
              UNION SELECT CAST(substr(date, 1, 4) AS INTEGER) FROM assessment
@@ -145,12 +149,12 @@ pub fn year_lines(conn: &Connection) -> Result<Vec<YearLine>> {
          SELECT y.year, c.year IS NOT NULL, c.at, c.operator,
                 (SELECT COUNT(*) FROM session s WHERE s.date BETWEEN y.year || '-01-01' AND y.year || '-12-31')
          FROM years y LEFT JOIN closed_year c ON c.year = y.year ORDER BY y.year",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let closed = if r.get(1)? { Some((r.get(2)?, r.get(3)?)) } else { None };
-        Ok(YearLine { year: r.get(0)?, closed, sessions: r.get(4)? })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        params![],
+        |r| {
+            let closed = if r.get(1)? { Some((r.get(2)?, r.get(3)?)) } else { None };
+            Ok(YearLine { year: r.get(0)?, closed, sessions: r.get(4)? })
+        },
+    )
 }
 
 #[cfg(test)]

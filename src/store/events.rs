@@ -1,10 +1,9 @@
 //! What earns hours as commands list and add it: sessions with their attendance, assessments
 //! with their results. Reading and removing one record at a time is `records`'.
 
-use rusqlite::params;
 use serde_json::json;
 
-use crate::db::{audit, Action, Actor, Connection, Transaction};
+use crate::db::{audit, params, Action, Actor, Tx};
 use crate::error::Result;
 use crate::model::Status;
 use crate::store::records::{assessment_row, AssessmentRow, ASSESSMENT_COLUMNS};
@@ -34,18 +33,18 @@ pub struct SessionLine {
 }
 
 /// Every session (with `year`, of that year), by date and id.
-pub fn session_lines(conn: &Connection, year: Option<i32>) -> Result<Vec<SessionLine>> {
+pub fn session_lines(tx: &Tx, year: Option<i32>) -> Result<Vec<SessionLine>> {
     let range = year.map(|y| (format!("{y:04}-01-01"), format!("{y:04}-12-31")));
-    let mut stmt = conn.prepare(&format!(
+    let sql = format!(
         "SELECT s.id, s.date, c.code, c.title, c.kind, s.hours, s.days, s.teacher,
                 (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status IN ({})),
                 (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id)
          FROM session s JOIN course c ON c.id = s.course_id
-         WHERE ?1 IS NULL OR s.date BETWEEN ?1 AND ?2
+         WHERE CAST(?1 AS TEXT) IS NULL OR s.date BETWEEN ?1 AND ?2
          ORDER BY s.date, s.id",
         attended_sql()
-    ))?;
-    let rows = stmt.query_map(params![range.as_ref().map(|r| &r.0), range.as_ref().map(|r| &r.1)], |r| {
+    );
+    tx.all(&sql, params![range.as_ref().map(|r| &r.0), range.as_ref().map(|r| &r.1)], |r| {
         Ok(SessionLine {
             id: r.get(0)?,
             date: r.get(1)?,
@@ -58,15 +57,14 @@ pub fn session_lines(conn: &Connection, year: Option<i32>) -> Result<Vec<Session
             attended: r.get(8)?,
             records: r.get(9)?,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 /// Adds an assessment with `a`'s values (its `id` is not read), audited; returns its row id.
-pub fn add_assessment(tx: &Transaction, actor: &Actor, a: &AssessmentRow) -> Result<i64> {
-    tx.execute(
+pub fn add_assessment(tx: &Tx, actor: &Actor, a: &AssessmentRow) -> Result<i64> {
+    let id = tx.one(
         "INSERT INTO assessment (code, title, kind, date, hours, pass_mark, first, second, third, merit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
         params![
             a.code,
             a.title,
@@ -79,20 +77,19 @@ pub fn add_assessment(tx: &Transaction, actor: &Actor, a: &AssessmentRow) -> Res
             a.bonus[2],
             a.bonus[3]
         ],
+        |r| r.get(0),
     )?;
-    let id = tx.last_insert_rowid();
     audit(tx, actor, "assessment", &json!({ "code": a.code }), Action::Insert, None, Some(&a.json()))?;
     Ok(id)
 }
 
 /// Every assessment with its number of results, by date and code.
-pub fn assessments(conn: &Connection) -> Result<Vec<(AssessmentRow, i64)>> {
-    let mut stmt = conn.prepare(&format!(
+pub fn assessments(tx: &Tx) -> Result<Vec<(AssessmentRow, i64)>> {
+    let sql = format!(
         "SELECT {ASSESSMENT_COLUMNS}, (SELECT COUNT(*) FROM result r WHERE r.assessment_id = assessment.id)
          FROM assessment ORDER BY date, code"
-    ))?;
-    let rows = stmt.query_map([], |r| Ok((assessment_row(r)?, r.get(11)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    );
+    tx.all(&sql, params![], |r| Ok((assessment_row(r)?, r.get(11)?)))
 }
 
 #[cfg(test)]

@@ -1,30 +1,32 @@
 //! Reading what the credit rules judge: the rules by year, every learner's totals over a date
 //! range, the programme of sessions held. The million attendance rows are read here, once each.
 
+use crate::db::{params, Row, Tx};
 use chrono::NaiveDate;
-use rusqlite::{ffi, params, Connection};
+use rusqlite::ffi;
 
 use crate::credit::{session_credit, AssessmentRule, Ledger, Programme, RuleBook, Rules};
 use crate::date;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
 use crate::model::{Award, CourseKind, Status};
 use crate::period::Period;
 
 /// Every rule's values by year, as stored.
-pub fn rule_book(conn: &Connection) -> Result<RuleBook> {
-    let mut stmt = conn.prepare("SELECT name, from_year, value FROM rule_by_year ORDER BY name, from_year")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+pub fn rule_book(tx: &Tx) -> Result<RuleBook> {
+    let rows = tx.all("SELECT name, from_year, value FROM rule_by_year ORDER BY name, from_year", params![], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
     Ok(RuleBook { rows })
 }
 
 /// The rules of `year` as stored.
-pub fn rules(conn: &Connection, year: i32) -> Result<Rules> {
-    Ok(rule_book(conn)?.year(year))
+pub fn rules(tx: &Tx, year: i32) -> Result<Rules> {
+    Ok(rule_book(tx)?.year(year))
 }
 
 /// A status as stored (always a code): matched on bytes, for the million-row path.
-fn stored_status(code: &[u8]) -> rusqlite::Result<Status> {
+fn stored_status(code: &[u8]) -> Result<Status> {
     Ok(match code {
         b"present" => Status::Present,
         b"late" => Status::Late,
@@ -34,7 +36,7 @@ fn stored_status(code: &[u8]) -> rusqlite::Result<Status> {
     })
 }
 
-fn stored_kind(code: &[u8]) -> rusqlite::Result<CourseKind> {
+fn stored_kind(code: &[u8]) -> Result<CourseKind> {
     Ok(match code {
         b"theory" => CourseKind::Theory,
         b"extension" => CourseKind::Extension,
@@ -43,25 +45,29 @@ fn stored_kind(code: &[u8]) -> rusqlite::Result<CourseKind> {
     })
 }
 
-fn bad_code(code: &[u8]) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(0, String::from_utf8_lossy(code).into_owned(), rusqlite::types::Type::Text)
+fn bad_code(code: &[u8]) -> Error {
+    not_a_code(&String::from_utf8_lossy(code))
+}
+
+fn not_a_code(text: &str) -> Error {
+    Error::Other(crate::msg::Msg::Database { detail: format!("Invalid column type Text at index: 0, name: {text}") })
 }
 
 /// A stored vocabulary code, parsed; a code the schema would not allow is a database error.
-pub(crate) fn stored<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
-    text.parse::<T>().map_err(|_| rusqlite::Error::InvalidColumnType(0, text.to_string(), rusqlite::types::Type::Text))
+pub(crate) fn stored<T: std::str::FromStr>(text: &str) -> Result<T> {
+    text.parse::<T>().map_err(|_| not_a_code(text))
 }
 
 /// Every learner's totals for items dated `from` to `to` (inclusive), keyed by learner id.
-/// Learners with no items have no entry, or an empty one.
-pub fn totals(conn: &Connection, rules: &Rules, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
-    Ok(totals_and_since(conn, rules, from, to, None)?.0)
+/// Learners with no items have no entry.
+pub fn totals(tx: &Tx, rules: &Rules, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
+    Ok(totals_and_since(tx, rules, from, to, None)?.0)
 }
 
 /// Every learner's totals from `from` to `to`, and with `since` (a later day) also those from
 /// `since` to `to`, read in one pass: a notice wants the year to date and the period itself.
 pub fn totals_and_since(
-    conn: &Connection,
+    tx: &Tx,
     rules: &Rules,
     from: NaiveDate,
     to: NaiveDate,
@@ -70,40 +76,47 @@ pub fn totals_and_since(
     let (from, to) = (date::iso(from), date::iso(to));
     // Past `to`, nothing is in the later range.
     let since = since.map_or_else(|| "9999-12-31".to_string(), date::iso);
-    // Learner ids are dense row ids: the ledgers are made at their size once, not grown row by row.
-    let max_id: i64 = conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM learner")?.query_row([], |r| r.get(0))?;
-    let (mut all, mut later) = (Ledger::with_ids(max_id), Ledger::with_ids(max_id));
+    let (mut all, mut later) = (Ledger::default(), Ledger::default());
 
     // The sessions of the range first (a few thousand), then each one's records by primary key:
     // the million attendance rows are read once each, three columns, no join per row.
-    let sessions: Vec<(i64, Hours, CourseKind, bool)> = conn
-        .prepare_cached(
-            "SELECT s.id, s.hours, c.kind, s.date >= ?3 FROM session s JOIN course c ON c.id = s.course_id
-             WHERE s.date BETWEEN ?1 AND ?2",
-        )?
-        .query_map(params![from, to, since], |r| {
-            Ok((
-                r.get(0)?,
-                Fixed(r.get(1)?),
-                stored_kind(r.get_ref(2)?.as_bytes().map_err(rusqlite::Error::from)?)?,
-                r.get(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = Raw::prepare(conn, c"SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1")?;
-    for (session, session_hours, kind, is_later) in sessions {
-        stmt.start(session)?;
-        while let Some((learner, status, own)) = stmt.next()? {
-            let status = stored_status(status)?;
-            let credit = session_credit(status, own.map(Fixed), session_hours);
-            all.entry(learner).add_session(kind, status, credit);
-            if is_later {
-                later.entry(learner).add_session(kind, status, credit);
+    let sessions: Vec<(i64, Hours, CourseKind, bool)> = tx.all(
+        "SELECT s.id, s.hours, c.kind, s.date >= ?3 FROM session s JOIN course c ON c.id = s.course_id
+         WHERE s.date BETWEEN ?1 AND ?2",
+        params![from, to, since],
+        |r| Ok((r.get(0)?, Fixed(r.get(1)?), stored_kind(r.bytes(2)?)?, r.get(3)?)),
+    )?;
+    const RECORDS: &std::ffi::CStr = c"SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1";
+    let mut add = |learner: i64, status: &[u8], own: Option<i64>, session: &(i64, Hours, CourseKind, bool)| {
+        let (_, session_hours, kind, is_later) = *session;
+        let status = stored_status(status)?;
+        let credit = session_credit(status, own.map(Fixed), session_hours);
+        all.entry(learner).add_session(kind, status, credit);
+        if is_later {
+            later.entry(learner).add_session(kind, status, credit);
+        }
+        Ok::<_, crate::error::Error>(())
+    };
+    match tx.sqlite() {
+        // SQLite's fast path: the rows stepped through its C interface (see `Raw`).
+        Some(conn) => {
+            let mut stmt = Raw::prepare(conn, RECORDS)?;
+            for session in &sessions {
+                stmt.start(session.0)?;
+                while let Some((learner, status, own)) = stmt.next()? {
+                    add(learner, status, own, session)?;
+                }
+            }
+        }
+        None => {
+            let mut stmt = tx.statement(RECORDS.to_str().expect("the SQL is ASCII"))?;
+            for session in &sessions {
+                stmt.each(params![session.0], |r| add(r.get(0)?, r.bytes(1)?, r.get(2)?, session))?;
             }
         }
     }
 
-    for (id, rule, score, award, is_later) in results(conn, &from, &to, &since)? {
+    for (id, rule, score, award, is_later) in results(tx, &from, &to, &since)? {
         let credit = rule.credit(score, award);
         all.entry(id).assessment += credit;
         if is_later {
@@ -111,21 +124,22 @@ pub fn totals_and_since(
         }
     }
 
-    let mut stmt = conn
-        // An online total is credited on its `to` date.
-        .prepare_cached(
-            "SELECT learner_id, SUM(hours), SUM(CASE WHEN COALESCE(to_date, date) >= ?3 THEN hours ELSE 0 END)
-             FROM online WHERE COALESCE(to_date, date) BETWEEN ?1 AND ?2 GROUP BY learner_id",
-        )?;
-    let mut rows = stmt.query(params![from, to, since])?;
-    while let Some(r) = rows.next()? {
-        let learner: i64 = r.get(0)?;
-        all.entry(learner).online = rules.cap_online(Fixed(r.get(1)?));
-        let in_later: i64 = r.get(2)?;
-        if in_later > 0 {
-            later.entry(learner).online = rules.cap_online(Fixed(in_later));
-        }
-    }
+    // An online total is credited on its `to` date.
+    tx.each(
+        "SELECT learner_id, CAST(SUM(hours) AS BIGINT),
+                CAST(SUM(CASE WHEN COALESCE(to_date, date) >= ?3 THEN hours ELSE 0 END) AS BIGINT)
+         FROM online WHERE COALESCE(to_date, date) BETWEEN ?1 AND ?2 GROUP BY learner_id",
+        params![from, to, since],
+        |r| {
+            let learner: i64 = r.get(0)?;
+            all.entry(learner).online = rules.cap_online(Fixed(r.get(1)?));
+            let in_later: i64 = r.get(2)?;
+            if in_later > 0 {
+                later.entry(learner).online = rules.cap_online(Fixed(in_later));
+            }
+            Ok(())
+        },
+    )?;
     Ok((all, later))
 }
 
@@ -138,11 +152,11 @@ type AttendanceRow<'a> = (i64, &'a [u8], Option<i64>);
 struct Raw<'c> {
     db: *mut ffi::sqlite3,
     stmt: *mut ffi::sqlite3_stmt,
-    _conn: std::marker::PhantomData<&'c Connection>,
+    _conn: std::marker::PhantomData<&'c rusqlite::Connection>,
 }
 
 impl<'c> Raw<'c> {
-    fn prepare(conn: &'c Connection, sql: &std::ffi::CStr) -> rusqlite::Result<Raw<'c>> {
+    fn prepare(conn: &'c rusqlite::Connection, sql: &std::ffi::CStr) -> rusqlite::Result<Raw<'c>> {
         // SAFETY: the handle lives as long as `conn`, which this borrows; the statement is
         // finalized on drop, before the borrow ends.
         let db = unsafe { conn.handle() };
@@ -212,47 +226,44 @@ impl Drop for Raw<'_> {
 type ResultRow = (i64, AssessmentRule, Option<Fixed>, Option<Award>, bool);
 
 /// Results of assessments dated in the range.
-fn results(conn: &Connection, from: &str, to: &str, since: &str) -> Result<Vec<ResultRow>> {
-    let mut stmt = conn.prepare_cached(
+fn results(tx: &Tx, from: &str, to: &str, since: &str) -> Result<Vec<ResultRow>> {
+    tx.all(
         "SELECT r.learner_id, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award,
                 a.date >= ?3
          FROM assessment a JOIN result r ON r.assessment_id = a.id
          WHERE a.date BETWEEN ?1 AND ?2",
-    )?;
-    let rows = stmt.query_map(params![from, to, since], |r| {
-        let (rule, score, award) = assessment_result(r, 1)?;
-        Ok((r.get(0)?, rule, score, award, r.get(10)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        params![from, to, since],
+        |r| {
+            let (rule, score, award) = assessment_result(r, 1)?;
+            Ok((r.get(0)?, rule, score, award, r.get(10)?))
+        },
+    )
 }
 
 /// An assessment's rule and one result of it, read from a row holding, from column `at`: kind,
 /// hours, pass mark, the four award bonuses, score, award.
-pub fn assessment_result(
-    r: &rusqlite::Row,
-    at: usize,
-) -> rusqlite::Result<(AssessmentRule, Option<Fixed>, Option<Award>)> {
+pub fn assessment_result(r: &Row, at: usize) -> Result<(AssessmentRule, Option<Fixed>, Option<Award>)> {
     let rule = AssessmentRule {
-        kind: stored(r.get_ref(at)?.as_str()?)?,
+        kind: stored(r.str(at)?)?,
         hours: Fixed(r.get(at + 1)?),
         pass_mark: Fixed(r.get(at + 2)?),
         bonus: [Fixed(r.get(at + 3)?), Fixed(r.get(at + 4)?), Fixed(r.get(at + 5)?), Fixed(r.get(at + 6)?)],
     };
-    let award = match r.get_ref(at + 8)?.as_str_or_null()? {
+    let award = match r.opt_str(at + 8)? {
         Some(a) => Some(stored::<Award>(a)?),
         None => None,
     };
-    Ok((rule, r.get::<_, Option<i64>>(at + 7)?.map(Fixed), award))
+    Ok((rule, r.get::<Option<i64>>(at + 7)?.map(Fixed), award))
 }
 
-pub fn programme(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Programme> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT COUNT(*), COALESCE(SUM(s.hours), 0), COALESCE(SUM(CASE WHEN c.kind = ?3 THEN s.hours END), 0)
+pub fn programme(tx: &Tx, from: NaiveDate, to: NaiveDate) -> Result<Programme> {
+    tx.one(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(s.hours), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN c.kind = ?3 THEN s.hours END), 0) AS BIGINT)
          FROM session s JOIN course c ON c.id = s.course_id WHERE s.date BETWEEN ?1 AND ?2",
-    )?;
-    Ok(stmt.query_row(params![date::iso(from), date::iso(to), CourseKind::Theory.code()], |r| {
-        Ok(Programme { sessions: r.get(0)?, session_hours: Fixed(r.get(1)?), theory_hours: Fixed(r.get(2)?) })
-    })?)
+        params![date::iso(from), date::iso(to), CourseKind::Theory.code()],
+        |r| Ok(Programme { sessions: r.get(0)?, session_hours: Fixed(r.get(1)?), theory_hours: Fixed(r.get(2)?) }),
+    )
 }
 
 /// Everything the year report is built from: the year's rules, every learner with their dated
@@ -268,18 +279,18 @@ pub struct YearData {
 }
 
 /// Everything the year report is built from, read in one snapshot.
-pub fn year_data(conn: &Connection, year: i32) -> Result<YearData> {
+pub fn year_data(tx: &Tx, year: i32) -> Result<YearData> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year");
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year");
-    let rules = rules(conn, year)?;
-    let totals = totals(conn, &rules, from, to)?;
+    let rules = rules(tx, year)?;
+    let totals = totals(tx, &rules, from, to)?;
     Ok(YearData {
         year,
         totals,
         rules,
-        learners: super::lives::learners(conn, None)?,
-        branches: super::lives::branches(conn)?,
-        programme: programme(conn, from, to)?,
+        learners: super::lives::learners(tx, None)?,
+        branches: super::lives::branches(tx)?,
+        programme: programme(tx, from, to)?,
     })
 }
 
@@ -301,18 +312,18 @@ pub struct NoticeData {
 
 /// Everything a notice for `period` is built from, read in one snapshot (the year to date and
 /// the period in one pass over the records).
-pub fn notice_data(conn: &Connection, period: Period) -> Result<NoticeData> {
-    let rules = rules(conn, period.year)?;
+pub fn notice_data(tx: &Tx, period: Period) -> Result<NoticeData> {
+    let rules = rules(tx, period.year)?;
     let year_start = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a period's year is valid");
     let later = (period.from() != year_start).then(|| period.from());
-    let (to_date, own) = totals_and_since(conn, &rules, year_start, period.to(), later)?;
+    let (to_date, own) = totals_and_since(tx, &rules, year_start, period.to(), later)?;
     Ok(NoticeData {
         period,
         rules,
-        learners: super::lives::learners(conn, None)?,
+        learners: super::lives::learners(tx, None)?,
         to_date,
         in_period: later.map(|_| own),
-        branches: super::lives::branches(conn)?,
-        sessions: programme(conn, period.from(), period.to())?.sessions,
+        branches: super::lives::branches(tx)?,
+        sessions: programme(tx, period.from(), period.to())?.sessions,
     })
 }

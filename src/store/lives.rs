@@ -3,10 +3,9 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection};
-
 use crate::credit::Learner;
 use crate::date;
+use crate::db::{params, Row, Tx};
 use crate::error::Result;
 use crate::life::{Dated, Exemption, Life, Spell};
 use crate::msg::Msg;
@@ -20,10 +19,13 @@ pub struct Branch {
 }
 
 /// Every branch by row id.
-pub fn branches(conn: &Connection) -> Result<HashMap<i64, Branch>> {
-    let mut stmt = conn.prepare_cached("SELECT id, code, name FROM branch")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, Branch { code: r.get(1)?, name: r.get(2)? })))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn branches(tx: &Tx) -> Result<HashMap<i64, Branch>> {
+    let mut out = HashMap::new();
+    tx.each("SELECT id, code, name FROM branch", params![], |r| {
+        out.insert(r.get(0)?, Branch { code: r.get(1)?, name: r.get(2)? });
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 fn day(text: Option<&str>) -> Option<chrono::NaiveDate> {
@@ -31,63 +33,54 @@ fn day(text: Option<&str>) -> Option<chrono::NaiveDate> {
 }
 
 /// Every learner with their life, by staff id (`only`: just the learner with that row id).
-pub fn learners(conn: &Connection, only: Option<i64>) -> Result<Vec<Learner>> {
+pub fn learners(tx: &Tx, only: Option<i64>) -> Result<Vec<Learner>> {
     // In row-id order (the table's own order, read straight through), sorted by staff id at the
     // end; the dated lists find their learner by row id in between.
-    // Room for every learner at once (ids are dense row ids): no copying as the list grows.
-    let room: i64 = match only {
-        Some(_) => 1,
-        None => conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM learner")?.query_row([], |r| r.get(0))?,
-    };
-    let mut out: Vec<Learner> = Vec::with_capacity(usize::try_from(room).unwrap_or(0).min(1 << 24));
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, staff_id, name, category, branch_id, joined, left_on FROM learner
-             WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
-        )?;
-        let mut rows = stmt.query([only])?;
-        while let Some(r) = rows.next()? {
-            let category = stored(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)?;
-            let joined = day(r.get_ref(5)?.as_str_or_null().map_err(rusqlite::Error::from)?);
-            let left = day(r.get_ref(6)?.as_str_or_null().map_err(rusqlite::Error::from)?);
-            let life = Life::simple(category, r.get(4)?, joined, left);
+    let mut out: Vec<Learner> = Vec::new();
+    tx.each(
+        "SELECT id, staff_id, name, category, branch_id, joined, left_on FROM learner
+         WHERE CAST(?1 AS BIGINT) IS NULL OR id = ?1 ORDER BY id",
+        params![only],
+        |r| {
+            let category = stored(r.str(3)?)?;
+            let life = Life::simple(category, r.get(4)?, day(r.opt_str(5)?), day(r.opt_str(6)?));
             out.push(Learner { id: r.get(0)?, staff_id: r.get(1)?, name: r.get(2)?, life });
-        }
-    }
-    let mut each = |sql: &str, add: &mut dyn FnMut(&mut Life, &rusqlite::Row) -> rusqlite::Result<()>| -> Result<()> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let mut rows = stmt.query(params![only])?;
-        while let Some(r) = rows.next()? {
+            Ok(())
+        },
+    )?;
+    let mut each = |sql: &str, add: &mut dyn FnMut(&mut Life, &Row) -> Result<()>| -> Result<()> {
+        tx.each(sql, params![only], |r| {
             let id: i64 = r.get(0)?;
             if let Ok(i) = out.binary_search_by_key(&id, |l| l.id) {
                 add(&mut out[i].life, r)?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     };
-    let text = |r: &rusqlite::Row, i: usize| -> rusqlite::Result<Option<chrono::NaiveDate>> {
-        Ok(day(r.get_ref(i)?.as_str_or_null()?))
-    };
-    each("SELECT learner_id, start, end FROM spell WHERE ?1 IS NULL OR learner_id = ?1", &mut |life, r| {
-        life.spells.push(Spell { start: text(r, 1)?, end: text(r, 2)? });
-        Ok(())
-    })?;
+    let text = |r: &Row, i: usize| -> Result<Option<chrono::NaiveDate>> { Ok(day(r.opt_str(i)?)) };
     each(
-        "SELECT learner_id, from_date, category FROM category_change WHERE ?1 IS NULL OR learner_id = ?1",
+        "SELECT learner_id, start, \"end\" FROM spell WHERE CAST(?1 AS BIGINT) IS NULL OR learner_id = ?1",
         &mut |life, r| {
-            life.categories.push(Dated { from: text(r, 1)?, value: stored(r.get_ref(2)?.as_str()?)? });
+            life.spells.push(Spell { start: text(r, 1)?, end: text(r, 2)? });
             Ok(())
         },
     )?;
     each(
-        "SELECT learner_id, from_date, branch_id FROM branch_change WHERE ?1 IS NULL OR learner_id = ?1",
+        "SELECT learner_id, from_date, category FROM category_change WHERE CAST(?1 AS BIGINT) IS NULL OR learner_id = ?1",
+        &mut |life, r| {
+            life.categories.push(Dated { from: text(r, 1)?, value: stored(r.str(2)?)? });
+            Ok(())
+        },
+    )?;
+    each(
+        "SELECT learner_id, from_date, branch_id FROM branch_change WHERE CAST(?1 AS BIGINT) IS NULL OR learner_id = ?1",
         &mut |life, r| {
             life.branches.push(Dated { from: text(r, 1)?, value: r.get(2)? });
             Ok(())
         },
     )?;
     each(
-        "SELECT learner_id, from_date, to_date, reason FROM exemption WHERE ?1 IS NULL OR learner_id = ?1",
+        "SELECT learner_id, from_date, to_date, reason FROM exemption WHERE CAST(?1 AS BIGINT) IS NULL OR learner_id = ?1",
         &mut |life, r| {
             if let (Some(from), Some(to)) = (text(r, 1)?, text(r, 2)?) {
                 life.exemptions.push(Exemption { from, to, reason: r.get(3)? });
@@ -103,14 +96,14 @@ pub fn learners(conn: &Connection, only: Option<i64>) -> Result<Vec<Learner>> {
 }
 
 /// One learner with their life, by row id.
-pub fn learner(conn: &Connection, id: i64) -> Result<Option<Learner>> {
-    Ok(learners(conn, Some(id))?.pop())
+pub fn learner(tx: &Tx, id: i64) -> Result<Option<Learner>> {
+    Ok(learners(tx, Some(id))?.pop())
 }
 
 /// Refuses a record of learner `id` dated `day` outside every enrolment spell (SPEC v2 §2),
 /// naming the learner and their spells.
-pub fn check_enrolled(conn: &Connection, id: i64, day: chrono::NaiveDate, what: Msg) -> Result<()> {
-    let Some(l) = learner(conn, id)? else { return Ok(()) };
+pub fn check_enrolled(tx: &Tx, id: i64, day: chrono::NaiveDate, what: Msg) -> Result<()> {
+    let Some(l) = learner(tx, id)? else { return Ok(()) };
     match outside(&l, day) {
         Some(why) => Err(crate::error::Error::invalid(Msg::Within { what: Box::new(what), why: Box::new(why) })),
         None => Ok(()),
@@ -128,14 +121,14 @@ pub fn outside(learner: &Learner, day: chrono::NaiveDate) -> Option<Msg> {
 }
 
 /// The learner's records dated after `day`, as people read them (at most five, then a count).
-pub fn records_after(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<Msg>> {
-    records_beyond(conn, id, day, Side::After)
+pub fn records_after(tx: &Tx, id: i64, day: chrono::NaiveDate) -> Result<Vec<Msg>> {
+    records_beyond(tx, id, day, Side::After)
 }
 
 /// The learner's records dated before `day` (an online total: by its first day), as people read
 /// them (at most five, then a count).
-pub fn records_before(conn: &Connection, id: i64, day: chrono::NaiveDate) -> Result<Vec<Msg>> {
-    records_beyond(conn, id, day, Side::Before)
+pub fn records_before(tx: &Tx, id: i64, day: chrono::NaiveDate) -> Result<Vec<Msg>> {
+    records_beyond(tx, id, day, Side::Before)
 }
 
 enum Side {
@@ -143,13 +136,13 @@ enum Side {
     After,
 }
 
-fn records_beyond(conn: &Connection, id: i64, day: chrono::NaiveDate, side: Side) -> Result<Vec<Msg>> {
+fn records_beyond(tx: &Tx, id: i64, day: chrono::NaiveDate, side: Side) -> Result<Vec<Msg>> {
     // An online total lies beyond a day when either of its dates does.
     let (op, online_day) = match side {
         Side::Before => ("<", "date"),
         Side::After => (">", "COALESCE(to_date, date)"),
     };
-    let mut stmt = conn.prepare_cached(&format!(
+    let sql = format!(
         "SELECT 'session', s.id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
          WHERE a.learner_id = ?1 AND s.date {op} ?2
          UNION ALL SELECT 'assessment', x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
@@ -157,17 +150,15 @@ fn records_beyond(conn: &Connection, id: i64, day: chrono::NaiveDate, side: Side
          UNION ALL SELECT 'online', NULL, {online_day} FROM online
          WHERE learner_id = ?1 AND {online_day} {op} ?2
          ORDER BY 3"
-    ))?;
-    let all: Vec<Msg> = stmt
-        .query_map(params![id, date::iso(day)], |r| {
-            let (kind, date): (String, String) = (r.get(0)?, r.get(2)?);
-            Ok(match kind.as_str() {
-                "session" => Msg::RecSessionOn { id: r.get(1)?, date },
-                "assessment" => Msg::RecAssessmentOn { code: r.get(1)?, date },
-                _ => Msg::RecOnlineOn { date },
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    );
+    let all: Vec<Msg> = tx.all(&sql, params![id, date::iso(day)], |r| {
+        let date: String = r.get(2)?;
+        Ok(match r.str(0)? {
+            "session" => Msg::RecSessionOn { id: r.get(1)?, date },
+            "assessment" => Msg::RecAssessmentOn { code: r.get(1)?, date },
+            _ => Msg::RecOnlineOn { date },
+        })
+    })?;
     let n = all.len();
     let mut out: Vec<Msg> = all.into_iter().take(5).collect();
     if n > 5 {
@@ -220,23 +211,19 @@ pub fn history(life: &Life) -> Vec<HistoryLine> {
 }
 
 /// A learner row and their dated history as JSON, for the audit row of a delete.
-pub fn history_json(conn: &Connection, id: i64) -> Result<serde_json::Value> {
+pub fn history_json(tx: &Tx, id: i64) -> Result<serde_json::Value> {
     let row = |sql: &str| -> Result<Vec<serde_json::Value>> {
-        let mut stmt = conn.prepare(sql)?;
-        let n = stmt.column_count();
-        let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
-        let rows = stmt.query_map([id], |r| {
+        tx.all(sql, params![id], |r| {
             let mut m = serde_json::Map::new();
-            for (i, name) in names.iter().enumerate().take(n) {
-                m.insert(name.clone(), crate::store::sql_to_json(&r.get::<_, rusqlite::types::Value>(i)?));
+            for i in 0..r.len() {
+                m.insert(r.name(i)?.to_string(), crate::store::sql_to_json(&r.get(i)?));
             }
             Ok(serde_json::Value::Object(m))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     };
     Ok(serde_json::json!({
         "learner": row("SELECT staff_id, name, branch_id, category, joined, left_on, batch_id FROM learner WHERE id = ?1")?,
-        "spell": row("SELECT start, end FROM spell WHERE learner_id = ?1")?,
+        "spell": row("SELECT start, \"end\" FROM spell WHERE learner_id = ?1")?,
         "category_change": row("SELECT from_date, category, batch_id FROM category_change WHERE learner_id = ?1")?,
         "branch_change": row("SELECT from_date, branch_id, batch_id FROM branch_change WHERE learner_id = ?1")?,
         "exemption": row("SELECT id, from_date, to_date, reason FROM exemption WHERE learner_id = ?1")?,
@@ -245,8 +232,8 @@ pub fn history_json(conn: &Connection, id: i64) -> Result<serde_json::Value> {
 
 /// Every stored record dated outside its learner's enrolment (SPEC v2 §2: `check` lists them;
 /// a v1 database, or records kept from before a leave date was corrected, may hold some).
-pub fn records_outside_enrolment(conn: &Connection) -> Result<Vec<Msg>> {
-    let mut by_id: HashMap<i64, Learner> = learners(conn, None)?.into_iter().map(|l| (l.id, l)).collect();
+pub fn records_outside_enrolment(tx: &Tx) -> Result<Vec<Msg>> {
+    let mut by_id: HashMap<i64, Learner> = learners(tx, None)?.into_iter().map(|l| (l.id, l)).collect();
     // Only learners whose life has bounds can have records outside it.
     by_id.retain(|_, l| {
         !(l.life.spells.len() == 1 && l.life.spells[0].start.is_none() && l.life.spells[0].end.is_none())
@@ -255,27 +242,26 @@ pub fn records_outside_enrolment(conn: &Connection) -> Result<Vec<Msg>> {
     if by_id.is_empty() {
         return Ok(out);
     }
-    let mut stmt = conn.prepare(
+    tx.each(
         "SELECT a.learner_id, 'attendance', s.id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
          UNION ALL SELECT r.learner_id, 'result', x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
          UNION ALL SELECT learner_id, 'from', NULL, date FROM online
          UNION ALL SELECT learner_id, 'to', NULL, to_date FROM online WHERE to_date IS NOT NULL",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let Some(l) = by_id.get(&r.get::<_, i64>(0)?) else { continue };
-        let Some(text) = r.get::<_, Option<String>>(3)? else { continue };
-        let Some(day) = date::parse(&text) else { continue };
-        if let Some(why) = outside(l, day) {
-            let kind: String = r.get(1)?;
-            let record = match kind.as_str() {
+        params![],
+        |r| {
+            let Some(l) = by_id.get(&r.get::<i64>(0)?) else { return Ok(()) };
+            let Some(text) = r.get::<Option<String>>(3)? else { return Ok(()) };
+            let Some(day) = date::parse(&text) else { return Ok(()) };
+            let Some(why) = outside(l, day) else { return Ok(()) };
+            let record = match r.str(1)? {
                 "attendance" => Msg::RecAttendanceAt { session: r.get(2)? },
                 "result" => Msg::RecResultOf { code: r.get(2)? },
                 "from" => Msg::RecOnlineFrom { date: text },
                 _ => Msg::RecOnlineTo { date: text },
             };
             out.push(Msg::OutsideEnrolment { record: Box::new(record), why: Box::new(why) });
-        }
-    }
+            Ok(())
+        },
+    )?;
     Ok(out)
 }

@@ -16,12 +16,11 @@ pub mod rules;
 pub mod school;
 pub mod transcript;
 
-/// A stored value, as import kinds hand a record to a `Writer`.
-pub use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Transaction};
 use serde_json::{Map, Value as Json};
 
-use crate::db::{self, Action, Actor};
+/// A stored value, as import kinds hand a record to a `Writer`.
+pub use crate::db::Value;
+use crate::db::{self, Action, Actor, ToParam, Tx};
 use crate::error::Result;
 
 /// A table written by natural key.
@@ -111,10 +110,10 @@ impl<'t> Writer<'t> {
     }
 
     /// Inserts or compares (and with `update`, overwrites) one record.
-    pub fn put(&self, tx: &Transaction, actor: &Actor, key: &[Value], values: &[Value], update: bool) -> Result<Put> {
+    pub fn put(&self, tx: &Tx, actor: &Actor, key: &[Value], values: &[Value], update: bool) -> Result<Put> {
         let batch = batch_value(actor);
-        let params = || key.iter().chain(values).chain(std::iter::once(&batch));
-        if tx.prepare_cached(&self.insert)?.execute(params_from_iter(params()))? == 1 {
+        let params = || key.iter().chain(values).chain(std::iter::once(&batch)).map(Value::param);
+        if tx.execute(&self.insert, params())? == 1 {
             if actor.batch.is_none() {
                 db::audit(
                     tx,
@@ -129,9 +128,9 @@ impl<'t> Writer<'t> {
             return Ok(Put::New);
         }
         let n = self.table.values.len();
-        let (stored, stored_batch) = tx.prepare_cached(&self.select)?.query_row(params_from_iter(key), |r| {
-            let stored = (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok((stored, r.get::<_, Option<i64>>(n)?))
+        let (stored, stored_batch) = tx.one(&self.select, key.iter().map(Value::param), |r| {
+            let stored = (0..n).map(|i| r.get::<Value>(i)).collect::<Result<Vec<_>>>()?;
+            Ok((stored, r.get::<Option<i64>>(n)?))
         })?;
         if self.same(&stored, values) {
             return Ok(Put::Unchanged);
@@ -142,7 +141,7 @@ impl<'t> Writer<'t> {
         if !update {
             return Ok(Put::Conflict(stored));
         }
-        tx.prepare_cached(&self.update)?.execute(params_from_iter(params()))?;
+        tx.execute(&self.update, params())?;
         let merged: Vec<Value> = values
             .iter()
             .zip(&stored)
@@ -193,7 +192,6 @@ pub fn sql_to_json(v: &Value) -> Json {
         Value::Integer(i) => Json::from(*i),
         Value::Real(f) => Json::from(*f),
         Value::Text(s) => Json::from(s.as_str()),
-        Value::Blob(b) => Json::from(format!("{} bytes", b.len())),
     }
 }
 

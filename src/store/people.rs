@@ -3,19 +3,18 @@
 //! Reading lives is `lives`'.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use crate::credit::Learner;
 use crate::date;
-use crate::db::{audit, Action, Actor, Transaction};
+use crate::db::{audit, params, Action, Actor, Tx};
 use crate::error::Result;
 use crate::model::Category;
 use crate::store::{lives, sql_to_json, Value};
 
 /// Adds a learner (`joined`: None when enrolled from before any record), audited.
 pub fn add_learner(
-    tx: &Transaction,
+    tx: &Tx,
     actor: &Actor,
     staff_id: &str,
     name: &str,
@@ -35,7 +34,7 @@ pub fn add_learner(
 /// Renames a learner, audited with the old name. Like any overwrite by a command, the row leaves
 /// the import batch that wrote it (its old batch id is in the audit row), so that undoing that
 /// batch is refused rather than silently putting the old name back.
-pub fn rename(tx: &Transaction, actor: &Actor, l: &Learner, name: &str) -> Result<()> {
+pub fn rename(tx: &Tx, actor: &Actor, l: &Learner, name: &str) -> Result<()> {
     let batch = leave_batch(tx, l.id)?;
     tx.execute("UPDATE learner SET name = ?1 WHERE id = ?2", params![name, l.id])?;
     let (old, new) = (json!({ "name": l.name, "batch_id": batch }), json!({ "name": name, "batch_id": null }));
@@ -44,7 +43,7 @@ pub fn rename(tx: &Transaction, actor: &Actor, l: &Learner, name: &str) -> Resul
 
 /// Gives a learner another staff id, audited under their row id (the staff id is what changes);
 /// the row leaves its import batch as a rename does.
-pub fn set_staff_id(tx: &Transaction, actor: &Actor, l: &Learner, new: &str) -> Result<()> {
+pub fn set_staff_id(tx: &Tx, actor: &Actor, l: &Learner, new: &str) -> Result<()> {
     let batch = leave_batch(tx, l.id)?;
     tx.execute("UPDATE learner SET staff_id = ?1 WHERE id = ?2", params![new, l.id])?;
     let (old, new) =
@@ -53,15 +52,15 @@ pub fn set_staff_id(tx: &Transaction, actor: &Actor, l: &Learner, new: &str) -> 
 }
 
 /// Takes learner `id` out of the import batch that last wrote their row, returning that batch.
-fn leave_batch(tx: &Transaction, id: i64) -> Result<Option<i64>> {
-    let batch = tx.query_row("SELECT batch_id FROM learner WHERE id = ?1", [id], |r| r.get(0))?;
-    tx.execute("UPDATE learner SET batch_id = NULL WHERE id = ?1", [id])?;
+fn leave_batch(tx: &Tx, id: i64) -> Result<Option<i64>> {
+    let batch = tx.one("SELECT batch_id FROM learner WHERE id = ?1", params![id], |r| r.get(0))?;
+    tx.execute("UPDATE learner SET batch_id = NULL WHERE id = ?1", params![id])?;
     Ok(batch)
 }
 
 /// Ends the learner's latest (open) spell on `day`: the first spell's end is the learner row's
 /// `left_on`, a later spell's its own row's `end`.
-pub fn leave(tx: &Transaction, actor: &Actor, l: &Learner, day: NaiveDate) -> Result<()> {
+pub fn leave(tx: &Tx, actor: &Actor, l: &Learner, day: NaiveDate) -> Result<()> {
     let day = date::iso(day);
     if l.life.spells.len() <= 1 {
         tx.execute("UPDATE learner SET left_on = ?1 WHERE id = ?2", params![day, l.id])?;
@@ -69,14 +68,14 @@ pub fn leave(tx: &Transaction, actor: &Actor, l: &Learner, day: NaiveDate) -> Re
         audit(tx, actor, "learner", &json!({ "staff_id": l.staff_id }), Action::Update, Some(&old), Some(&new))
     } else {
         let start = l.life.spells.last().and_then(|s| s.start).map(date::iso);
-        tx.execute("UPDATE spell SET end = ?1 WHERE learner_id = ?2 AND start = ?3", params![day, l.id, start])?;
+        tx.execute("UPDATE spell SET \"end\" = ?1 WHERE learner_id = ?2 AND start = ?3", params![day, l.id, start])?;
         let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "start": start });
         audit(tx, actor, "spell", &key, Action::Update, Some(&json!({ "end": null })), Some(&json!({ "end": day })))
     }
 }
 
 /// Starts a new (open) spell of the learner on `day`, audited.
-pub fn add_spell(tx: &Transaction, actor: &Actor, l: &Learner, day: NaiveDate) -> Result<()> {
+pub fn add_spell(tx: &Tx, actor: &Actor, l: &Learner, day: NaiveDate) -> Result<()> {
     let day = date::iso(day);
     tx.execute("INSERT INTO spell (learner_id, start) VALUES (?1, ?2)", params![l.id, day])?;
     let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "start": day });
@@ -84,20 +83,14 @@ pub fn add_spell(tx: &Transaction, actor: &Actor, l: &Learner, day: NaiveDate) -
 }
 
 /// Adds an exemption from `from` to `to`, audited with its row id.
-pub fn add_exemption(
-    tx: &Transaction,
-    actor: &Actor,
-    l: &Learner,
-    from: NaiveDate,
-    to: NaiveDate,
-    reason: &str,
-) -> Result<()> {
+pub fn add_exemption(tx: &Tx, actor: &Actor, l: &Learner, from: NaiveDate, to: NaiveDate, reason: &str) -> Result<()> {
     let (from, to) = (date::iso(from), date::iso(to));
-    tx.execute(
-        "INSERT INTO exemption (learner_id, from_date, to_date, reason) VALUES (?1, ?2, ?3, ?4)",
+    let id: i64 = tx.one(
+        "INSERT INTO exemption (learner_id, from_date, to_date, reason) VALUES (?1, ?2, ?3, ?4) RETURNING id",
         params![l.id, from, to, reason],
+        |r| r.get(0),
     )?;
-    let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "exemption": tx.last_insert_rowid() });
+    let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "exemption": id });
     let new = json!({ "from_date": from, "to_date": to, "reason": reason });
     audit(tx, actor, "exemption", &key, Action::Insert, None, Some(&new))
 }
@@ -111,19 +104,17 @@ pub enum Change {
 
 /// Records a category or branch that holds from `day` on: a change already dated `day` is
 /// overwritten (audited with its old value), else one is added.
-pub fn dated_change(tx: &Transaction, actor: &Actor, l: &Learner, change: Change, day: NaiveDate) -> Result<()> {
+pub fn dated_change(tx: &Tx, actor: &Actor, l: &Learner, change: Change, day: NaiveDate) -> Result<()> {
     let (table, column, value) = match change {
         Change::Category(c) => ("category_change", "category", Value::Text(c.code().to_string())),
         Change::Branch(id) => ("branch_change", "branch_id", Value::Integer(id)),
     };
     let iso = date::iso(day);
-    let old: Option<Value> = tx
-        .query_row(
-            &format!("SELECT {column} FROM {table} WHERE learner_id = ?1 AND from_date = ?2"),
-            params![l.id, iso],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let old: Option<Value> = tx.optional(
+        &format!("SELECT {column} FROM {table} WHERE learner_id = ?1 AND from_date = ?2"),
+        params![l.id, iso],
+        |r| r.get(0),
+    )?;
     let key = json!({ "staff_id": l.staff_id, "learner_id": l.id, "from_date": iso });
     let json_of = |v: &Value| json!({ column: sql_to_json(v) });
     match old {
@@ -145,12 +136,12 @@ pub fn dated_change(tx: &Transaction, actor: &Actor, l: &Learner, change: Change
 }
 
 /// Removes a learner with their dated history, audited with all of it (`lives::history_json`).
-pub fn delete_learner(tx: &Transaction, actor: &Actor, l: &Learner) -> Result<()> {
+pub fn delete_learner(tx: &Tx, actor: &Actor, l: &Learner) -> Result<()> {
     let old = lives::history_json(tx, l.id)?;
     for table in ["spell", "category_change", "branch_change", "exemption"] {
-        tx.execute(&format!("DELETE FROM {table} WHERE learner_id = ?1"), [l.id])?;
+        tx.execute(&format!("DELETE FROM {table} WHERE learner_id = ?1"), params![l.id])?;
     }
-    tx.execute("DELETE FROM learner WHERE id = ?1", [l.id])?;
+    tx.execute("DELETE FROM learner WHERE id = ?1", params![l.id])?;
     let key = json!({ "staff_id": l.staff_id, "learner_id": l.id });
     audit(tx, actor, "learner", &key, Action::Delete, Some(&old), None)
 }

@@ -3,13 +3,11 @@
 //! with the values it had (and the batch that wrote them).
 
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{json, Value as Json};
 
 use crate::credit::AssessmentRule;
 use crate::date;
-use crate::db::{audit, Action, Actor};
+use crate::db::{audit, params, Action, Actor, Row, Tx, Value};
 use crate::error::{Error, Result};
 use crate::hours::Fixed;
 use crate::model::AssessmentKind;
@@ -30,21 +28,17 @@ pub struct BranchRow {
 }
 
 /// A branch by its code or name.
-pub fn branch(conn: &Connection, code_or_name: &str) -> Result<BranchRow> {
-    let id = crate::store::lookup::branch(conn, code_or_name)?;
-    Ok(conn.query_row("SELECT id, code, name FROM branch WHERE id = ?1", [id], |r| {
+pub fn branch(tx: &Tx, code_or_name: &str) -> Result<BranchRow> {
+    let id = crate::store::lookup::branch(tx, code_or_name)?;
+    tx.one("SELECT id, code, name FROM branch WHERE id = ?1", params![id], |r| {
         Ok(BranchRow { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? })
-    })?)
+    })
 }
 
 /// Staff ids of the learners who belong to a branch from the start, and of those whose branch
 /// history names it.
-pub fn branch_members(conn: &Connection, branch_id: i64) -> Result<(Vec<String>, Vec<String>)> {
-    let ids = |sql: &str| -> Result<Vec<String>> {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map([branch_id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    };
+pub fn branch_members(tx: &Tx, branch_id: i64) -> Result<(Vec<String>, Vec<String>)> {
+    let ids = |sql: &str| -> Result<Vec<String>> { tx.all(sql, params![branch_id], |r| r.get(0)) };
     Ok((
         ids("SELECT staff_id FROM learner WHERE branch_id = ?1 ORDER BY staff_id")?,
         ids("SELECT DISTINCT l.staff_id FROM branch_change c JOIN learner l ON l.id = c.learner_id
@@ -68,7 +62,7 @@ pub struct CourseRow {
 pub(crate) const COURSE_COLUMNS: &str = "id, code, title, kind, mode, hours, batch_id";
 
 /// A course row read from `COURSE_COLUMNS`.
-pub(crate) fn course_row(r: &rusqlite::Row) -> rusqlite::Result<CourseRow> {
+pub(crate) fn course_row(r: &Row) -> Result<CourseRow> {
     Ok(CourseRow {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -80,35 +74,32 @@ pub(crate) fn course_row(r: &rusqlite::Row) -> rusqlite::Result<CourseRow> {
     })
 }
 
-pub fn course(conn: &Connection, code: &str) -> Result<CourseRow> {
-    let (id, _) = crate::store::lookup::course(conn, code)?;
-    Ok(conn.query_row(&format!("SELECT {COURSE_COLUMNS} FROM course WHERE id = ?1"), [id], course_row)?)
+pub fn course(tx: &Tx, code: &str) -> Result<CourseRow> {
+    let (id, _) = crate::store::lookup::course(tx, code)?;
+    tx.one(&format!("SELECT {COURSE_COLUMNS} FROM course WHERE id = ?1"), params![id], course_row)
 }
 
 /// A course's row id and kind (its code), if it exists.
-pub fn course_kind(conn: &Connection, code: &str) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .query_row("SELECT id, kind FROM course WHERE code = ?1", [code], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+pub fn course_kind(tx: &Tx, code: &str) -> Result<Option<(i64, String)>> {
+    tx.optional("SELECT id, kind FROM course WHERE code = ?1", params![code], |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
 /// Ids of a course's sessions, by date.
-pub fn course_sessions(conn: &Connection, course_id: i64) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare("SELECT id FROM session WHERE course_id = ?1 ORDER BY date, id")?;
-    let rows = stmt.query_map([course_id], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn course_sessions(tx: &Tx, course_id: i64) -> Result<Vec<i64>> {
+    tx.all("SELECT id FROM session WHERE course_id = ?1 ORDER BY date, id", params![course_id], |r| r.get(0))
 }
 
 /// The years in which a course has sessions.
-pub fn course_years(conn: &Connection, course_id: i64) -> Result<Vec<i32>> {
-    let mut stmt = conn
-        .prepare("SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM session WHERE course_id = ?1 ORDER BY 1")?;
-    let rows = stmt.query_map([course_id], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn course_years(tx: &Tx, course_id: i64) -> Result<Vec<i32>> {
+    tx.all(
+        "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM session WHERE course_id = ?1 ORDER BY 1",
+        params![course_id],
+        |r| r.get(0),
+    )
 }
 
-pub fn delete_course(tx: &Transaction, actor: &Actor, c: &CourseRow) -> Result<()> {
-    tx.execute("DELETE FROM course WHERE id = ?1", [c.id])?;
+pub fn delete_course(tx: &Tx, actor: &Actor, c: &CourseRow) -> Result<()> {
+    tx.execute("DELETE FROM course WHERE id = ?1", params![c.id])?;
     let old = json!({ "title": c.title, "kind": c.kind, "mode": c.mode, "hours": c.hours, "batch_id": c.batch_id });
     // The row id too: sessions and their audit rows refer to the course by it.
     audit(tx, actor, "course", &json!({ "code": c.code, "id": c.id }), Action::Delete, Some(&old), None)
@@ -116,9 +107,8 @@ pub fn delete_course(tx: &Transaction, actor: &Actor, c: &CourseRow) -> Result<(
 
 /// Creates a branch whose code and name are both `code` (one a sheet names), audited under the
 /// actor's batch, which is how undo finds it; returns its id.
-pub fn insert_branch_named(tx: &Transaction, actor: &Actor, code: &str) -> Result<i64> {
-    tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?1)", params![code])?;
-    let id = tx.last_insert_rowid();
+pub fn insert_branch_named(tx: &Tx, actor: &Actor, code: &str) -> Result<i64> {
+    let id = tx.one("INSERT INTO branch (code, name) VALUES (?1, ?1) RETURNING id", params![code], |r| r.get(0))?;
     audit(tx, actor, "branch", &json!({ "code": code }), Action::Insert, None, Some(&json!({ "name": code })))?;
     Ok(id)
 }
@@ -149,11 +139,11 @@ impl SessionRow {
     }
 }
 
-pub fn session(conn: &Connection, id: i64) -> Result<SessionRow> {
-    conn.query_row(
+pub fn session(tx: &Tx, id: i64) -> Result<SessionRow> {
+    tx.optional(
         "SELECT s.id, s.course_id, c.code, c.title, s.date, s.hours, s.days, s.teacher, s.batch_id
          FROM session s JOIN course c ON c.id = s.course_id WHERE s.id = ?1",
-        [id],
+        params![id],
         |r| {
             Ok(SessionRow {
                 id: r.get(0)?,
@@ -167,23 +157,22 @@ pub fn session(conn: &Connection, id: i64) -> Result<SessionRow> {
                 batch_id: r.get(8)?,
             })
         },
-    )
-    .optional()?
+    )?
     .ok_or_else(|| Error::invalid(Msg::SessionUnknown { id }))
 }
 
 /// Ids of the sessions of a course held on a day.
-pub fn sessions_on(conn: &Connection, course_id: i64, day: &str) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM session WHERE course_id = ?1 AND date = ?2 ORDER BY id")?;
-    let rows = stmt.query_map(params![course_id, day], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn sessions_on(tx: &Tx, course_id: i64, day: &str) -> Result<Vec<i64>> {
+    tx.all("SELECT id FROM session WHERE course_id = ?1 AND date = ?2 ORDER BY id", params![course_id, day], |r| {
+        r.get(0)
+    })
 }
 
 /// Creates a session of `days` days and returns its id; audited unless an import writes it (the
 /// batch is logged instead). `id`: the id an import reserved for it (None: the next).
 #[allow(clippy::too_many_arguments)]
 pub fn insert_session(
-    tx: &Transaction,
+    tx: &Tx,
     actor: &Actor,
     id: Option<i64>,
     course_id: i64,
@@ -192,11 +181,14 @@ pub fn insert_session(
     days: i64,
     teacher: Option<&str>,
 ) -> Result<i64> {
-    tx.prepare_cached(
-        "INSERT INTO session (id, course_id, date, hours, days, teacher, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![id, course_id, day, hours, days, teacher, actor.batch])?;
-    let id = tx.last_insert_rowid();
+    let id: i64 = tx.one(
+        // No id: the next, as SQLite gives a row id (PostgreSQL's session ids are given, not drawn).
+        "INSERT INTO session (id, course_id, date, hours, days, teacher, batch_id)
+         VALUES (COALESCE(?1, (SELECT COALESCE(MAX(id), 0) + 1 FROM session)), ?2, ?3, ?4, ?5, ?6, ?7)
+         RETURNING id",
+        params![id, course_id, day, hours, days, teacher, actor.batch],
+        |r| r.get(0),
+    )?;
     if actor.batch.is_none() {
         let new = json!({ "course_id": course_id, "date": day, "hours": hours, "days": days, "teacher": teacher });
         audit(tx, actor, "session", &json!({ "id": id }), Action::Insert, None, Some(&new))?;
@@ -205,12 +197,12 @@ pub fn insert_session(
 }
 
 /// The id the next session created gets (an import reserves ids from it, holding the write lock).
-pub fn next_session_id(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM session", [], |r| r.get(0))?)
+pub fn next_session_id(tx: &Tx) -> Result<i64> {
+    tx.one("SELECT COALESCE(MAX(id), 0) + 1 FROM session", params![], |r| r.get(0))
 }
 
 /// Writes a session's new date, hours, days and teacher, audited with the old ones.
-pub fn update_session(tx: &Transaction, actor: &Actor, old: &SessionRow, new: &SessionRow) -> Result<()> {
+pub fn update_session(tx: &Tx, actor: &Actor, old: &SessionRow, new: &SessionRow) -> Result<()> {
     tx.execute(
         "UPDATE session SET date = ?1, hours = ?2, days = ?3, teacher = ?4 WHERE id = ?5",
         params![new.date, new.hours, new.days, new.teacher, old.id],
@@ -218,8 +210,8 @@ pub fn update_session(tx: &Transaction, actor: &Actor, old: &SessionRow, new: &S
     audit(tx, actor, "session", &json!({ "id": old.id }), Action::Update, Some(&old.json()), Some(&new.json()))
 }
 
-pub fn delete_session(tx: &Transaction, actor: &Actor, s: &SessionRow) -> Result<()> {
-    tx.execute("DELETE FROM session WHERE id = ?1", [s.id])?;
+pub fn delete_session(tx: &Tx, actor: &Actor, s: &SessionRow) -> Result<()> {
+    tx.execute("DELETE FROM session WHERE id = ?1", params![s.id])?;
     audit(tx, actor, "session", &json!({ "id": s.id }), Action::Delete, Some(&s.json()), None)
 }
 
@@ -236,28 +228,27 @@ pub struct Attendance {
 }
 
 /// A session's records by staff id; with `learner`, only that learner's.
-pub fn roster(conn: &Connection, session_id: i64, learner: Option<i64>) -> Result<Vec<Attendance>> {
-    let mut stmt = conn.prepare_cached(
+pub fn roster(tx: &Tx, session_id: i64, learner: Option<i64>) -> Result<Vec<Attendance>> {
+    tx.all(
         "SELECT a.learner_id, l.staff_id, l.name, a.status, a.hours, a.batch_id
          FROM attendance a JOIN learner l ON l.id = a.learner_id
-         WHERE a.session_id = ?1 AND (?2 IS NULL OR a.learner_id = ?2) ORDER BY l.staff_id",
-    )?;
-    let rows = stmt.query_map(params![session_id, learner], |r| {
-        Ok(Attendance {
-            learner_id: r.get(0)?,
-            staff_id: r.get(1)?,
-            name: r.get(2)?,
-            status: r.get(3)?,
-            hours: r.get(4)?,
-            batch_id: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         WHERE a.session_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR a.learner_id = ?2) ORDER BY l.staff_id",
+        params![session_id, learner],
+        |r| {
+            Ok(Attendance {
+                learner_id: r.get(0)?,
+                staff_id: r.get(1)?,
+                name: r.get(2)?,
+                status: r.get(3)?,
+                hours: r.get(4)?,
+                batch_id: r.get(5)?,
+            })
+        },
+    )
 }
 
-pub fn remove_attendance(tx: &Transaction, actor: &Actor, session_id: i64, a: &Attendance) -> Result<()> {
-    tx.prepare_cached("DELETE FROM attendance WHERE session_id = ?1 AND learner_id = ?2")?
-        .execute(params![session_id, a.learner_id])?;
+pub fn remove_attendance(tx: &Tx, actor: &Actor, session_id: i64, a: &Attendance) -> Result<()> {
+    tx.execute("DELETE FROM attendance WHERE session_id = ?1 AND learner_id = ?2", params![session_id, a.learner_id])?;
     let key = json!({ "session_id": session_id, "learner_id": a.learner_id });
     let old = json!({ "status": a.status, "hours": a.hours, "batch_id": a.batch_id });
     audit(tx, actor, "attendance", &key, Action::Delete, Some(&old), None)
@@ -309,12 +300,12 @@ pub(crate) const ASSESSMENT_COLUMNS: &str =
     "id, code, title, kind, date, hours, pass_mark, first, second, third, merit";
 
 /// An assessment row read from `ASSESSMENT_COLUMNS`.
-pub(crate) fn assessment_row(r: &rusqlite::Row) -> rusqlite::Result<AssessmentRow> {
+pub(crate) fn assessment_row(r: &Row) -> Result<AssessmentRow> {
     Ok(AssessmentRow {
         id: r.get(0)?,
         code: r.get(1)?,
         title: r.get(2)?,
-        kind: stored(r.get_ref(3)?.as_str()?)?,
+        kind: stored(r.str(3)?)?,
         date: r.get(4)?,
         hours: r.get(5)?,
         pass_mark: r.get(6)?,
@@ -322,12 +313,12 @@ pub(crate) fn assessment_row(r: &rusqlite::Row) -> rusqlite::Result<AssessmentRo
     })
 }
 
-pub fn assessment(conn: &Connection, code: &str) -> Result<AssessmentRow> {
-    let id = crate::store::lookup::assessment(conn, code)?;
-    Ok(conn.query_row(&format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE id = ?1"), [id], assessment_row)?)
+pub fn assessment(tx: &Tx, code: &str) -> Result<AssessmentRow> {
+    let id = crate::store::lookup::assessment(tx, code)?;
+    tx.one(&format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE id = ?1"), params![id], assessment_row)
 }
 
-pub fn update_assessment(tx: &Transaction, actor: &Actor, old: &AssessmentRow, new: &AssessmentRow) -> Result<()> {
+pub fn update_assessment(tx: &Tx, actor: &Actor, old: &AssessmentRow, new: &AssessmentRow) -> Result<()> {
     tx.execute(
         "UPDATE assessment SET title = ?1, kind = ?2, date = ?3, hours = ?4, pass_mark = ?5,
                 first = ?6, second = ?7, third = ?8, merit = ?9 WHERE id = ?10",
@@ -347,8 +338,8 @@ pub fn update_assessment(tx: &Transaction, actor: &Actor, old: &AssessmentRow, n
     audit(tx, actor, "assessment", &json!({ "code": old.code }), Action::Update, Some(&old.json()), Some(&new.json()))
 }
 
-pub fn delete_assessment(tx: &Transaction, actor: &Actor, a: &AssessmentRow) -> Result<()> {
-    tx.execute("DELETE FROM assessment WHERE id = ?1", [a.id])?;
+pub fn delete_assessment(tx: &Tx, actor: &Actor, a: &AssessmentRow) -> Result<()> {
+    tx.execute("DELETE FROM assessment WHERE id = ?1", params![a.id])?;
     // The row id too: results and their audit rows refer to the assessment by it.
     audit(tx, actor, "assessment", &json!({ "code": a.code, "id": a.id }), Action::Delete, Some(&a.json()), None)
 }
@@ -365,26 +356,26 @@ pub struct ResultRow {
 }
 
 /// An assessment's results by staff id; with `learner`, only that learner's.
-pub fn results(conn: &Connection, assessment_id: i64, learner: Option<i64>) -> Result<Vec<ResultRow>> {
-    let mut stmt = conn.prepare_cached(
+pub fn results(tx: &Tx, assessment_id: i64, learner: Option<i64>) -> Result<Vec<ResultRow>> {
+    tx.all(
         "SELECT r.learner_id, l.staff_id, l.name, r.score, r.award, r.batch_id
          FROM result r JOIN learner l ON l.id = r.learner_id
-         WHERE r.assessment_id = ?1 AND (?2 IS NULL OR r.learner_id = ?2) ORDER BY l.staff_id",
-    )?;
-    let rows = stmt.query_map(params![assessment_id, learner], |r| {
-        Ok(ResultRow {
-            learner_id: r.get(0)?,
-            staff_id: r.get(1)?,
-            name: r.get(2)?,
-            score: r.get(3)?,
-            award: r.get(4)?,
-            batch_id: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         WHERE r.assessment_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR r.learner_id = ?2) ORDER BY l.staff_id",
+        params![assessment_id, learner],
+        |r| {
+            Ok(ResultRow {
+                learner_id: r.get(0)?,
+                staff_id: r.get(1)?,
+                name: r.get(2)?,
+                score: r.get(3)?,
+                award: r.get(4)?,
+                batch_id: r.get(5)?,
+            })
+        },
+    )
 }
 
-pub fn remove_result(tx: &Transaction, actor: &Actor, assessment_id: i64, r: &ResultRow) -> Result<()> {
+pub fn remove_result(tx: &Tx, actor: &Actor, assessment_id: i64, r: &ResultRow) -> Result<()> {
     tx.execute(
         "DELETE FROM result WHERE assessment_id = ?1 AND learner_id = ?2",
         params![assessment_id, r.learner_id],
@@ -409,18 +400,17 @@ pub struct OnlineRow {
 
 /// Online hours by staff id and date: of one learner, credited in one year, or on one (first)
 /// day, as given.
-pub fn online(conn: &Connection, learner: Option<i64>, year: Option<i32>, day: Option<&str>) -> Result<Vec<OnlineRow>> {
+pub fn online(tx: &Tx, learner: Option<i64>, year: Option<i32>, day: Option<&str>) -> Result<Vec<OnlineRow>> {
     let range = year.map(|y| (format!("{y:04}-01-01"), format!("{y:04}-12-31")));
-    let mut stmt = conn.prepare(
+    tx.all(
         "SELECT o.learner_id, l.staff_id, l.name, o.date, o.to_date, o.source, o.hours, o.batch_id
          FROM online o JOIN learner l ON l.id = o.learner_id
-         WHERE (?1 IS NULL OR o.learner_id = ?1)
-           AND (?2 IS NULL OR COALESCE(o.to_date, o.date) BETWEEN ?2 AND ?3)
-           AND (?4 IS NULL OR o.date = ?4)
+         WHERE (CAST(?1 AS BIGINT) IS NULL OR o.learner_id = ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR COALESCE(o.to_date, o.date) BETWEEN ?2 AND ?3)
+           AND (CAST(?4 AS TEXT) IS NULL OR o.date = ?4)
          ORDER BY l.staff_id, o.date, o.source",
-    )?;
-    let rows =
-        stmt.query_map(params![learner, range.as_ref().map(|r| &r.0), range.as_ref().map(|r| &r.1), day], |r| {
+        params![learner, range.as_ref().map(|r| &r.0), range.as_ref().map(|r| &r.1), day],
+        |r| {
             Ok(OnlineRow {
                 learner_id: r.get(0)?,
                 staff_id: r.get(1)?,
@@ -431,11 +421,11 @@ pub fn online(conn: &Connection, learner: Option<i64>, year: Option<i32>, day: O
                 hours: r.get(6)?,
                 batch_id: r.get(7)?,
             })
-        })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        },
+    )
 }
 
-pub fn remove_online(tx: &Transaction, actor: &Actor, o: &OnlineRow) -> Result<()> {
+pub fn remove_online(tx: &Tx, actor: &Actor, o: &OnlineRow) -> Result<()> {
     tx.execute(
         "DELETE FROM online WHERE learner_id = ?1 AND date = ?2 AND source = ?3",
         params![o.learner_id, o.date, o.source],
@@ -472,17 +462,22 @@ pub struct AuditFilter {
 }
 
 /// The audit log, oldest first.
-pub fn audit_log(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
-    let mut stmt = conn.prepare(
+pub fn audit_log(tx: &Tx, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+    let e = tx.engine();
+    let sql = format!(
         "SELECT id, at, operator, batch_id, entity, key, action, old, new FROM audit
-         WHERE (?1 IS NULL OR at >= ?1)
-           AND (?2 IS NULL OR json_extract(key, '$.staff_id') = ?2
-                OR (entity = 'learner' AND (json_extract(old, '$.staff_id') = ?2 OR json_extract(new, '$.staff_id') = ?2))
-                OR json_extract(key, '$.learner_id') = ?3)
-           AND (?4 IS NULL OR batch_id = ?4)
+         WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR {key_staff} = ?2
+                OR (entity = 'learner' AND ({old_staff} = ?2 OR {new_staff} = ?2))
+                OR {key_learner} = ?3)
+           AND (CAST(?4 AS BIGINT) IS NULL OR batch_id = ?4)
          ORDER BY id",
-    )?;
-    let rows = stmt.query_map(params![f.since.map(date::iso), f.staff_id, f.learner_id, f.batch], |r| {
+        key_staff = e.json_text("key", "staff_id"),
+        old_staff = e.json_text("old", "staff_id"),
+        new_staff = e.json_text("new", "staff_id"),
+        key_learner = e.json_int("key", "learner_id"),
+    );
+    tx.all(&sql, params![f.since.map(date::iso), f.staff_id, f.learner_id, f.batch], |r| {
         Ok(AuditRow {
             id: r.get(0)?,
             at: r.get(1)?,
@@ -494,13 +489,12 @@ pub fn audit_log(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>> {
             old: r.get(7)?,
             new: r.get(8)?,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 /// Whether an import batch of this id exists.
-pub fn batch_exists(conn: &Connection, id: i64) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM import_batch WHERE id = ?1)", [id], |r| r.get(0))?)
+pub fn batch_exists(tx: &Tx, id: i64) -> Result<bool> {
+    tx.one("SELECT EXISTS (SELECT 1 FROM import_batch WHERE id = ?1)", params![id], |r| r.get(0))
 }
 
 /// How a conflicting stored attendance record reads, for an error message.

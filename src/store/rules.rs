@@ -1,19 +1,19 @@
 //! Writing the rules by year (SPEC v2 §2): a rule's value from a year on. Reading them is
 //! `ledger::rule_book`'s.
 
-use rusqlite::params;
 use serde_json::json;
 
-use crate::db::{audit, Action, Actor, Transaction};
+use crate::db::{audit, params, Action, Actor, Tx};
 use crate::error::Result;
 
 /// Gives rule `name` the value `value` from year `from` on (0: every year): its values stored for
 /// `from` and later years are replaced, each replacement audited; earlier years keep theirs.
-pub fn set_rule(tx: &Transaction, actor: &Actor, name: &str, from: i32, value: Option<i64>) -> Result<()> {
-    let replaced: Vec<(i32, Option<i64>)> = tx
-        .prepare("SELECT from_year, value FROM rule_by_year WHERE name = ?1 AND from_year >= ?2")?
-        .query_map(params![name, from], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+pub fn set_rule(tx: &Tx, actor: &Actor, name: &str, from: i32, value: Option<i64>) -> Result<()> {
+    let replaced: Vec<(i32, Option<i64>)> = tx.all(
+        "SELECT from_year, value FROM rule_by_year WHERE name = ?1 AND from_year >= ?2",
+        params![name, from],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     tx.execute("DELETE FROM rule_by_year WHERE name = ?1 AND from_year >= ?2", params![name, from])?;
     for (year, old) in &replaced {
         if *year != from {

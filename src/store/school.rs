@@ -1,44 +1,39 @@
 //! The school's standing records, branches and courses: added, renamed and removed by commands
 //! (each write audited), and listed.
 
-use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
-use crate::db::{audit, Action, Actor, Connection, Transaction};
+use crate::db::{audit, params, Action, Actor, Tx};
 use crate::error::Result;
 use crate::model::{CourseKind, Mode};
 use crate::store::records::{course_row, BranchRow, CourseRow, COURSE_COLUMNS};
 
 /// The code of the branch that already has this code or this name, if one does.
-pub fn branch_taken(conn: &Connection, code: &str, name: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT code FROM branch WHERE code = ?1 OR name = ?2", params![code, name], |r| r.get(0))
-        .optional()?)
+pub fn branch_taken(tx: &Tx, code: &str, name: &str) -> Result<Option<String>> {
+    tx.optional("SELECT code FROM branch WHERE code = ?1 OR name = ?2", params![code, name], |r| r.get(0))
 }
 
 /// The code of a branch other than row `id` that has this name, if one does.
-pub fn branch_name_taken(conn: &Connection, name: &str, id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT code FROM branch WHERE name = ?1 AND id <> ?2", params![name, id], |r| r.get(0))
-        .optional()?)
+pub fn branch_name_taken(tx: &Tx, name: &str, id: i64) -> Result<Option<String>> {
+    tx.optional("SELECT code FROM branch WHERE name = ?1 AND id <> ?2", params![name, id], |r| r.get(0))
 }
 
 /// Adds a branch, audited.
-pub fn add_branch(tx: &Transaction, actor: &Actor, code: &str, name: &str) -> Result<()> {
+pub fn add_branch(tx: &Tx, actor: &Actor, code: &str, name: &str) -> Result<()> {
     tx.execute("INSERT INTO branch (code, name) VALUES (?1, ?2)", params![code, name])?;
     audit(tx, actor, "branch", &json!({ "code": code }), Action::Insert, None, Some(&json!({ "name": name })))
 }
 
 /// Renames a branch, audited with its old name.
-pub fn rename_branch(tx: &Transaction, actor: &Actor, b: &BranchRow, name: &str) -> Result<()> {
+pub fn rename_branch(tx: &Tx, actor: &Actor, b: &BranchRow, name: &str) -> Result<()> {
     tx.execute("UPDATE branch SET name = ?1 WHERE id = ?2", params![name, b.id])?;
     let (old, new) = (json!({ "name": b.name }), json!({ "name": name }));
     audit(tx, actor, "branch", &json!({ "code": b.code }), Action::Update, Some(&old), Some(&new))
 }
 
 /// Removes a branch, audited with its row id too: learners' audit rows refer to the branch by it.
-pub fn delete_branch(tx: &Transaction, actor: &Actor, b: &BranchRow) -> Result<()> {
-    tx.execute("DELETE FROM branch WHERE id = ?1", [b.id])?;
+pub fn delete_branch(tx: &Tx, actor: &Actor, b: &BranchRow) -> Result<()> {
+    tx.execute("DELETE FROM branch WHERE id = ?1", params![b.id])?;
     let key = json!({ "code": b.code, "id": b.id });
     audit(tx, actor, "branch", &key, Action::Delete, Some(&json!({ "name": b.name })), None)
 }
@@ -53,18 +48,18 @@ pub struct BranchCount {
 }
 
 /// Every branch with its learners' count, by code.
-pub fn branch_counts(conn: &Connection) -> Result<Vec<BranchCount>> {
-    let mut stmt = conn.prepare(
+pub fn branch_counts(tx: &Tx) -> Result<Vec<BranchCount>> {
+    tx.all(
         "SELECT b.code, b.name, COUNT(l.id) FROM branch b LEFT JOIN learner l ON l.branch_id = b.id
-         GROUP BY b.id ORDER BY b.code",
-    )?;
-    let rows = stmt.query_map([], |r| Ok(BranchCount { code: r.get(0)?, name: r.get(1)?, learners: r.get(2)? }))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         GROUP BY b.id, b.code, b.name ORDER BY b.code",
+        params![],
+        |r| Ok(BranchCount { code: r.get(0)?, name: r.get(1)?, learners: r.get(2)? }),
+    )
 }
 
 /// Adds a course of `hours` hundredths, audited.
 pub fn add_course(
-    tx: &Transaction,
+    tx: &Tx,
     actor: &Actor,
     code: &str,
     title: &str,
@@ -81,8 +76,6 @@ pub fn add_course(
 }
 
 /// Every course, by code.
-pub fn courses(conn: &Connection) -> Result<Vec<CourseRow>> {
-    let mut stmt = conn.prepare(&format!("SELECT {COURSE_COLUMNS} FROM course ORDER BY code"))?;
-    let rows = stmt.query_map([], course_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn courses(tx: &Tx) -> Result<Vec<CourseRow>> {
+    tx.all(&format!("SELECT {COURSE_COLUMNS} FROM course ORDER BY code"), params![], course_row)
 }

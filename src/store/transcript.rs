@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
 
 use super::ledger::{assessment_result, rules, stored};
 use super::lives::Branch;
 use crate::credit::{AssessmentRule, Learner, Rules};
 use crate::date;
+use crate::db::{params, Tx};
 use crate::error::Result;
 use crate::hours::{Fixed, Hours};
 use crate::model::{Award, CourseKind, Status};
@@ -58,56 +58,51 @@ pub struct TranscriptData {
 }
 
 /// The records of `learner` dated from `from` to `to` (a year), with that year's rules.
-pub fn transcript_data(conn: &Connection, learner: Learner, year: i32) -> Result<TranscriptData> {
+pub fn transcript_data(tx: &Tx, learner: Learner, year: i32) -> Result<TranscriptData> {
     let from = date::iso(NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year"));
     let to = date::iso(NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year"));
     let id = learner.id;
 
-    let mut stmt = conn.prepare(
+    let sessions = tx.all(
         "SELECT s.date, c.title, c.kind, a.status, a.hours, s.hours
          FROM attendance a JOIN session s ON s.id = a.session_id JOIN course c ON c.id = s.course_id
          WHERE a.learner_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.id",
+        params![id, from, to],
+        |r| {
+            Ok(SessionRecord {
+                date: r.get(0)?,
+                title: r.get(1)?,
+                kind: stored(r.str(2)?)?,
+                status: stored(r.str(3)?)?,
+                own: r.get::<Option<i64>>(4)?.map(Fixed),
+                session_hours: Fixed(r.get(5)?),
+            })
+        },
     )?;
-    let mut sessions = Vec::new();
-    let mut rows = stmt.query(params![id, from, to])?;
-    while let Some(r) = rows.next()? {
-        sessions.push(SessionRecord {
-            date: r.get(0)?,
-            title: r.get(1)?,
-            kind: stored(&r.get::<_, String>(2)?)?,
-            status: stored(&r.get::<_, String>(3)?)?,
-            own: r.get::<_, Option<i64>>(4)?.map(Fixed),
-            session_hours: Fixed(r.get(5)?),
-        });
-    }
 
-    let mut stmt = conn.prepare(
+    let results = tx.all(
         "SELECT a.date, a.title, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award
          FROM result r JOIN assessment a ON a.id = r.assessment_id
          WHERE r.learner_id = ?1 AND a.date BETWEEN ?2 AND ?3 ORDER BY a.date, a.id",
+        params![id, from, to],
+        |r| {
+            let (rule, score, award) = assessment_result(r, 2)?;
+            Ok(ResultRecord { date: r.get(0)?, title: r.get(1)?, rule, score, award })
+        },
     )?;
-    let mut results = Vec::new();
-    let mut rows = stmt.query(params![id, from, to])?;
-    while let Some(r) = rows.next()? {
-        let (rule, score, award) = assessment_result(r, 2)?;
-        results.push(ResultRecord { date: r.get(0)?, title: r.get(1)?, rule, score, award });
-    }
 
-    let mut stmt = conn.prepare(
+    let online = tx.all(
         "SELECT COALESCE(to_date, date), source, hours FROM online
          WHERE learner_id = ?1 AND COALESCE(to_date, date) BETWEEN ?2 AND ?3 ORDER BY 1, source",
+        params![id, from, to],
+        |r| Ok(OnlineRecord { date: r.get(0)?, source: r.get(1)?, hours: Fixed(r.get(2)?) }),
     )?;
-    let online = stmt
-        .query_map(params![id, from, to], |r| {
-            Ok(OnlineRecord { date: r.get(0)?, source: r.get(1)?, hours: Fixed(r.get(2)?) })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
 
     Ok(TranscriptData {
         year,
-        rules: rules(conn, year)?,
+        rules: rules(tx, year)?,
         learner,
-        branches: super::lives::branches(conn)?,
+        branches: super::lives::branches(tx)?,
         sessions,
         results,
         online,

@@ -16,5 +16,6 @@ mod imports;
 mod lang;
 mod lives;
 mod output;
+mod postgres;
 mod reports;
 mod words;

@@ -3,22 +3,29 @@
 
 use std::path::Path;
 
-use rusqlite::{params, OpenFlags, OptionalExtension, TransactionBehavior};
-/// The handles commands pass to the store. Only `db` and `store` run SQL on them.
-pub use rusqlite::{Connection, Transaction};
-use serde_json::Value;
+mod dialect;
+mod engine;
+
+use rusqlite::{OpenFlags, TransactionBehavior};
+use serde_json::Value as Json;
+
+pub(crate) use engine::params;
+pub use engine::{Column, Engine, Param, PgConn, Row, Statement, ToParam, Tx, Value};
 
 use crate::error::{Error, Result};
 use crate::msg::{IoWhy, Msg};
 
 /// The whole schema: its steps, each after a `-- @step N` line (the first step has none).
-const SCHEMA: &str = include_str!("../schema.sql");
+const SCHEMA: &str = include_str!("../../schema.sql");
 
-/// Migration steps: step `i` takes a database from version `i` to `i + 1`. Never edit a shipped
-/// step; add one.
-fn steps() -> impl Iterator<Item = &'static str> {
+/// The same schema on PostgreSQL, step for step: one migration history per engine.
+const SCHEMA_PG: &str = include_str!("../../schema-pg.sql");
+
+/// Migration steps of a schema: step `i` takes a database from version `i` to `i + 1`. Never edit
+/// a shipped step; add one.
+fn steps(schema: &'static str) -> impl Iterator<Item = &'static str> {
     // Each later step begins with the rest of its marker line (`2 ----`): skip that line.
-    SCHEMA.split("\n-- @step ").enumerate().map(|(i, s)| {
+    schema.split("\n-- @step ").enumerate().map(|(i, s)| {
         if i == 0 {
             s
         } else {
@@ -34,25 +41,69 @@ pub const VERSION: i64 = 2;
 /// time), and reports read whole tables. A database keeps the size it was created with.
 const PAGE_SIZE: i64 = 16 * 1024;
 
+/// Statements each SQLite connection keeps prepared (rusqlite keeps 16): every statement of the
+/// store goes through the cache, and a command's hot loops must not push each other's out.
+const STATEMENT_CACHE: usize = 64;
+
+/// A database connection, on either engine: what commands hold, and open transactions on.
+pub struct Connection(Conn);
+
+enum Conn {
+    Sqlite(rusqlite::Connection),
+    Pg(Box<PgConn>),
+}
+
+impl Connection {
+    pub fn engine(&self) -> Engine {
+        match self.0 {
+            Conn::Sqlite(_) => Engine::Sqlite,
+            Conn::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    /// The SQLite connection underneath, for what only SQLite has (pragmas, the backup API).
+    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match &self.0 {
+            Conn::Sqlite(c) => Some(c),
+            Conn::Pg(_) => None,
+        }
+    }
+}
+
 /// How long a command waits for another writer before it gives up (SPEC §7: at least 5 s).
 const BUSY_TIMEOUT_MS: u32 = 60_000;
 
+/// The server a `--db` names, if it is a PostgreSQL URL (`postgres://…`, `postgresql://…`);
+/// anything else is a SQLite file.
+pub fn postgres_url(db: &Path) -> Option<&str> {
+    db.to_str().filter(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
 /// Opens an existing database and brings it to the current schema.
 pub fn open(path: &Path) -> Result<Connection> {
+    if let Some(url) = postgres_url(path) {
+        return open_postgres(url, false).map(|(conn, _)| conn);
+    }
     if !path.exists() {
         return Err(Error::Other(Msg::NoDatabase { path: path.display().to_string() }));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
     configure(&conn)?;
     migrate(&conn)?;
-    Ok(conn)
+    Ok(Connection(Conn::Sqlite(conn)))
 }
 
 /// Creates the database file readable and writable by its owner only, or opens it if it exists,
 /// and brings it to the current schema. Returns whether the file was created.
 pub fn create(path: &Path) -> Result<(Connection, bool)> {
+    if let Some(url) = postgres_url(path) {
+        return open_postgres(url, true);
+    }
     let created = create_private_file(path)?;
-    let conn = Connection::open_with_flags(
+    let conn = rusqlite::Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
@@ -62,7 +113,36 @@ pub fn create(path: &Path) -> Result<(Connection, bool)> {
     }
     configure(&conn)?;
     migrate(&conn)?;
-    Ok((conn, created))
+    Ok((Connection(Conn::Sqlite(conn)), created))
+}
+
+/// Connects to a PostgreSQL database and brings it to the current schema; with `create`, a
+/// database without the schema gets it (`init`), else it is refused as SQLite refuses a missing
+/// file. Returns whether the schema was created.
+fn open_postgres(url: &str, create: bool) -> Result<(Connection, bool)> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    let mut tx = client.transaction()?;
+    // One migration at a time: a second process waits here, then finds the work done.
+    tx.batch_execute("SELECT pg_advisory_xact_lock(7873)")?;
+    let exists: bool = tx.query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])?.get(0);
+    if !exists && !create {
+        return Err(Error::Other(Msg::NoDatabase { path: url.to_string() }));
+    }
+    if !exists {
+        tx.batch_execute(
+            "CREATE TABLE schema_version (version BIGINT NOT NULL); INSERT INTO schema_version VALUES (0)",
+        )?;
+    }
+    let version: i64 = tx.query_one("SELECT version FROM schema_version", &[])?.get(0);
+    if version > VERSION {
+        return Err(Error::Other(Msg::SchemaNewer { version, known: VERSION }));
+    }
+    for step in steps(SCHEMA_PG).skip(version as usize) {
+        tx.batch_execute(step)?;
+    }
+    tx.execute("UPDATE schema_version SET version = $1", &[&VERSION])?;
+    tx.commit()?;
+    Ok((Connection(Conn::Pg(Box::new(PgConn::new(client)))), !exists))
 }
 
 /// SQLite would create the file with the umask's permissions; make it first, mode 0600. Its WAL
@@ -82,7 +162,8 @@ fn create_private_file(path: &Path) -> Result<bool> {
     }
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+fn configure(conn: &rusqlite::Connection) -> Result<()> {
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     conn.pragma_update(None, "foreign_keys", true)?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
@@ -94,7 +175,7 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn migrate(conn: &Connection) -> Result<()> {
+fn migrate(conn: &rusqlite::Connection) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > VERSION {
         return Err(Error::Other(Msg::SchemaNewer { version, known: VERSION }));
@@ -106,10 +187,10 @@ fn migrate(conn: &Connection) -> Result<()> {
     // the same transaction (the pragma cannot change inside one).
     conn.pragma_update(None, "foreign_keys", false)?;
     let migrated = (|| {
-        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         // Another process may have migrated while this one waited for the lock.
         let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for step in steps().skip(version as usize) {
+        for step in steps(SCHEMA).skip(version as usize) {
             tx.execute_batch(step)?;
         }
         let broken: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
@@ -126,13 +207,19 @@ fn migrate(conn: &Connection) -> Result<()> {
 
 /// The write transaction of one command: taken at once, so that a second writer waits its turn
 /// (busy timeout) instead of failing half-way.
-pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
-    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+pub fn write(conn: &mut Connection) -> Result<Tx<'_>> {
+    match &mut conn.0 {
+        Conn::Sqlite(c) => Ok(Tx::sqlite_tx(c.transaction_with_behavior(TransactionBehavior::Immediate)?)),
+        Conn::Pg(pg) => pg.begin(false),
+    }
 }
 
 /// A read transaction: every query of a report sees one snapshot.
-pub fn read(conn: &mut Connection) -> Result<Transaction<'_>> {
-    Ok(conn.transaction_with_behavior(TransactionBehavior::Deferred)?)
+pub fn read(conn: &mut Connection) -> Result<Tx<'_>> {
+    match &mut conn.0 {
+        Conn::Sqlite(c) => Ok(Tx::sqlite_tx(c.transaction_with_behavior(TransactionBehavior::Deferred)?)),
+        Conn::Pg(pg) => pg.begin(true),
+    }
 }
 
 /// An index set aside while most of its table changes at once, and built again before the
@@ -155,12 +242,10 @@ impl DroppedIndex {
     }
 
     /// Drops the index `name` (one of the schema's, never a user's word).
-    pub fn drop(tx: &Transaction, name: &'static str) -> Result<DroppedIndex> {
-        let sql: Option<String> = tx
-            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1", [name], |r| r.get(0))
-            .optional()?;
+    pub fn drop(tx: &Tx, name: &'static str) -> Result<DroppedIndex> {
+        let sql: Option<String> = tx.optional(tx.engine().index_definition(), params![name], |r| r.get(0))?;
         if sql.is_some() {
-            tx.execute_batch(&format!("DROP INDEX {name}"))?;
+            tx.batch(&format!("DROP INDEX {name}"))?;
         }
         Ok(DroppedIndex { sql })
     }
@@ -170,9 +255,9 @@ impl DroppedIndex {
     }
 
     /// Builds the index again, if it was dropped.
-    pub fn build(self, tx: &Transaction) -> Result<()> {
+    pub fn build(self, tx: &Tx) -> Result<()> {
         if let Some(sql) = self.sql {
-            tx.execute_batch(&sql)?;
+            tx.batch(&sql)?;
         }
         Ok(())
     }
@@ -218,28 +303,28 @@ impl Action {
 /// Writes one audit row. `key` names the record (natural key and row ids), `old` and `new` its
 /// values before and after.
 pub fn audit(
-    tx: &Transaction,
+    tx: &Tx,
     actor: &Actor,
     entity: &str,
-    key: &Value,
+    key: &Json,
     action: Action,
-    old: Option<&Value>,
-    new: Option<&Value>,
+    old: Option<&Json>,
+    new: Option<&Json>,
 ) -> Result<()> {
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO audit (at, operator, batch_id, entity, key, action, old, new)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        actor.at,
-        actor.operator,
-        actor.batch,
-        entity,
-        key.to_string(),
-        action.code(),
-        old.map(Value::to_string),
-        new.map(Value::to_string),
-    ])?;
+        params![
+            actor.at,
+            actor.operator,
+            actor.batch,
+            entity,
+            key.to_string(),
+            action.code(),
+            old.map(Json::to_string),
+            new.map(Json::to_string),
+        ],
+    )?;
     Ok(())
 }
 
@@ -249,7 +334,8 @@ mod tests {
 
     #[test]
     fn the_schema_has_one_step_per_version() {
-        assert_eq!(steps().count() as i64, VERSION);
+        assert_eq!(steps(SCHEMA).count() as i64, VERSION);
+        assert_eq!(steps(SCHEMA_PG).count() as i64, VERSION);
     }
 
     #[test]
@@ -258,11 +344,12 @@ mod tests {
         let path = dir.path().join("x.db");
         let (conn, created) = create(&path).unwrap();
         assert!(created);
-        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let sqlite = conn.sqlite().unwrap();
+        let v: i64 = sqlite.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, VERSION);
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let fk: i64 = sqlite.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
-        let page: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap();
+        let page: i64 = sqlite.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap();
         assert_eq!(page, PAGE_SIZE);
         #[cfg(unix)]
         {

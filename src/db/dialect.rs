@@ -1,0 +1,75 @@
+//! Where SQLite's and PostgreSQL's SQL differ, the one place that knows both spellings. The store
+//! writes everything else once, in what the two share (`IS DISTINCT FROM`, `RETURNING`, `CASE WHEN`
+//! for a comparison read as a number, `CAST(SUM(…) AS BIGINT)`).
+
+use super::Engine;
+
+impl Engine {
+    /// `INSERT … VALUES … ` that skips rows whose key is stored: SQLite's OR IGNORE (which, unlike
+    /// ON CONFLICT, spares a statement journal: see `store::bulk`), PostgreSQL's ON CONFLICT.
+    pub fn insert_ignoring(self, table: &str, columns: &str, values: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("INSERT OR IGNORE INTO {table} ({columns}) VALUES {values}"),
+            Engine::Postgres => format!("INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING"),
+        }
+    }
+
+    /// A JSON object of `(name, SQL expression)` pairs, as text.
+    pub fn json_object<'a>(self, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+        let pairs: Vec<String> = pairs.map(|(name, column)| format!("'{name}', {column}")).collect();
+        match self {
+            Engine::Sqlite => format!("json_object({})", pairs.join(", ")),
+            Engine::Postgres => format!("json_build_object({})::text", pairs.join(", ")),
+        }
+    }
+
+    /// Field `field` of the JSON text in `column`, as text (numbers as their digits).
+    pub fn json_text(self, column: &str, field: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("json_extract({column}, '$.{field}')"),
+            Engine::Postgres => format!("({column}::jsonb ->> '{field}')"),
+        }
+    }
+
+    /// Field `field` of the JSON text in `column`, as an integer.
+    pub fn json_int(self, column: &str, field: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("json_extract({column}, '$.{field}')"),
+            Engine::Postgres => format!("({column}::jsonb ->> '{field}')::bigint"),
+        }
+    }
+
+    /// Whether the text in `column` has a character other than an ASCII digit.
+    pub fn has_non_digit(self, column: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("{column} GLOB '*[^0-9]*'"),
+            Engine::Postgres => format!("{column} ~ '[^0-9]'"),
+        }
+    }
+
+    /// A query of one index's definition (`CREATE INDEX …`) by its name, `?1`.
+    pub fn index_definition(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+            Engine::Postgres => {
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?1"
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_engine_spells_its_own() {
+        let pairs = || [("id", "s.id")].into_iter();
+        assert_eq!(Engine::Sqlite.json_object(pairs()), "json_object('id', s.id)");
+        assert_eq!(Engine::Postgres.json_object(pairs()), "json_build_object('id', s.id)::text");
+        assert_eq!(
+            Engine::Postgres.insert_ignoring("t", "a, b", "(?1, ?2)"),
+            "INSERT INTO t (a, b) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
+        );
+    }
+}
