@@ -79,7 +79,7 @@ fn list(ctx: &Ctx, output: &Output) -> Result<()> {
 
 fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     let mut conn = ctx.open()?;
-    batch::ready_for_undo(&conn)?;
+    batch::ready_for_undo(&conn, batch)?;
     let tx = db::write(&mut conn)?;
     let Undone { file, deleted, restored } = batch::undo(&tx, &ctx.actor(), batch)?;
     tx.commit()?;

@@ -2,6 +2,7 @@
 //! added carry its id; rows it overwrote are in the audit log under its id with their old values
 //! (and old batch id), which is what undo restores.
 
+use rusqlite::OptionalExtension;
 use serde_json::{json, Value as Json};
 
 use crate::db::{self, params, Action, Actor, Connection, DroppedIndex, Engine, ToParam, Tx, Value};
@@ -150,10 +151,60 @@ const UNDO_CACHE_KIB: i64 = 16 * 1024;
 /// The audit log's index on batches, as schema.sql names it.
 const AUDIT_BATCH: &str = "audit_batch";
 
-/// Readies a connection for an undo, before its transaction.
-pub fn ready_for_undo(conn: &Connection) -> Result<()> {
+/// Readies a connection for the undo of batch `batch`, before its transaction.
+pub fn ready_for_undo(conn: &Connection, batch: i64) -> Result<()> {
     let Some(conn) = conn.sqlite() else { return Ok(()) };
     conn.pragma_update(None, "cache_size", -UNDO_CACHE_KIB)?;
+    // An attendance batch that outweighs the rest of the table: with foreign keys on, SQLite
+    // deletes its rows in two passes (their keys gathered and sorted first, then each looked up
+    // again), without them in one (a fifth of the time). Nothing refers to attendance rows; the
+    // parents the undo deletes too (the batch's sessions) are checked by `check_references`.
+    // A hint read before the transaction: the check holds whatever changed since.
+    let (kind, rows): (String, i64) = match conn
+        .query_row("SELECT kind, new FROM import_batch WHERE id = ?1", [batch], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+    {
+        Some(found) => found,
+        None => return Ok(()),
+    };
+    if kind == "attendance" {
+        let stored: i64 = conn.query_row("SELECT COUNT(*) FROM attendance", [], |r| r.get(0))?;
+        if DroppedIndex::pays(rows, stored - rows) {
+            conn.pragma_update(None, "foreign_keys", false)?;
+        }
+    }
+    Ok(())
+}
+
+/// With foreign keys off (see `ready_for_undo`), what SQLite would have refused: a row left
+/// referring to one the undo deleted from `parents`. Only the tables referring to those are read.
+fn check_references(tx: &Tx, parents: &[&str]) -> Result<()> {
+    let Some(tx) = tx.sqlite() else { return Ok(()) };
+    let on: bool = tx.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    if on || parents.is_empty() {
+        return Ok(());
+    }
+    let children: Vec<String> = {
+        let marks = vec!["?"; parents.len()].join(", ");
+        let mut stmt = tx.prepare(&format!(
+            "SELECT DISTINCT m.name FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+             WHERE m.type = 'table' AND f.\"table\" IN ({marks}) ORDER BY m.name"
+        ))?;
+        let names = stmt.query_map(rusqlite::params_from_iter(parents), |r| r.get(0))?;
+        names.collect::<rusqlite::Result<_>>()?
+    };
+    for child in children {
+        let dangling: Option<String> = tx
+            .query_row(&format!("SELECT \"table\" FROM pragma_foreign_key_check('{child}') LIMIT 1"), [], |r| r.get(0))
+            .optional()?;
+        if dangling.is_some() {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some("FOREIGN KEY constraint failed".into()),
+            )
+            .into());
+        }
+    }
     Ok(())
 }
 
@@ -189,6 +240,7 @@ pub fn undo(tx: &Tx, actor: &Actor, batch: i64) -> Result<Undone> {
     let audit_index =
         if DroppedIndex::pays(rows, logged) { DroppedIndex::drop(tx, AUDIT_BATCH)? } else { DroppedIndex::default() };
     let mut deleted = 0;
+    let mut parents = Vec::new();
     for d in &DELETED {
         let table = d.table.entity;
         // Most of a table's rows going at once: its learner index is built anew after.
@@ -217,9 +269,14 @@ pub fn undo(tx: &Tx, actor: &Actor, batch: i64) -> Result<Undone> {
             ),
             params![actor.at, actor.operator, batch],
         )?;
-        deleted += tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), params![batch])?;
+        let gone = tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), params![batch])?;
+        if gone > 0 {
+            parents.push(table);
+        }
+        deleted += gone;
         dropped.build(tx)?;
     }
+    check_references(tx, &parents)?;
     audit_index.build(tx)?;
     if kind == "learners" {
         deleted += delete_created_branches(tx, &actor, batch)?;
