@@ -7,6 +7,9 @@
 #   XUESHI_BIN=path/to/xueshi bench/run.sh     figures of another build (an older one, to compare)
 # Needs sqlite3 (Debian: apt-get install sqlite3), GNU time for peak memory (apt-get install time)
 # and python3. On a machine shared with builds, run it when they are done, or twice.
+# PostgreSQL figures too when a server can be had: $XUESHI_BENCH_PG, a base URL whose databases the
+# script may create and drop (postgresql://USER@HOST:PORT), or else a throwaway cluster started here
+# from Debian's postgresql package (as root, run as the postgres user); psql for its \copy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 learners=${1:-50000}
@@ -51,7 +54,11 @@ def ratio(a, b):
     return statistics.median(x[0] / y[0] for x, y in zip(runs(a), runs(b)))
 def verdict(ok):
     return "met" if ok else "MISSED"
-if what == "import":
+if what == "pg-import":
+    r = ratio("pg-ours", "pg-bare")
+    print(f"PostgreSQL: import attendance, {int(sys.argv[3]):,} rows: {secs('pg-ours'):.2f} s; psql \\copy of the"
+          f" same CSV into a bare table: {secs('pg-bare'):.2f} s; ratio {r:.2f}x (target <= 1.5x): {verdict(r <= 1.5)}")
+elif what == "import":
     r = ratio("ours", "bare")
     print(f"import attendance, {int(sys.argv[3]):,} rows: {secs('ours'):.2f} s; sqlite3 .import of the same CSV"
           f" into a bare table: {secs('bare'):.2f} s; ratio {r:.2f}x (target <= 1.0x): {verdict(r <= 1.0)}")
@@ -127,3 +134,52 @@ for _ in $(seq "$runs"); do
   timed "$work/undo" "$bin" --db "$work/undo.db" imports undo 3
 done
 figures one undo "imports undo 3 (its batch of $rows rows)" 1.5
+
+# 5. PostgreSQL: the import against psql's \copy of the same CSV into a bare table (pairs), and the
+# year report over the same school. A fresh database per run, made from a template of the school.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+pg=${XUESHI_BENCH_PG:-}
+if [ -z "$pg" ] && [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ]; then
+  as_owner=()
+  if [ "$(id -u)" = 0 ]; then
+    as_owner=(runuser -u postgres --)
+    chown postgres: "$work"
+  fi
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if "${as_owner[@]}" "$pg_bin/initdb" -A trust -U postgres -E UTF8 -D "$work/pg" >/dev/null 2>&1; then
+    "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $work" start >/dev/null
+    trap '"${as_owner[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1; rm -rf "$work"' EXIT
+    pg=postgresql://postgres@127.0.0.1:$port
+  fi
+fi
+if [ -z "$pg" ] || ! command -v psql >/dev/null; then
+  echo "PostgreSQL: skipped (no \$XUESHI_BENCH_PG, no /usr/lib/postgresql/*/bin/initdb, or no psql)"
+  exit 0
+fi
+pg=${pg%/}
+sql() { psql -q -X -v ON_ERROR_STOP=1 "$pg/postgres" -c "$1" >/dev/null; }
+sql 'DROP DATABASE IF EXISTS xueshi_bench_start'
+sql 'CREATE DATABASE xueshi_bench_start'
+"$bin" --db "$pg/xueshi_bench_start" init >/dev/null 2>&1
+"$bin" --db "$pg/xueshi_bench_start" import learners "$work/data/learners.csv" --create-branches >/dev/null
+"$bin" --db "$pg/xueshi_bench_start" import courses "$work/data/courses.csv" >/dev/null
+for _ in $(seq "$runs"); do
+  sql 'DROP DATABASE IF EXISTS xueshi_bench_bare'
+  sql 'CREATE DATABASE xueshi_bench_bare'
+  timed "$work/pg-bare" psql -q -X -v ON_ERROR_STOP=1 "$pg/xueshi_bench_bare" \
+    -c 'CREATE TABLE attendance (staff_id TEXT, course TEXT, date TEXT, status TEXT)' \
+    -c "\\copy attendance FROM '$sheet' (FORMAT csv, HEADER)"
+  sql 'DROP DATABASE IF EXISTS xueshi_bench_run'
+  sql 'CREATE DATABASE xueshi_bench_run TEMPLATE xueshi_bench_start'
+  timed "$work/pg-ours" "$bin" --db "$pg/xueshi_bench_run" import attendance "$sheet"
+done
+figures pg-import "$rows"
+"$bin" --db "$pg/xueshi_bench_run" import online "$work/data/online.csv" >/dev/null
+for format in table json; do
+  for _ in $(seq "$runs"); do
+    timed "$work/pg-year-$format" "$bin" --db "$pg/xueshi_bench_run" report year 2024 --format "$format"
+  done
+  figures one "pg-year-$format" "PostgreSQL: report year 2024 --format $format ($learners learners)" 0.5
+done
+for db in start bare run; do sql "DROP DATABASE IF EXISTS xueshi_bench_$db"; done

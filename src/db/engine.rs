@@ -582,6 +582,35 @@ impl<'c> Tx<'c> {
             .ok_or_else(|| Error::Other(Msg::Database { detail: "Query returned no rows".into() }))
     }
 
+    /// PostgreSQL only: `rows` into `table`'s `columns` through one `COPY … FROM STDIN` in binary
+    /// (each value sent as the column's type, as a parameter is); returns how many rows went in.
+    pub fn copy_in<'p, R: IntoIterator<Item = Param<'p>>>(
+        &self,
+        table: &str,
+        columns: &str,
+        rows: impl IntoIterator<Item = R>,
+    ) -> Result<u64> {
+        let Inner::Pg(cell) = &self.0 else {
+            return Err(Error::Other(Msg::Database { detail: "COPY is PostgreSQL's".into() }));
+        };
+        let mut pg = Self::pg(cell)?;
+        let types: Vec<Type> = pg
+            .statement(&format!("SELECT {columns} FROM {table}"))?
+            .columns()
+            .iter()
+            .map(|c| c.type_().clone())
+            .collect();
+        let copy = pg.tx.copy_in(&format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)"))?;
+        let mut writer = postgres::binary_copy::BinaryCopyInWriter::new(copy, &types);
+        let mut row: Vec<Param> = Vec::with_capacity(types.len());
+        for r in rows {
+            row.clear();
+            row.extend(r);
+            writer.write_raw(row.iter())?;
+        }
+        Ok(writer.finish()?)
+    }
+
     pub fn commit(self) -> Result<()> {
         match self.0 {
             Inner::Sqlite(tx) => Ok(tx.commit()?),

@@ -12,6 +12,7 @@
 //! statements with ON CONFLICT DO NOTHING; its imports are to go through COPY instead.)
 
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::ToSql;
@@ -47,6 +48,15 @@ impl Field {
 
     pub fn code(c: Option<&'static str>) -> Field {
         c.map_or(Field::Null, Field::Code)
+    }
+
+    /// As a parameter that borrows nothing (a code is `'static`).
+    fn owned(self) -> Param<'static> {
+        match self {
+            Field::Null => Param::Null,
+            Field::Int(i) => Param::Int(i),
+            Field::Code(c) => Param::Text(c),
+        }
     }
 
     fn value(self) -> Value {
@@ -107,6 +117,8 @@ pub struct Bulk<'w> {
     check: Vec<Record>,
     /// Rows refused by what is stored: (line, message), for the reader to place and report.
     refused: Vec<(u64, Msg)>,
+    /// PostgreSQL: whether the temporary table that COPY fills has been made.
+    staged: bool,
 }
 
 impl Bulk<'static> {
@@ -119,6 +131,7 @@ impl Bulk<'static> {
             pending: Vec::with_capacity(CHUNK),
             check: Vec::new(),
             refused: Vec::new(),
+            staged: false,
         }
     }
 }
@@ -150,6 +163,9 @@ impl Bulk<'_> {
     /// Writes a chunk of records (reordered: by key). A conflict or a key given twice with other
     /// values is kept in `refused`.
     pub fn write(&mut self, to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
+        if to.tx.sqlite().is_none() {
+            return self.write_copied(to, records, describe);
+        }
         // Key order, and the sheet's order among rows of one key (the first is the one written).
         records.sort_unstable_by_key(|r| (r.key, r.line));
         let batch = to.actor.batch;
@@ -213,6 +229,101 @@ impl Bulk<'_> {
         Ok(())
     }
 
+    /// PostgreSQL: the chunk goes into a temporary table through COPY and is merged into the
+    /// table by one INSERT … SELECT … ON CONFLICT DO NOTHING (in key order, and the sheet's among
+    /// rows of one key: the first is the one written). When it did not insert them all, the
+    /// chunk's rows are read back with what is stored under their keys, in one query, and go
+    /// through what SQLite's path does with the rows it reads back: unchanged, or `Writer::put`
+    /// (conflict, repeated, an overwrite audited), in the sheet's order.
+    fn write_copied(&mut self, to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let t = self.table;
+        let staging = format!("bulk_{}", t.entity);
+        let columns: Vec<&str> = t.key.iter().chain(t.values).copied().collect();
+        let columns = columns.join(", ");
+        if self.staged {
+            to.tx.batch(&format!("TRUNCATE {staging}"))?;
+        } else {
+            to.tx.batch(&format!(
+                "CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS
+                 SELECT {columns}, CAST(0 AS BIGINT) AS line FROM {} WITH NO DATA",
+                t.entity
+            ))?;
+            self.staged = true;
+        }
+        records.sort_unstable_by_key(|r| r.line);
+        let fields = |r: &Record| {
+            [Field::Int(r.key.0), Field::Int(r.key.1), r.values[0], r.values[1], Field::Int(r.line as i64)]
+        };
+        to.tx.copy_in(&staging, &format!("{columns}, line"), records.iter().map(|r| fields(r).map(Field::owned)))?;
+        let keys = t.key.join(", ");
+        let merge = format!(
+            "INSERT INTO {} ({columns}, batch_id) SELECT {columns}, CAST(?1 AS BIGINT) FROM {staging}
+             ORDER BY {keys}, line ON CONFLICT DO NOTHING",
+            t.entity
+        );
+        let batch = to.actor.batch;
+        let inserted = to.tx.execute(&merge, params![batch])? as i64;
+        to.counts.new += inserted;
+        if inserted == records.len() as i64 {
+            return Ok(());
+        }
+        // Every row of the chunk, in the sheet's order, with what its key holds now.
+        let on: Vec<String> = t.key.iter().map(|k| format!("s.{k} = t.{k}")).collect();
+        let stored: Vec<String> = t.values.iter().map(|v| format!("t.{v}")).collect();
+        let select = format!(
+            "SELECT s.line, {}, t.batch_id FROM {staging} s JOIN {} t ON {} ORDER BY s.line",
+            stored.join(", "),
+            t.entity,
+            on.join(" AND ")
+        );
+        let n = t.values.len();
+        let rows: Vec<(u64, Vec<Value>, Option<i64>)> = to.tx.all(&select, params![], |row| {
+            let line: i64 = row.get(0)?;
+            Ok((line as u64, (1..=n).map(|i| row.get(i)).collect::<Result<_>>()?, row.get(n + 1)?))
+        })?;
+        // What each key holds as the rows go by: SQLite's path reads it again for each row.
+        let mut now: HashMap<(i64, i64), (Vec<Value>, Option<i64>)> = HashMap::new();
+        let mut ours = 0;
+        for (line, stored, b) in rows {
+            let Ok(i) = records.binary_search_by_key(&line, |r| r.line) else { continue };
+            let r = records[i];
+            let values: Vec<Value> = r.values.iter().map(|v| v.value()).collect();
+            let (stored, b) = now.entry(r.key).or_insert((stored, b));
+            if self.writer.same(stored, &values) {
+                if *b == batch {
+                    ours += 1;
+                } else {
+                    to.counts.unchanged += 1;
+                }
+                continue;
+            }
+            let key = [Value::Integer(r.key.0), Value::Integer(r.key.1)];
+            match self.writer.put(to.tx, to.actor, &key, &values, to.update)? {
+                Put::Conflict(stored) => {
+                    self.refused.push((r.line, Msg::Conflict { what: Box::new(describe(&stored, &key)) }))
+                }
+                Put::Repeated(stored) => {
+                    self.refused.push((r.line, Msg::RepeatedRow { what: Box::new(describe(&stored, &key)) }))
+                }
+                Put::Updated => {
+                    for ((had, given), known) in stored.iter_mut().zip(values).zip(self.writer.known()) {
+                        if *known {
+                            *had = given;
+                        }
+                    }
+                    *b = batch;
+                    to.counts.updated += 1;
+                }
+                put => to.counts.add(&put),
+            }
+        }
+        to.counts.unchanged += ours - inserted;
+        Ok(())
+    }
+
     /// Inserts the rows whose keys are not stored yet; returns how many it inserted.
     fn insert(&self, tx: &Tx, rows: &[Record], batch: Option<i64>) -> Result<usize> {
         let shorter;
@@ -264,6 +375,10 @@ fn insert_sql(engine: Engine, t: &Table, rows: usize) -> String {
 pub struct LearnerIndex {
     weighed: bool,
     dropped: DroppedIndex,
+    /// PostgreSQL: the table's foreign keys set aside with the index, (name, definition). The
+    /// server checks each row of a foreign key by a query of its own (three quarters of the
+    /// import's time); added again at the end, each is checked by one join over the table.
+    keys: Vec<(String, String)>,
 }
 
 /// New rows an import writes with the index kept before it weighs building it anew.
@@ -282,11 +397,25 @@ impl LearnerIndex {
         let stored: i64 = tx.one("SELECT COUNT(*) FROM attendance", params![], |r| r.get(0))?;
         if DroppedIndex::pays(to_come, stored) {
             self.dropped = DroppedIndex::drop(tx, ATTENDANCE_LEARNER)?;
+            if tx.engine() == Engine::Postgres {
+                self.keys = tx.all(
+                    "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+                     WHERE conrelid = 'attendance'::regclass AND contype = 'f' ORDER BY conname",
+                    params![],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                for (name, _) in &self.keys {
+                    tx.batch(&format!("ALTER TABLE attendance DROP CONSTRAINT {name}"))?;
+                }
+            }
         }
         Ok(())
     }
 
     pub fn build(self, tx: &Tx) -> Result<()> {
+        for (name, definition) in &self.keys {
+            tx.batch(&format!("ALTER TABLE attendance ADD CONSTRAINT {name} {definition}"))?;
+        }
         self.dropped.build(tx)
     }
 }

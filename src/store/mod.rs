@@ -73,6 +73,8 @@ pub struct Writer<'t> {
     insert: String,
     select: String,
     update: String,
+    /// Which of key, values and batch (as `put` lists them) the update binds, in order.
+    update_params: Vec<usize>,
 }
 
 impl<'t> Writer<'t> {
@@ -88,14 +90,13 @@ impl<'t> Writer<'t> {
         let key_match: Vec<String> = table.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect();
         let key_match = key_match.join(" AND ");
         let nk = table.key.len();
-        // Parameters are numbered by column: those of unknown columns are bound but not used.
-        let sets: Vec<String> = table
-            .values
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| known.get(*i).copied().unwrap_or(true))
-            .map(|(i, v)| format!("{v} = ?{}", nk + i + 1))
-            .collect();
+        // The update binds the key, the known value columns and the batch, in that order
+        // (PostgreSQL cannot type a parameter a statement does not use).
+        let set: Vec<usize> = (0..table.values.len()).filter(|i| known.get(*i).copied().unwrap_or(true)).collect();
+        let sets: Vec<String> =
+            set.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", table.values[i], nk + n + 1)).collect();
+        let update_params: Vec<usize> =
+            (0..nk).chain(set.iter().map(|i| nk + i)).chain(std::iter::once(cols.len())).collect();
         Writer {
             table,
             known: known.to_vec(),
@@ -105,7 +106,12 @@ impl<'t> Writer<'t> {
                 marks.join(", ")
             ),
             select: format!("SELECT {}, batch_id FROM {name} WHERE {key_match}", table.values.join(", ")),
-            update: format!("UPDATE {name} SET {}, batch_id = ?{} WHERE {key_match}", sets.join(", "), cols.len() + 1),
+            update: format!(
+                "UPDATE {name} SET {}, batch_id = ?{} WHERE {key_match}",
+                sets.join(", "),
+                nk + set.len() + 1
+            ),
+            update_params,
         }
     }
 
@@ -141,7 +147,8 @@ impl<'t> Writer<'t> {
         if !update {
             return Ok(Put::Conflict(stored));
         }
-        tx.execute(&self.update, params())?;
+        let all: Vec<&Value> = key.iter().chain(values).chain(std::iter::once(&batch)).collect();
+        tx.execute(&self.update, self.update_params.iter().map(|&i| all[i].param()))?;
         let merged: Vec<Value> = values
             .iter()
             .zip(&stored)
@@ -152,6 +159,11 @@ impl<'t> Writer<'t> {
         let new = self.values_json(&merged, Some(actor.batch));
         db::audit(tx, actor, self.table.entity, &self.key_json(key), Action::Update, Some(&old), Some(&new))?;
         Ok(Put::Updated)
+    }
+
+    /// Which value columns the caller knows (see `partial`).
+    pub fn known(&self) -> &[bool] {
+        &self.known
     }
 
     /// Whether a stored record says what `values` say, in the columns the caller knows.

@@ -16,6 +16,7 @@ mod imports;
 mod lang;
 mod lives;
 mod output;
+mod pg_import;
 mod postgres;
 mod reports;
 mod words;
