@@ -103,6 +103,14 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
     let r = as_nk1(&["online", "add", "0031", "2024-03-15", "1"]);
     assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    let r = as_nk1(&["learner", "add", "0099", "钱七", "--branch", "WK1", "--category", "member"]);
+    assert!(r.code == 65 && r.stderr.contains("0099 is not in branch NK1"), "{}", r.stderr);
+    as_nk1(&["learner", "add", "0098", "孙八", "--branch", "NK1", "--category", "member"]).ok();
+    as_admin(&["assessment", "add", "Q1", "党章测试", "--kind", "quiz", "--date", "2024-04-01", "--hours", "1"]);
+    let r = as_nk1(&["result", "add", "Q1", "0031", "--score", "90"]);
+    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    as_nk1(&["result", "add", "Q1", "0012", "--score", "90"]).ok();
+    let audit_before = count(&mut admin, "SELECT COUNT(*) FROM audit");
     let r = as_nk1(&["course", "add", "DS02", "党章", "--kind", "theory", "--mode", "offline", "--hours", "2"]);
     assert_eq!(r.code, 65, "{}", r.stderr);
     assert!(r.stderr.contains("may not make this change"), "{}", r.stderr);
