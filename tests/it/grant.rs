@@ -63,9 +63,20 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     assert!(refused.stderr.contains("不能使用 --operator"), "{}", refused.stderr);
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM branch"), 2);
 
+    let r = run(d, &db, &["grant", "nobody_at_all", "--branch", "NK1"]);
+    assert!(r.code == 65 && r.stderr.contains("there is no database role \"nobody_at_all\""), "{}", r.stderr);
     let nk1 = new_role(&mut admin, "nk1");
+    let r = run(d, &db, &["grant", &nk1, "--branch", "XX9"]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    // Granted school-wide first, then NK1 alone: the second grant replaces the first, audited.
+    as_admin(&["grant", &nk1, "--school-wide"]);
     let granted = as_admin(&["grant", &nk1, "--branch", "NK1"]);
     assert!(granted.stderr.contains(&format!("role {nk1} reads the whole school")), "{}", granted.stderr);
+    let grants = count(&mut admin, "SELECT COUNT(*) FROM audit WHERE entity = 'grant'");
+    assert_eq!(grants, 2);
+    let log = as_admin(&["audit", "--format", "json"]).stdout;
+    assert!(log.contains("\"grant\"") && log.contains(&nk1), "{log}");
+    as_admin(&["--lang", "zh", "audit"]);
     let secretary = as_user(&db, &nk1, "pw");
     let as_nk1 = |args: &[&str]| run(d, &secretary, args);
 
