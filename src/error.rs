@@ -135,6 +135,9 @@ impl From<rusqlite::Error> for Error {
 
 impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Error {
+        if let Some(refused) = e.as_db_error().and_then(refused) {
+            return refused;
+        }
         // The server's own words ("db error" alone says nothing), with its detail when it has one.
         let detail = match e.as_db_error() {
             Some(db) => match db.detail() {
@@ -145,6 +148,26 @@ impl From<postgres::Error> for Error {
         };
         Error::Other(Msg::Database { detail })
     }
+}
+
+/// A change the role may not make (SQLSTATE 42501): outside its branch (the trigger of
+/// `store/grant.sql`, which names role, branch and learner), against a row-level security policy,
+/// or on a table it has no privilege on. Invalid data (exit 65): the command's transaction rolls
+/// back, nothing is written.
+fn refused(db: &postgres::error::DbError) -> Option<Error> {
+    if *db.code() != postgres::error::SqlState::INSUFFICIENT_PRIVILEGE {
+        return None;
+    }
+    if db.message() == "xueshi: outside the branch" {
+        let detail: serde_json::Value = serde_json::from_str(db.detail().unwrap_or("{}")).unwrap_or_default();
+        let text = |k: &str| detail[k].as_str().map(str::to_string);
+        return Some(Error::invalid(Msg::OutsideBranch {
+            role: text("role").unwrap_or_default(),
+            branch: text("branch"),
+            staff_id: text("staff_id").unwrap_or_default(),
+        }));
+    }
+    Some(Error::invalid(Msg::NotGranted { detail: db.message().to_string() }))
 }
 
 impl From<std::io::Error> for Error {

@@ -127,6 +127,9 @@ pub struct Ctx {
     pub db_named: bool,
     pub lang: Lang,
     pub operator: String,
+    /// On PostgreSQL, the database role the connection logged in as (`session_user`): the
+    /// operator of every change there, known once the database is opened.
+    pub role: std::sync::OnceLock<String>,
     /// `$XUESHI_TODAY`, else today: for default years and periods and the date of issue.
     pub today: NaiveDate,
 }
@@ -138,6 +141,10 @@ impl Ctx {
             (None, Some(p)) if !p.is_empty() => (PathBuf::from(p), false),
             _ => (PathBuf::from("xueshi.db"), false),
         };
+        // On a server the operator is the database role, which a user cannot forge (issue 12).
+        if cli.operator.is_some() && db::postgres_url(&db).is_some() {
+            return Err(Error::usage(msg::Msg::OperatorOnServer));
+        }
         let operator = cli
             .operator
             .clone()
@@ -151,7 +158,7 @@ impl Ctx {
             }
             _ => chrono::Local::now().date_naive(),
         };
-        Ok(Ctx { db, db_named, lang: Lang::resolve(cli.lang)?, operator, today })
+        Ok(Ctx { db, db_named, lang: Lang::resolve(cli.lang)?, operator, role: std::sync::OnceLock::new(), today })
     }
 
     /// The year a report is about when none is named: that of the last complete month, so that
@@ -160,12 +167,17 @@ impl Ctx {
         period::Period::last_complete_month(self.today).year
     }
 
+    /// Who changes records: on PostgreSQL the role the database was opened as, else the operator.
     pub fn actor(&self) -> db::Actor {
-        db::Actor::new(&self.operator)
+        db::Actor::new(self.role.get().unwrap_or(&self.operator))
     }
 
     pub fn open(&self) -> Result<db::Connection> {
-        db::open(&self.db)
+        let conn = db::open(&self.db)?;
+        if let Some(role) = conn.role() {
+            let _ = self.role.set(role.to_string());
+        }
+        Ok(conn)
     }
 
     /// Prints a message on standard output (a summary that scripts read, such as an import's).

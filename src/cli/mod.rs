@@ -24,7 +24,7 @@ pub struct Cli {
     /// Language of messages, help, reports and notices [default: $XUESHI_LANG, else the system's: zh when it is Chinese, else en]
     #[arg(long, global = true, value_enum)]
     pub lang: Option<crate::Lang>,
-    /// Who is making the change, for the audit log [default: $XUESHI_OPERATOR, else $USER]
+    /// Who is making the change, for the audit log [default: $XUESHI_OPERATOR, else $USER; on PostgreSQL: the database role, and this flag is refused]
     #[arg(long, global = true, value_name = "NAME")]
     pub operator: Option<String>,
     #[command(subcommand)]
@@ -83,6 +83,8 @@ pub enum Command {
     },
     /// Check the database's integrity and its records' consistency
     Check,
+    /// PostgreSQL: let a database role change one branch's learners' records, or every branch's
+    Grant(GrantArgs),
     /// Write deterministic synthetic data for benchmarks
     Gen(GenArgs),
     /// The audit log: every change of a stored record, oldest first
@@ -602,6 +604,18 @@ pub struct AuditArgs {
     pub batch: Option<i64>,
     #[command(flatten)]
     pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    /// The database role (CREATE ROLE … LOGIN), e.g. nk1_secretary
+    pub role: String,
+    /// The branch (code or name) whose learners' records the role changes
+    #[arg(long, required_unless_present = "school_wide", conflicts_with = "school_wide")]
+    pub branch: Option<String>,
+    /// The role changes the records of every branch
+    #[arg(long)]
+    pub school_wide: bool,
 }
 
 #[derive(Debug, Args)]

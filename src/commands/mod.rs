@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod events;
+mod grant;
 mod import;
 mod learner;
 mod report;
@@ -33,6 +34,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Year(c) => rules::year(ctx, c),
         Command::Backup { file } => admin::backup(ctx, &file),
         Command::Check => admin::check(ctx),
+        Command::Grant(a) => grant::grant(ctx, a),
         Command::Gen(a) => crate::gen::run(&a, ctx.lang),
         Command::Audit(a) => audit::audit(ctx, a),
         Command::Completions { shell } => audit::completions(shell, ctx.lang),

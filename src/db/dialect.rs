@@ -47,12 +47,15 @@ impl Engine {
         }
     }
 
-    /// A query of one index's definition (`CREATE INDEX …`) by its name, `?1`.
+    /// A query of one index's definition (`CREATE INDEX …`) by its name, `?1`. On PostgreSQL only
+    /// an index the role may drop (its table's owner's): a granted role (`grant`) keeps the index.
     pub fn index_definition(self) -> &'static str {
         match self {
             Engine::Sqlite => "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1",
             Engine::Postgres => {
-                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?1"
+                "SELECT i.indexdef FROM pg_indexes i JOIN pg_tables t USING (schemaname, tablename)
+                 WHERE i.schemaname = current_schema() AND i.indexname = ?1
+                   AND pg_has_role(t.tableowner, 'USAGE')"
             }
         }
     }

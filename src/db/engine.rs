@@ -351,12 +351,14 @@ impl Column for Value {
 /// A PostgreSQL connection and its prepared statements, by their text as the store writes it.
 pub struct PgConn {
     pub(super) client: postgres::Client,
+    /// The role it logged in as (`session_user`).
+    pub(super) role: String,
     statements: HashMap<String, postgres::Statement>,
 }
 
 impl PgConn {
-    pub fn new(client: postgres::Client) -> PgConn {
-        PgConn { client, statements: HashMap::new() }
+    pub fn new(client: postgres::Client, role: String) -> PgConn {
+        PgConn { client, role, statements: HashMap::new() }
     }
 
     /// A transaction; `read_only`: a read of one snapshot (repeatable read).

@@ -61,6 +61,15 @@ impl Connection {
         }
     }
 
+    /// On PostgreSQL, the role the connection logged in as (`session_user`): the audit log's
+    /// operator there.
+    pub fn role(&self) -> Option<&str> {
+        match &self.0 {
+            Conn::Sqlite(_) => None,
+            Conn::Pg(pg) => Some(&pg.role),
+        }
+    }
+
     /// The SQLite connection underneath, for what only SQLite has (pragmas, the backup API).
     pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
         match &self.0 {
@@ -137,12 +146,17 @@ fn open_postgres(url: &str, create: bool) -> Result<(Connection, bool)> {
     if version > VERSION {
         return Err(Error::Other(Msg::SchemaNewer { version, known: VERSION }));
     }
-    for step in steps(SCHEMA_PG).skip(version as usize) {
-        tx.batch_execute(step)?;
+    // A database at the current version is left untouched: a granted role (`grant`) may open it
+    // without the right to change the schema.
+    if version < VERSION {
+        for step in steps(SCHEMA_PG).skip(version as usize) {
+            tx.batch_execute(step)?;
+        }
+        tx.execute("UPDATE schema_version SET version = $1", &[&VERSION])?;
     }
-    tx.execute("UPDATE schema_version SET version = $1", &[&VERSION])?;
+    let role: String = tx.query_one("SELECT session_user::text", &[])?.get(0);
     tx.commit()?;
-    Ok((Connection(Conn::Pg(Box::new(PgConn::new(client)))), !exists))
+    Ok((Connection(Conn::Pg(Box::new(PgConn::new(client, role)))), !exists))
 }
 
 /// SQLite would create the file with the umask's permissions; make it first, mode 0600. Its WAL

@@ -338,6 +338,41 @@ catalogue! {
         => en: format!("XUESHI_TODAY={value:?} is not a date (write 2024-03-15)"),
         zh: format!("XUESHI_TODAY={value:?} 不是日期（请写作 2024-03-15）");
 
+    // ---- Who did it, on a server (issue 12): the role is the operator; `grant` ----
+
+    OperatorOnServer
+        => en: "--operator cannot be used with a PostgreSQL database: there the audit log records the database role you connect as (the user of the --db URL), which no flag can change",
+        zh: "连接 PostgreSQL 数据库时不能使用 --operator：操作日志记录的是连接所用的数据库角色（--db 地址中的用户），任何参数都不能改变它";
+    GrantNeedsServer
+        => en: "grant works on a PostgreSQL database (--db postgres://…): a SQLite file has no roles, whoever can write the file changes everything",
+        zh: "grant 只适用于 PostgreSQL 数据库（--db postgres://…）：SQLite 文件没有角色，能写这个文件的人可以修改一切";
+    NoSuchRole { role: String }
+        => en: format!("there is no database role {role:?}: create it first (CREATE ROLE {role} LOGIN PASSWORD '…'), then grant it"),
+        zh: format!("没有数据库角色 {role:?}：请先创建（CREATE ROLE {role} LOGIN PASSWORD '…'），再授权");
+    /// `branch`: the branch granted, or none (a role without a grant).
+    OutsideBranch { role: String, branch: Option<String>, staff_id: String }
+        => en: match branch {
+            Some(b) => format!("role {role} may change only the records of branch {b}'s learners, and {staff_id} is not in branch {b}: nothing was written"),
+            None => format!("role {role} has no grant to change records (xueshi grant): nothing was written"),
+        },
+        zh: match branch {
+            Some(b) => format!("角色 {role} 只能修改 {b} 支部学员的记录，工号 {staff_id} 不属于 {b} 支部：未写入任何内容"),
+            None => format!("角色 {role} 没有修改记录的授权（xueshi grant）：未写入任何内容"),
+        };
+    NotGranted { detail: String }
+        => en: format!("this database role may not make this change ({detail}): ask the school's administrator (xueshi grant); nothing was written"),
+        zh: format!("当前数据库角色无权进行此修改（{detail}）：请联系党校管理员（xueshi grant）；未写入任何内容");
+    /// `branch`: the branch granted, or none (the whole school).
+    Granted { role: String, branch: Option<String> }
+        => en: match branch {
+            Some(b) => format!("role {role} reads the whole school and changes only the records of branch {b}'s learners"),
+            None => format!("role {role} reads and changes the records of every branch"),
+        },
+        zh: match branch {
+            Some(b) => format!("角色 {role} 可查看全校数据，只能修改 {b} 支部学员的记录"),
+            None => format!("角色 {role} 可查看并修改所有支部的记录"),
+        };
+
     // ---- Failures of the machine: the database, files ----
 
     DatabaseLocked { detail: String }

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod bulk;
 pub mod closed;
 pub mod events;
+pub mod grant;
 pub mod ledger;
 pub mod lives;
 pub mod lookup;

@@ -11,6 +11,7 @@ mod durability;
 mod errors;
 mod faults;
 mod fuzz;
+mod grant;
 mod hostile;
 mod imports;
 mod lang;

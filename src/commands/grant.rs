@@ -1,0 +1,38 @@
+//! `grant` (PostgreSQL only): a branch secretary's database role, and what it may change.
+
+use crate::cli::GrantArgs;
+use crate::db::{self, Engine};
+use crate::error::{Error, Result};
+use crate::msg::Msg;
+use crate::store::{grant, lookup};
+use crate::Ctx;
+
+pub fn grant(ctx: &Ctx, args: GrantArgs) -> Result<()> {
+    if db::postgres_url(&ctx.db).is_none() {
+        return Err(Error::usage(Msg::GrantNeedsServer));
+    }
+    let mut conn = ctx.open()?;
+    debug_assert_eq!(conn.engine(), Engine::Postgres);
+    let tx = db::write(&mut conn)?;
+    let role = grant::role(&tx, args.role.trim())?;
+    let scope = match &args.branch {
+        Some(b) => {
+            let id = lookup::branch(&tx, b)?;
+            let code: String = lookup::branches(&tx)?
+                .into_iter()
+                .find(|(i, _, _)| *i == id)
+                .map(|(_, code, _)| code)
+                .unwrap_or_else(|| b.clone());
+            grant::Scope::Branch(id, code)
+        }
+        None => grant::Scope::School,
+    };
+    grant::grant(&tx, &ctx.actor(), &role, &scope)?;
+    tx.commit()?;
+    let branch = match scope {
+        grant::Scope::Branch(_, code) => Some(code),
+        grant::Scope::School => None,
+    };
+    ctx.note(Msg::Granted { role, branch });
+    Ok(())
+}

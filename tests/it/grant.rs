@@ -1,0 +1,170 @@
+//! Who did it, on PostgreSQL (issue 12): the audit log's operator is the database role, which
+//! `--operator` cannot change; `grant ROLE --branch CODE` lets a secretary's role change only its
+//! branch's learners' records (anything else is exit 65 with nothing written), `--school-wide`
+//! every branch's. Against a throwaway server (`postgres::server`); skipped without one.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::common::{xueshi, Run, School};
+use crate::postgres::server;
+
+fn run(dir: &Path, db: &str, args: &[&str]) -> Run {
+    Run::from_output(xueshi(dir, &PathBuf::from(db)).args(args).output().expect("run xueshi"))
+}
+
+/// `url` (postgresql://USER@HOST/DB, or USER:PASSWORD@) as another user.
+fn as_user(url: &str, user: &str, password: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    format!("{scheme}://{user}:{password}@{host}")
+}
+
+/// A login role new to the server (roles are the cluster's, shared by every test's database).
+fn new_role(admin: &mut postgres::Client, what: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("{what}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    admin.batch_execute(&format!("CREATE ROLE {name} LOGIN PASSWORD 'pw'")).expect("create a role");
+    name
+}
+
+fn count(admin: &mut postgres::Client, sql: &str) -> i64 {
+    admin.query_one(sql, &[]).expect(sql).get(0)
+}
+
+#[test]
+fn a_secretary_changes_only_the_records_of_their_branch() {
+    let Some(server) = server() else { return };
+    let dir = School::empty();
+    let d = dir.dir.path();
+    let db = server.database();
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).expect("connect");
+    let as_admin = |args: &[&str]| run(d, &db, args).ok();
+    as_admin(&["init"]);
+    as_admin(&["branch", "add", "NK1", "内科一支部"]);
+    as_admin(&["branch", "add", "WK1", "外科一支部"]);
+    as_admin(&["learner", "add", "0012", "张三", "--branch", "NK1", "--category", "member"]);
+    as_admin(&["learner", "add", "0040", "王五", "--branch", "NK1", "--category", "member"]);
+    as_admin(&["learner", "add", "0050", "赵六", "--branch", "NK1", "--category", "member"]);
+    as_admin(&["learner", "add", "0031", "李四", "--branch", "WK1", "--category", "member"]);
+    as_admin(&["course", "add", "DS01", "党史", "--kind", "theory", "--mode", "offline", "--hours", "2"]);
+    let id = as_admin(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).stdout.trim().to_string();
+
+    // The admin's changes are the admin role's, whatever $XUESHI_OPERATOR (tester) says.
+    let user: String = admin.query_one("SELECT session_user::text", &[]).unwrap().get(0);
+    let operators: Vec<String> =
+        admin.query("SELECT DISTINCT operator FROM audit", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(operators, vec![user.clone()]);
+    // --operator is refused on a server, in both languages.
+    let refused = run(d, &db, &["--operator", "li", "branch", "add", "X1", "某支部"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("--operator cannot be used with a PostgreSQL database"), "{}", refused.stderr);
+    let refused = run(d, &db, &["--lang", "zh", "--operator", "li", "branch", "list"]);
+    assert!(refused.stderr.contains("不能使用 --operator"), "{}", refused.stderr);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM branch"), 2);
+
+    let r = run(d, &db, &["grant", "nobody_at_all", "--branch", "NK1"]);
+    assert!(r.code == 65 && r.stderr.contains("there is no database role \"nobody_at_all\""), "{}", r.stderr);
+    let nk1 = new_role(&mut admin, "nk1");
+    let r = run(d, &db, &["grant", &nk1, "--branch", "XX9"]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    // Granted school-wide first, then NK1 alone: the second grant replaces the first, audited.
+    as_admin(&["grant", &nk1, "--school-wide"]);
+    let granted = as_admin(&["grant", &nk1, "--branch", "NK1"]);
+    assert!(granted.stderr.contains(&format!("role {nk1} reads the whole school")), "{}", granted.stderr);
+    let grants = count(&mut admin, "SELECT COUNT(*) FROM audit WHERE entity = 'grant'");
+    assert_eq!(grants, 2);
+    let log = as_admin(&["audit", "--format", "json"]).stdout;
+    assert!(log.contains("\"grant\"") && log.contains(&nk1), "{log}");
+    as_admin(&["--lang", "zh", "audit"]);
+    let secretary = as_user(&db, &nk1, "pw");
+    let as_nk1 = |args: &[&str]| run(d, &secretary, args);
+
+    // Their branch's learner: written, audited as the role.
+    as_nk1(&["attend", &id, "0012"]).ok();
+    let op: String = admin
+        .query_one("SELECT operator FROM audit WHERE entity = 'attendance' ORDER BY id DESC LIMIT 1", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(op, nk1);
+    // They read the whole school.
+    let list = as_nk1(&["learner", "list", "--format", "csv"]).ok();
+    assert!(list.stdout.contains("0031"), "{}", list.stdout);
+
+    // Another branch's learner, alone or with one of theirs: refused, nothing written.
+    let audit_before = count(&mut admin, "SELECT COUNT(*) FROM audit");
+    for args in [vec!["attend", &id, "0031"], vec!["attend", &id, "0040", "0031"]] {
+        let r = as_nk1(&args);
+        assert_eq!(r.code, 65, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "role {nk1} may change only the records of branch NK1's learners, and 0031 is not in branch NK1"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = run(d, &secretary, &["--lang", "zh", "attend", &id, "0031"]);
+    assert!(r.stderr.contains("只能修改 NK1 支部学员的记录"), "{}", r.stderr);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 1);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM audit"), audit_before);
+    // Nor other branches' learners' lives or online hours, nor the school's courses.
+    let outside = "0031 is not in branch NK1: nothing was written";
+    let r = as_nk1(&["learner", "exempt", "0031", "--from", "2024-06-01", "--to", "2024-06-30"]);
+    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    let r = as_nk1(&["online", "add", "0031", "2024-03-15", "1"]);
+    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    let r = as_nk1(&["learner", "add", "0099", "钱七", "--branch", "WK1", "--category", "member"]);
+    assert!(r.code == 65 && r.stderr.contains("0099 is not in branch NK1"), "{}", r.stderr);
+    as_nk1(&["learner", "add", "0098", "孙八", "--branch", "NK1", "--category", "member"]).ok();
+    as_admin(&["assessment", "add", "Q1", "党章测试", "--kind", "quiz", "--date", "2024-04-01", "--hours", "1"]);
+    let r = as_nk1(&["result", "add", "Q1", "0031", "--score", "90"]);
+    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    as_nk1(&["result", "add", "Q1", "0012", "--score", "90"]).ok();
+    let audit_before = count(&mut admin, "SELECT COUNT(*) FROM audit");
+    let r = as_nk1(&["course", "add", "DS02", "党章", "--kind", "theory", "--mode", "offline", "--hours", "2"]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    assert!(r.stderr.contains("may not make this change"), "{}", r.stderr);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM audit"), audit_before);
+
+    // An import is all or nothing: one row outside the branch, and none of the file goes in.
+    let sheet = d.join("attendance.csv");
+    std::fs::write(&sheet, "staff_id,status\n0040,present\n0031,present\n").unwrap();
+    let r = as_nk1(&["import", "attendance", sheet.to_str().unwrap(), "--session", &id]);
+    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 1);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM import_batch"), 0);
+    // Their own branch's rows go in, more than the table held (no index is set aside: it is not theirs).
+    std::fs::write(&sheet, "staff_id,status\n0040,present\n0050,present\n").unwrap();
+    as_nk1(&["import", "attendance", sheet.to_str().unwrap(), "--session", &id]).ok();
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 3);
+
+    // A school-wide role writes any branch.
+    let wide = new_role(&mut admin, "wide");
+    as_admin(&["grant", &wide, "--school-wide"]);
+    run(d, &as_user(&db, &wide, "pw"), &["attend", &id, "0031"]).ok();
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 4);
+    // The branch secretary cannot take that record back either.
+    let r = as_nk1(&["attend", &id, "0031", "--remove"]);
+    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 4);
+    // Nor forge the audit log's operator by hand.
+    let mut forger = postgres::Client::connect(&secretary, postgres::NoTls).expect("connect as the secretary");
+    let forged = forger.execute(
+        "INSERT INTO audit (at, operator, entity, key, action) VALUES ('2024-01-01', 'someone', 'x', '{}', 'insert')",
+        &[],
+    );
+    assert!(forged.is_err(), "a forged operator was accepted");
+}
+
+#[test]
+fn grant_is_refused_on_a_sqlite_file() {
+    let s = School::empty();
+    let db = s.db().display().to_string();
+    run(s.dir.path(), &db, &["init"]).ok();
+    let r = run(s.dir.path(), &db, &["grant", "nk1", "--branch", "NK1"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("grant works on a PostgreSQL database"), "{}", r.stderr);
+    // On SQLite --operator is the operator, as before.
+    run(s.dir.path(), &db, &["--operator", "li", "branch", "add", "NK1", "内科一支部"]).ok();
+}
