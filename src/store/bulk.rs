@@ -397,7 +397,8 @@ impl LearnerIndex {
         let stored: i64 = tx.one("SELECT COUNT(*) FROM attendance", params![], |r| r.get(0))?;
         if DroppedIndex::pays(to_come, stored) {
             self.dropped = DroppedIndex::drop(tx, ATTENDANCE_LEARNER)?;
-            if tx.engine() == Engine::Postgres {
+            // Only a role that owns the table may alter it (`grant`ed roles keep index and keys).
+            if tx.engine() == Engine::Postgres && self.dropped.is_dropped() {
                 self.keys = tx.all(
                     "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
                      WHERE conrelid = 'attendance'::regclass AND contype = 'f' ORDER BY conname",
