@@ -127,6 +127,9 @@ pub struct Ctx {
     pub db_named: bool,
     pub lang: Lang,
     pub operator: String,
+    /// The school (`--school`, else `$XUESHI_SCHOOL`): its schema on a PostgreSQL server; `None`
+    /// is the server's default school (its `public` schema), and always so on a SQLite file.
+    pub school: Option<String>,
     /// `$XUESHI_TODAY`, else today: for default years and periods and the date of issue.
     pub today: NaiveDate,
 }
@@ -151,7 +154,21 @@ impl Ctx {
             }
             _ => chrono::Local::now().date_naive(),
         };
-        Ok(Ctx { db, db_named, lang: Lang::resolve(cli.lang)?, operator, today })
+        let school = cli
+            .school
+            .clone()
+            .or_else(|| std::env::var("XUESHI_SCHOOL").ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if let Some(code) = &school {
+            if db::postgres_url(&db).is_none() {
+                return Err(Error::usage(msg::Msg::SchoolOnSqlite));
+            }
+            if db::school_schema(code).is_none() {
+                return Err(Error::usage(msg::Msg::SchoolCodeInvalid { code: code.clone() }));
+            }
+        }
+        Ok(Ctx { db, db_named, lang: Lang::resolve(cli.lang)?, operator, school, today })
     }
 
     /// The year a report is about when none is named: that of the last complete month, so that
@@ -165,7 +182,7 @@ impl Ctx {
     }
 
     pub fn open(&self) -> Result<db::Connection> {
-        db::open(&self.db)
+        db::open_school(&self.db, self.school.as_deref())
     }
 
     /// Prints a message on standard output (a summary that scripts read, such as an import's).

@@ -42,7 +42,10 @@ pub fn ready_for_import(conn: &Connection, references_proven: bool) -> Result<()
 /// Starts the batch of an import of `file` (its SHA-256 `sha256`); returns its id.
 pub fn begin(tx: &Tx, actor: &Actor, kind: &str, file: &str, sha256: &str) -> Result<i64> {
     tx.one(
-        "INSERT INTO import_batch (kind, file, sha256, operator, at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        // MAX + 1 on both engines (the command holds the write lock): a server's sequence would
+        // skip the numbers of imports that were refused and rolled back.
+        "INSERT INTO import_batch (id, kind, file, sha256, operator, at)
+         VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM import_batch), ?1, ?2, ?3, ?4, ?5) RETURNING id",
         params![kind, file, sha256, actor.operator, actor.at],
         |r| r.get(0),
     )
