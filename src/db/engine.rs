@@ -434,8 +434,20 @@ impl PgTx<'_> {
 /// PostgreSQL writes them, numbered anew over those the SQL names (`?1 … ?3, ?5` → `$1 … $4`);
 /// also returns which `?N` each `$M` is.
 pub fn dollar_placeholders(sql: &str) -> (String, Vec<usize>) {
+    let mut used = Vec::new();
+    each_placeholder(sql, |n| {
+        used.push(n);
+        String::new()
+    });
+    used.sort_unstable();
+    used.dedup();
+    let text = each_placeholder(sql, |n| format!("${}", used.binary_search(&n).map_or(n, |m| m + 1)));
+    (text, used)
+}
+
+/// `sql` with each `?N` outside quotes replaced by what `f` makes of N.
+fn each_placeholder(sql: &str, mut f: impl FnMut(usize) -> String) -> String {
     let mut out = String::with_capacity(sql.len());
-    let mut takes: Vec<usize> = Vec::new();
     let mut quote: Option<char> = None;
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
@@ -456,46 +468,12 @@ pub fn dollar_placeholders(sql: &str) -> (String, Vec<usize>) {
                     n = n * 10 + d as usize;
                     chars.next();
                 }
-                takes.push(n);
-                out.push('?');
-                out.push_str(&n.to_string());
+                out.push_str(&f(n));
             }
             None => out.push(c),
         }
     }
-    let mut used = takes.clone();
-    used.sort_unstable();
-    used.dedup();
-    // Now each `?N` becomes `$` and its place among the numbers used.
-    let mut text = String::with_capacity(out.len());
-    let mut quote: Option<char> = None;
-    let mut chars = out.chars().peekable();
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                if c == q {
-                    quote = None;
-                }
-                text.push(c);
-            }
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                text.push(c);
-            }
-            None if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) => {
-                let mut n = 0;
-                while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
-                    n = n * 10 + d as usize;
-                    chars.next();
-                }
-                let m = used.binary_search(&n).expect("a number just seen") + 1;
-                text.push('$');
-                text.push_str(&m.to_string());
-            }
-            None => text.push(c),
-        }
-    }
-    (text, used)
+    out
 }
 
 /// One transaction of one command, on either engine: everything the store reads and writes goes
