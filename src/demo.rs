@@ -49,9 +49,9 @@ const SHEETS: &[(&str, &[u8])] = sheets![
 /// Builds the demo database (`--db`, else demo.db; never `$XUESHI_DB`, which may be real).
 pub fn run(ctx: &Ctx) -> Result<()> {
     let path = if ctx.db_named { ctx.db.clone() } else { PathBuf::from("demo.db") };
-    make_room(&path)?;
+    make_room(&path, ctx.school.as_deref())?;
     let ctx = Ctx { db: path.clone(), db_named: true, ..ctx.clone() };
-    let (mut conn, _) = db::create(&path)?;
+    let (mut conn, _) = db::create_school(&path, ctx.school.as_deref())?;
     let tx = db::write(&mut conn)?;
     crate::store::admin::mark_demo(&tx)?;
     tx.commit()?;
@@ -86,7 +86,22 @@ pub fn run(ctx: &Ctx) -> Result<()> {
 }
 
 /// A fresh database: remove an earlier demo database, refuse to touch anything else.
-fn make_room(path: &Path) -> Result<()> {
+fn make_room(path: &Path, school: Option<&str>) -> Result<()> {
+    if db::postgres_url(path).is_some() {
+        // On a server: a school of the demo's own is dropped; the default school never is.
+        let mut conn = match db::open_school(path, school) {
+            Ok(conn) => conn,
+            Err(Error::Other(Msg::NoSchool { .. } | Msg::NoDatabase { .. })) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let tx = db::read(&mut conn)?;
+        let origin = crate::store::admin::origin_in(&tx)?;
+        drop(tx);
+        return match school {
+            Some(code) if origin.as_deref() == Some("demo") => db::drop_school(&mut conn, code),
+            _ => Err(Error::Other(Msg::DemoNotDemoDb { path: path.display().to_string() })),
+        };
+    }
     if !path.exists() {
         return Ok(());
     }

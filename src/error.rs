@@ -146,6 +146,13 @@ impl From<postgres::Error> for Error {
             },
             None => e.to_string(),
         };
+        // Another writer held what this command needed (a serialisation failure, a deadlock, a
+        // lock not to be had): said as SQLite's busy database is.
+        use postgres::error::SqlState;
+        let busy = [SqlState::T_R_SERIALIZATION_FAILURE, SqlState::T_R_DEADLOCK_DETECTED, SqlState::LOCK_NOT_AVAILABLE];
+        if e.code().is_some_and(|c| busy.contains(c)) {
+            return Error::Other(Msg::DatabaseLocked { detail });
+        }
         Error::Other(Msg::Database { detail })
     }
 }

@@ -130,6 +130,9 @@ pub struct Ctx {
     /// On PostgreSQL, the database role the connection logged in as (`session_user`): the
     /// operator of every change there, known once the database is opened.
     pub role: std::sync::OnceLock<String>,
+    /// The school (`--school`, else `$XUESHI_SCHOOL`): its schema on a PostgreSQL server; `None`
+    /// is the server's default school (its `public` schema), and always so on a SQLite file.
+    pub school: Option<String>,
     /// `$XUESHI_TODAY`, else today: for default years and periods and the date of issue.
     pub today: NaiveDate,
 }
@@ -158,7 +161,29 @@ impl Ctx {
             }
             _ => chrono::Local::now().date_naive(),
         };
-        Ok(Ctx { db, db_named, lang: Lang::resolve(cli.lang)?, operator, role: std::sync::OnceLock::new(), today })
+        let school = cli
+            .school
+            .clone()
+            .or_else(|| std::env::var("XUESHI_SCHOOL").ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if let Some(code) = &school {
+            if db::postgres_url(&db).is_none() {
+                return Err(Error::usage(msg::Msg::SchoolOnSqlite));
+            }
+            if db::school_schema(code).is_none() {
+                return Err(Error::usage(msg::Msg::SchoolCodeInvalid { code: code.clone() }));
+            }
+        }
+        Ok(Ctx {
+            db,
+            db_named,
+            lang: Lang::resolve(cli.lang)?,
+            operator,
+            role: std::sync::OnceLock::new(),
+            school,
+            today,
+        })
     }
 
     /// The year a report is about when none is named: that of the last complete month, so that
@@ -173,7 +198,7 @@ impl Ctx {
     }
 
     pub fn open(&self) -> Result<db::Connection> {
-        let conn = db::open(&self.db)?;
+        let conn = db::open_school(&self.db, self.school.as_deref())?;
         if let Some(role) = conn.role() {
             let _ = self.role.set(role.to_string());
         }

@@ -27,6 +27,9 @@ pub struct Cli {
     /// Who is making the change, for the audit log [default: $XUESHI_OPERATOR, else $USER; on PostgreSQL: the database role, and this flag is refused]
     #[arg(long, global = true, value_name = "NAME")]
     pub operator: Option<String>,
+    /// The school (hospital) on a PostgreSQL server: its own schema [default: $XUESHI_SCHOOL, else the server's default school]
+    #[arg(long, global = true, value_name = "CODE")]
+    pub school: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -523,6 +526,14 @@ pub enum ReportCmd {
         /// Only this branch's learners and records
         #[arg(long)]
         branch: Option<String>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Every school on the server in one table: learners, met, completion, average hours (PostgreSQL)
+    Schools {
+        /// [default: the year of the last complete month]
+        #[arg(value_parser = parse_year)]
+        year: Option<i32>,
         #[command(flatten)]
         output: Output,
     },

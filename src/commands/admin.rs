@@ -9,7 +9,7 @@ use crate::store::admin;
 use crate::Ctx;
 
 pub fn init(ctx: &Ctx) -> Result<()> {
-    let (_, created) = db::create(&ctx.db)?;
+    let (_, created) = db::create_school(&ctx.db, ctx.school.as_deref())?;
     let (path, version) = (ctx.db.display().to_string(), db::VERSION);
     ctx.note(if created { Msg::DbCreated { path, version } } else { Msg::DbUpToDate { path, version } });
     Ok(())
@@ -17,6 +17,9 @@ pub fn init(ctx: &Ctx) -> Result<()> {
 
 pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
     let conn = ctx.open()?;
+    if conn.sqlite().is_none() {
+        return Err(Error::usage(Msg::BackupOnServer));
+    }
     if file.exists() {
         return Err(Error::Other(Msg::BackupExists { path: file.display().to_string() }));
     }

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::msg::Msg;
 use crate::period::Period;
 use crate::report::document::Format;
-use crate::report::{learner, notice, render, year};
+use crate::report::{learner, notice, render, schools, year};
 use crate::store::{ledger, lives, lookup, transcript};
 use crate::Ctx;
 
@@ -24,6 +24,16 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             let branch = branch.map(|b| lookup::branch(&tx, &b)).transpose()?;
             let data = ledger::year_data(&tx, year.unwrap_or_else(|| ctx.default_year()))?;
             let report = year::from_data(data, branch);
+            render::emit(&report, || report.document(ctx.lang), format, &output, ctx.lang)
+        }
+        ReportCmd::Schools { year, output } => {
+            let format = render::choose(
+                &output,
+                Format::Table,
+                &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
+            )?;
+            let year = year.unwrap_or_else(|| ctx.default_year());
+            let report = schools::from_data(year, crate::store::schools::year_data(&tx, year)?);
             render::emit(&report, || report.document(ctx.lang), format, &output, ctx.lang)
         }
         ReportCmd::Learner { staff_id, year, output } => {

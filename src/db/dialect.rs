@@ -14,12 +14,22 @@ impl Engine {
         }
     }
 
-    /// A JSON object of `(name, SQL expression)` pairs, as text.
+    /// A JSON object of `(name, SQL expression)` pairs, as text: compact and in the order given,
+    /// as SQLite's json_object and serde_json write it (`{"id":1,"name":"x"}`), so that the audit
+    /// log reads the same on both engines and a key built here equals one written by the program.
+    /// (PostgreSQL's json_build_object would write `{"id" : 1, …}`.)
     pub fn json_object<'a>(self, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-        let pairs: Vec<String> = pairs.map(|(name, column)| format!("'{name}', {column}")).collect();
         match self {
-            Engine::Sqlite => format!("json_object({})", pairs.join(", ")),
-            Engine::Postgres => format!("json_build_object({})::text", pairs.join(", ")),
+            Engine::Sqlite => {
+                let pairs: Vec<String> = pairs.map(|(name, column)| format!("'{name}', {column}")).collect();
+                format!("json_object({})", pairs.join(", "))
+            }
+            Engine::Postgres => {
+                let pairs: Vec<String> = pairs
+                    .map(|(name, column)| format!("'\"{name}\":' || COALESCE(to_json({column})::text, 'null')"))
+                    .collect();
+                format!("('{{' || {} || '}}')", pairs.join(" || ',' || "))
+            }
         }
     }
 
@@ -69,7 +79,10 @@ mod tests {
     fn each_engine_spells_its_own() {
         let pairs = || [("id", "s.id")].into_iter();
         assert_eq!(Engine::Sqlite.json_object(pairs()), "json_object('id', s.id)");
-        assert_eq!(Engine::Postgres.json_object(pairs()), "json_build_object('id', s.id)::text");
+        assert_eq!(
+            Engine::Postgres.json_object(pairs()),
+            "('{' || '\"id\":' || COALESCE(to_json(s.id)::text, 'null') || '}')"
+        );
         assert_eq!(
             Engine::Postgres.insert_ignoring("t", "a, b", "(?1, ?2)"),
             "INSERT INTO t (a, b) VALUES (?1, ?2) ON CONFLICT DO NOTHING"

@@ -353,7 +353,24 @@ pub struct PgConn {
     pub(super) client: postgres::Client,
     /// The role it logged in as (`session_user`).
     pub(super) role: String,
-    statements: HashMap<String, postgres::Statement>,
+    statements: HashMap<String, Pg>,
+}
+
+/// A prepared PostgreSQL statement and which of the store's parameters it takes, in order.
+#[derive(Clone)]
+struct Pg {
+    statement: postgres::Statement,
+    /// The 1-based numbers of the `?N` the SQL names, as `$1 … $M` number them.
+    takes: Vec<usize>,
+}
+
+impl Pg {
+    /// The parameters the statement takes, of those the store passes for its SQL: PostgreSQL
+    /// cannot type a parameter the SQL never names (an UPDATE of only the changed columns).
+    fn params<'p>(&self, params: impl IntoIterator<Item = Param<'p>>) -> Vec<Param<'p>> {
+        let all: Vec<Param> = params.into_iter().collect();
+        self.takes.iter().map(|&n| all.get(n - 1).copied().unwrap_or(Param::Null)).collect()
+    }
 }
 
 impl PgConn {
@@ -373,7 +390,7 @@ impl PgConn {
             let mut tx = self.client.transaction()?;
             // One writer at a time, as SQLite's IMMEDIATE transaction: a command reads, checks
             // and writes (new ids are MAX + 1) knowing that no other command writes meanwhile.
-            tx.batch_execute("SELECT pg_advisory_xact_lock(7874)")?;
+            tx.batch_execute("SELECT pg_advisory_xact_lock(7874, hashtext(current_schema()))")?;
             tx
         };
         Ok(Tx(Inner::Pg(RefCell::new(PgTx { tx, statements: &mut self.statements }))))
@@ -382,16 +399,17 @@ impl PgConn {
 
 struct PgTx<'c> {
     tx: postgres::Transaction<'c>,
-    statements: &'c mut HashMap<String, postgres::Statement>,
+    statements: &'c mut HashMap<String, Pg>,
 }
 
 impl PgTx<'_> {
     /// The statement for `sql`, prepared (placeholders rewritten) the first time it is asked for.
-    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+    fn statement(&mut self, sql: &str) -> Result<Pg> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.tx.prepare(&dollar_placeholders(sql))?;
+        let (text, takes) = dollar_placeholders(sql);
+        let s = Pg { statement: self.tx.prepare(&text)?, takes };
         self.statements.insert(sql.to_string(), s.clone());
         Ok(s)
     }
@@ -403,8 +421,8 @@ impl PgTx<'_> {
         mut each: impl FnMut(&Row) -> Result<bool>,
     ) -> Result<()> {
         let stmt = self.statement(sql)?;
-        let params: Vec<Param> = params.into_iter().collect();
-        let mut rows = self.tx.query_raw(&stmt, params.iter())?;
+        let params = stmt.params(params);
+        let mut rows = self.tx.query_raw(&stmt.statement, params.iter())?;
         while let Some(r) = rows.next()? {
             if !each(&Row(RowRef::Pg(&r)))? {
                 break;
@@ -414,9 +432,23 @@ impl PgTx<'_> {
     }
 }
 
-/// `?1` → `$1` outside string literals and quoted names: SQLite's numbered placeholders as
-/// PostgreSQL writes them.
-pub fn dollar_placeholders(sql: &str) -> String {
+/// `?N` → `$M` outside string literals and quoted names: SQLite's numbered placeholders as
+/// PostgreSQL writes them, numbered anew over those the SQL names (`?1 … ?3, ?5` → `$1 … $4`);
+/// also returns which `?N` each `$M` is.
+pub fn dollar_placeholders(sql: &str) -> (String, Vec<usize>) {
+    let mut used = Vec::new();
+    each_placeholder(sql, |n| {
+        used.push(n);
+        String::new()
+    });
+    used.sort_unstable();
+    used.dedup();
+    let text = each_placeholder(sql, |n| format!("${}", used.binary_search(&n).map_or(n, |m| m + 1)));
+    (text, used)
+}
+
+/// `sql` with each `?N` outside quotes replaced by what `f` makes of N.
+fn each_placeholder(sql: &str, mut f: impl FnMut(usize) -> String) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut quote: Option<char> = None;
     let mut chars = sql.chars().peekable();
@@ -432,7 +464,14 @@ pub fn dollar_placeholders(sql: &str) -> String {
                 quote = Some(c);
                 out.push(c);
             }
-            None if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) => out.push('$'),
+            None if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) => {
+                let mut n = 0;
+                while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                    n = n * 10 + d as usize;
+                    chars.next();
+                }
+                out.push_str(&f(n));
+            }
             None => out.push(c),
         }
     }
@@ -482,10 +521,10 @@ impl<'c> Tx<'c> {
             Inner::Pg(cell) => {
                 let mut pg = Self::pg(cell)?;
                 let stmt = pg.statement(sql)?;
-                let params: Vec<Param> = params.into_iter().collect();
+                let params = stmt.params(params);
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
                     params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect();
-                Ok(pg.tx.execute(&stmt, &refs)? as usize)
+                Ok(pg.tx.execute(&stmt.statement, &refs)? as usize)
             }
         }
     }
@@ -598,6 +637,7 @@ impl<'c> Tx<'c> {
         let mut pg = Self::pg(cell)?;
         let types: Vec<Type> = pg
             .statement(&format!("SELECT {columns} FROM {table}"))?
+            .statement
             .columns()
             .iter()
             .map(|c| c.type_().clone())
@@ -626,7 +666,7 @@ pub struct Statement<'t, 'c>(Prepared<'t, 'c>);
 
 enum Prepared<'t, 'c> {
     Sqlite(rusqlite::CachedStatement<'t>),
-    Pg(&'t RefCell<PgTx<'c>>, postgres::Statement),
+    Pg(&'t RefCell<PgTx<'c>>, Pg),
 }
 
 impl Statement<'_, '_> {
@@ -646,8 +686,8 @@ impl Statement<'_, '_> {
             }
             Prepared::Pg(cell, stmt) => {
                 let mut pg = Tx::pg(cell)?;
-                let params: Vec<Param> = params.into_iter().collect();
-                let mut rows = pg.tx.query_raw(&*stmt, params.iter())?;
+                let params = stmt.params(params);
+                let mut rows = pg.tx.query_raw(&stmt.statement, params.iter())?;
                 while let Some(r) = rows.next()? {
                     f(&Row(RowRef::Pg(&r)))?;
                 }
@@ -665,7 +705,12 @@ mod tests {
     fn placeholders_are_rewritten_outside_quotes() {
         assert_eq!(
             dollar_placeholders("SELECT '?1', \"a?2\" FROM t WHERE a = ?1 AND b = ?12"),
-            "SELECT '?1', \"a?2\" FROM t WHERE a = $1 AND b = $12"
+            ("SELECT '?1', \"a?2\" FROM t WHERE a = $1 AND b = $2".to_string(), vec![1, 12])
+        );
+        // A parameter the SQL leaves out is not sent: the server could not type it.
+        assert_eq!(
+            dollar_placeholders("UPDATE t SET a = ?3, b = ?5 WHERE k = ?1 AND j = ?2"),
+            ("UPDATE t SET a = $3, b = $4 WHERE k = $1 AND j = $2".to_string(), vec![1, 2, 3, 5])
         );
     }
 }

@@ -88,10 +88,23 @@ pub fn postgres_url(db: &Path) -> Option<&str> {
     db.to_str().filter(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
 }
 
+/// The schema that holds school `code` on a PostgreSQL server (`school_` and the code in lower
+/// case), or `None` when the code is not letters, digits and underscores (at most 40 of them).
+pub fn school_schema(code: &str) -> Option<String> {
+    let fits = !code.is_empty() && code.len() <= 40 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    fits.then(|| format!("school_{}", code.to_ascii_lowercase()))
+}
+
 /// Opens an existing database and brings it to the current schema.
 pub fn open(path: &Path) -> Result<Connection> {
+    open_school(path, None)
+}
+
+/// Opens an existing database, on a server in school `school`'s schema (`None`: the server's
+/// default school, its `public` schema), and brings it to the current schema.
+pub fn open_school(path: &Path, school: Option<&str>) -> Result<Connection> {
     if let Some(url) = postgres_url(path) {
-        return open_postgres(url, false).map(|(conn, _)| conn);
+        return open_postgres(url, school, false).map(|(conn, _)| conn);
     }
     if !path.exists() {
         return Err(Error::Other(Msg::NoDatabase { path: path.display().to_string() }));
@@ -108,8 +121,13 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// Creates the database file readable and writable by its owner only, or opens it if it exists,
 /// and brings it to the current schema. Returns whether the file was created.
 pub fn create(path: &Path) -> Result<(Connection, bool)> {
+    create_school(path, None)
+}
+
+/// As `create`, on a server in school `school`'s schema, which is made if need be.
+pub fn create_school(path: &Path, school: Option<&str>) -> Result<(Connection, bool)> {
     if let Some(url) = postgres_url(path) {
-        return open_postgres(url, true);
+        return open_postgres(url, school, true);
     }
     let created = create_private_file(path)?;
     let conn = rusqlite::Connection::open_with_flags(
@@ -128,14 +146,27 @@ pub fn create(path: &Path) -> Result<(Connection, bool)> {
 /// Connects to a PostgreSQL database and brings it to the current schema; with `create`, a
 /// database without the schema gets it (`init`), else it is refused as SQLite refuses a missing
 /// file. Returns whether the schema was created.
-fn open_postgres(url: &str, create: bool) -> Result<(Connection, bool)> {
+fn open_postgres(url: &str, school: Option<&str>, create: bool) -> Result<(Connection, bool)> {
     let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    let schema = match school {
+        Some(code) => school_schema(code).ok_or_else(|| Error::usage(Msg::SchoolCodeInvalid { code: code.into() }))?,
+        None => "public".to_string(),
+    };
+    // Every statement of the connection names its tables unqualified: they are the school's.
+    // Only its schema (and the catalogue) is searched, so two schools' records never meet.
+    client.batch_execute(&format!("SET search_path TO {schema}"))?;
     let mut tx = client.transaction()?;
     // One migration at a time: a second process waits here, then finds the work done.
     tx.batch_execute("SELECT pg_advisory_xact_lock(7873)")?;
+    if create && school.is_some() {
+        tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))?;
+    }
     let exists: bool = tx.query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])?.get(0);
     if !exists && !create {
-        return Err(Error::Other(Msg::NoDatabase { path: url.to_string() }));
+        return Err(Error::Other(match school {
+            Some(code) => Msg::NoSchool { school: code.to_string(), path: url.to_string() },
+            None => Msg::NoDatabase { path: url.to_string() },
+        }));
     }
     if !exists {
         tx.batch_execute(
@@ -157,6 +188,15 @@ fn open_postgres(url: &str, create: bool) -> Result<(Connection, bool)> {
     let role: String = tx.query_one("SELECT session_user::text", &[])?.get(0);
     tx.commit()?;
     Ok((Connection(Conn::Pg(Box::new(PgConn::new(client, role)))), !exists))
+}
+
+/// Drops school `code` from its server with all its records (the demo's own school, rebuilt).
+pub fn drop_school(conn: &mut Connection, code: &str) -> Result<()> {
+    let schema = school_schema(code).ok_or_else(|| Error::usage(Msg::SchoolCodeInvalid { code: code.into() }))?;
+    match &mut conn.0 {
+        Conn::Pg(pg) => Ok(pg.client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))?),
+        Conn::Sqlite(_) => Ok(()),
+    }
 }
 
 /// SQLite would create the file with the umask's permissions; make it first, mode 0600. Its WAL

@@ -395,6 +395,21 @@ catalogue! {
     CannotRemove { path: String, why: IoWhy }
         => en: format!("cannot remove {path}: {}", why.text),
         zh: format!("无法删除 {path}：{}", why.zh());
+    SchoolOnSqlite
+        => en: "--school names a school on a PostgreSQL server; a SQLite file is one school (leave --school and $XUESHI_SCHOOL out, or name a server with --db postgres://…)".to_string(),
+        zh: "--school 指的是 PostgreSQL 服务器上的学校；一个 SQLite 文件就是一所学校（请去掉 --school 和 $XUESHI_SCHOOL，或用 --db postgres://… 指定服务器）".to_string();
+    SchoolCodeInvalid { code: String }
+        => en: format!("school code {code:?}: use letters, digits and underscores only (at most 40)"),
+        zh: format!("学校代码 {code:?} 无效：只能使用字母、数字和下划线（最多 40 个）");
+    NoSchool { school: String, path: String }
+        => en: format!("no school {school} at {path}: create it with `xueshi init --school {school}`"),
+        zh: format!("{path} 上没有学校 {school}：请用 `xueshi init --school {school}` 创建");
+    ServerOnly { command: String }
+        => en: format!("`{command}` is for a PostgreSQL server (--db postgres://…); a SQLite file is one school"),
+        zh: format!("`{command}` 用于 PostgreSQL 服务器（--db postgres://…）；一个 SQLite 文件只是一所学校");
+    BackupOnServer
+        => en: "backup copies a SQLite file; back up a PostgreSQL server with its own tools (pg_dump)".to_string(),
+        zh: "backup 复制的是 SQLite 文件；PostgreSQL 服务器请用它自己的工具备份（pg_dump）".to_string();
     NotWal { mode: String }
         => en: format!("the database would not switch to WAL mode (it is in {mode} mode)"),
         zh: format!("数据库无法切换到 WAL 模式（当前为 {mode} 模式）");

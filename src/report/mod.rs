@@ -7,6 +7,7 @@ pub mod learner;
 pub mod listing;
 pub mod notice;
 pub mod render;
+pub mod schools;
 pub mod xlsx;
 pub mod year;
 

@@ -90,22 +90,23 @@ fn found(tx: &Tx, sql: &str, problem: impl FnMut(&Row) -> Result<Msg>) -> Result
 
 /// Every stored date that is not an ISO day, with what it belongs to.
 fn malformed_dates(tx: &Tx) -> Result<Vec<Msg>> {
-    // What each stored date belongs to: (kind, id or code or staff id, the date).
-    let dates = "SELECT 'session', id, date FROM session
-                 UNION ALL SELECT 'assessment', code, date FROM assessment
-                 UNION ALL SELECT 'online', learner_id, date FROM online
-                 UNION ALL SELECT 'joined', staff_id, joined FROM learner WHERE joined IS NOT NULL
-                 UNION ALL SELECT 'left', staff_id, left_on FROM learner WHERE left_on IS NOT NULL";
+    // What each stored date belongs to: (kind, row id, code or staff id, the date); a column
+    // holds one type on every engine.
+    let dates = "SELECT 'session', id, NULL, date FROM session
+                 UNION ALL SELECT 'assessment', NULL, code, date FROM assessment
+                 UNION ALL SELECT 'online', learner_id, NULL, date FROM online
+                 UNION ALL SELECT 'joined', NULL, staff_id, joined FROM learner WHERE joined IS NOT NULL
+                 UNION ALL SELECT 'left', NULL, staff_id, left_on FROM learner WHERE left_on IS NOT NULL";
     let mut out = Vec::new();
     tx.each(dates, params![], |r| {
-        let day: String = r.get(2)?;
+        let day: String = r.get(3)?;
         if crate::date::parse(&day).map(crate::date::iso).as_deref() != Some(day.as_str()) {
             let what = match r.str(0)? {
                 "session" => Msg::Session { id: r.get(1)? },
-                "assessment" => Msg::Assessment { code: r.get(1)? },
+                "assessment" => Msg::Assessment { code: r.get(2)? },
                 "online" => Msg::CheckOnlineOfLearner { id: r.get(1)? },
-                "joined" => Msg::CheckJoined { staff_id: r.get(1)? },
-                _ => Msg::CheckLeft { staff_id: r.get(1)? },
+                "joined" => Msg::CheckJoined { staff_id: r.get(2)? },
+                _ => Msg::CheckLeft { staff_id: r.get(2)? },
             };
             out.push(Msg::CheckNotADate { what: Box::new(what), day });
         }
@@ -135,6 +136,11 @@ pub fn origin(path: &Path) -> Option<String> {
     rusqlite::Connection::open(path)
         .and_then(|c| c.query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| r.get(0)).optional())
         .unwrap_or(None)
+}
+
+/// The origin the open database records in its meta table, if any.
+pub fn origin_in(tx: &Tx) -> Result<Option<String>> {
+    tx.optional("SELECT value FROM meta WHERE key = 'origin'", params![], |r| r.get(0))
 }
 
 /// Marks a database as the demo's, which the demo may then remove and build again.

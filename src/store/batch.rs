@@ -41,19 +41,14 @@ pub fn ready_for_import(conn: &Connection, references_proven: bool) -> Result<()
 
 /// Starts the batch of an import of `file` (its SHA-256 `sha256`); returns its id.
 pub fn begin(tx: &Tx, actor: &Actor, kind: &str, file: &str, sha256: &str) -> Result<i64> {
-    // SQLite's row id is the highest + 1, taken again after a rollback; PostgreSQL's identity
-    // would leave a gap for each import refused: there the id is taken the same way, under the
-    // write lock.
-    let sql = match tx.engine() {
-        Engine::Sqlite => {
-            "INSERT INTO import_batch (kind, file, sha256, operator, at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"
-        }
-        Engine::Postgres => {
-            "INSERT INTO import_batch (id, kind, file, sha256, operator, at)
-             VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM import_batch), ?1, ?2, ?3, ?4, ?5) RETURNING id"
-        }
-    };
-    tx.one(sql, params![kind, file, sha256, actor.operator, actor.at], |r| r.get(0))
+    tx.one(
+        // MAX + 1 on both engines (the command holds the write lock): a server's sequence would
+        // skip the numbers of imports that were refused and rolled back.
+        "INSERT INTO import_batch (id, kind, file, sha256, operator, at)
+         VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM import_batch), ?1, ?2, ?3, ?4, ?5) RETURNING id",
+        params![kind, file, sha256, actor.operator, actor.at],
+        |r| r.get(0),
+    )
 }
 
 /// Records what batch `batch` came to, and logs it.

@@ -143,19 +143,19 @@ fn records_beyond(tx: &Tx, id: i64, day: chrono::NaiveDate, side: Side) -> Resul
         Side::After => (">", "COALESCE(to_date, date)"),
     };
     let sql = format!(
-        "SELECT 'session', s.id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
+        "SELECT 'session', s.id, NULL, s.date FROM attendance a JOIN session s ON s.id = a.session_id
          WHERE a.learner_id = ?1 AND s.date {op} ?2
-         UNION ALL SELECT 'assessment', x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
+         UNION ALL SELECT 'assessment', NULL, x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
          WHERE r.learner_id = ?1 AND x.date {op} ?2
-         UNION ALL SELECT 'online', NULL, {online_day} FROM online
+         UNION ALL SELECT 'online', NULL, NULL, {online_day} FROM online
          WHERE learner_id = ?1 AND {online_day} {op} ?2
-         ORDER BY 3"
+         ORDER BY 4"
     );
     let all: Vec<Msg> = tx.all(&sql, params![id, date::iso(day)], |r| {
-        let date: String = r.get(2)?;
+        let date: String = r.get(3)?;
         Ok(match r.str(0)? {
             "session" => Msg::RecSessionOn { id: r.get(1)?, date },
-            "assessment" => Msg::RecAssessmentOn { code: r.get(1)?, date },
+            "assessment" => Msg::RecAssessmentOn { code: r.get(2)?, date },
             _ => Msg::RecOnlineOn { date },
         })
     })?;
@@ -243,19 +243,20 @@ pub fn records_outside_enrolment(tx: &Tx) -> Result<Vec<Msg>> {
         return Ok(out);
     }
     tx.each(
-        "SELECT a.learner_id, 'attendance', s.id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
-         UNION ALL SELECT r.learner_id, 'result', x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
-         UNION ALL SELECT learner_id, 'from', NULL, date FROM online
-         UNION ALL SELECT learner_id, 'to', NULL, to_date FROM online WHERE to_date IS NOT NULL",
+        "SELECT a.learner_id, 'attendance', s.id, NULL, s.date FROM attendance a JOIN session s ON s.id = a.session_id
+         UNION ALL SELECT r.learner_id, 'result', NULL, x.code, x.date FROM result r JOIN assessment x ON x.id = r.assessment_id
+         UNION ALL SELECT learner_id, 'from', NULL, NULL, date FROM online
+         UNION ALL SELECT learner_id, 'to', NULL, NULL, to_date FROM online WHERE to_date IS NOT NULL
+         ORDER BY 1, 2, 5",
         params![],
         |r| {
             let Some(l) = by_id.get(&r.get::<i64>(0)?) else { return Ok(()) };
-            let Some(text) = r.get::<Option<String>>(3)? else { return Ok(()) };
+            let Some(text) = r.get::<Option<String>>(4)? else { return Ok(()) };
             let Some(day) = date::parse(&text) else { return Ok(()) };
             let Some(why) = outside(l, day) else { return Ok(()) };
             let record = match r.str(1)? {
                 "attendance" => Msg::RecAttendanceAt { session: r.get(2)? },
-                "result" => Msg::RecResultOf { code: r.get(2)? },
+                "result" => Msg::RecResultOf { code: r.get(3)? },
                 "from" => Msg::RecOnlineFrom { date: text },
                 _ => Msg::RecOnlineTo { date: text },
             };

@@ -15,6 +15,7 @@ pub mod people;
 pub mod records;
 pub mod rules;
 pub mod school;
+pub mod schools;
 pub mod transcript;
 
 use serde_json::{Map, Value as Json};

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::School;
+use crate::common::{on_postgres, sqlite_only, School};
 
 /// Two branches, a few learners, four courses (2 h theory, 3 h theory, 1.5 h extension, 4 h topic).
 fn school() -> School {
@@ -55,6 +55,10 @@ fn hours(v: &Value) -> f64 {
 fn init_creates_a_private_database_and_is_idempotent() {
     let s = School::empty();
     s.run(&["init"]).ok();
+    if sqlite_only("the file's permissions and journal mode") {
+        s.run(&["init"]).ok();
+        return;
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -71,7 +75,8 @@ fn init_creates_a_private_database_and_is_idempotent() {
 fn a_missing_database_is_named_not_created() {
     let s = School::empty();
     let r = s.run(&["branch", "list"]).expect(1);
-    assert!(r.stderr.contains("no database at") && r.stderr.contains("xueshi init"), "{}", r.stderr);
+    let missing = if on_postgres() { "no school" } else { "no database at" };
+    assert!(r.stderr.contains(missing) && r.stderr.contains("xueshi init"), "{}", r.stderr);
     assert!(!s.db().exists());
 }
 
@@ -325,12 +330,9 @@ fn attend_again_changes_nothing_and_conflicts_need_update() {
     assert!(out.contains("0 new, 0 unchanged, 1 updated"), "{out}");
     assert_eq!(learner(&s.year(2024), "0002")["absences"], 1);
     // the correction is in the audit log with who, the old and the new values
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    let (op, old, new): (String, String, String) = conn
-        .query_row("SELECT operator, old, new FROM audit WHERE entity = 'attendance' AND action = 'update'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .unwrap();
+    let found = s.sql("SELECT operator, old, new FROM audit WHERE entity = 'attendance' AND action = 'update'");
+    let (op, rest) = found[0].split_once('|').unwrap();
+    let (old, new) = rest.split_once("}|").unwrap();
     assert_eq!(op, "tester");
     assert!(old.contains("\"present\"") && new.contains("\"absent\""), "{old} → {new}");
 }
@@ -497,6 +499,11 @@ fn branch_limits_the_report() {
 fn backup_is_a_consistent_private_copy() {
     let s = school();
     let copy = s.path("copy.db");
+    if sqlite_only("backup copies a SQLite file") {
+        let r = s.run(&["backup", copy.to_str().unwrap()]).expect(2);
+        assert!(r.stderr.contains("pg_dump") && !copy.exists(), "{}", r.stderr);
+        return;
+    }
     s.run(&["backup", copy.to_str().unwrap()]).ok();
     let conn = rusqlite::Connection::open(&copy).unwrap();
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM learner", [], |r| r.get(0)).unwrap();
@@ -516,19 +523,9 @@ fn every_change_is_audited_with_its_operator() {
     let s = school();
     s.run_env(&["learner", "leave", "0002", "--date", "2024-06-30"], &[("XUESHI_OPERATOR", "wang")]).ok();
     s.run(&["--operator", "li", "rules", "set", "youth", "20"]).ok();
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    let rows: Vec<(String, String, String)> = conn
-        .prepare("SELECT operator, entity, action FROM audit WHERE action = 'update' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(
-        rows,
-        [("wang".into(), "learner".into(), "update".into()), ("li".into(), "rule".into(), "update".into())]
-    );
-    let inserts: i64 = conn.query_row("SELECT COUNT(*) FROM audit WHERE action = 'insert'", [], |r| r.get(0)).unwrap();
+    let rows = s.sql("SELECT operator, entity, action FROM audit WHERE action = 'update' ORDER BY id");
+    assert_eq!(rows, ["wang|learner|update", "li|rule|update"]);
+    let inserts = s.number("SELECT COUNT(*) FROM audit WHERE action = 'insert'");
     assert_eq!(inserts, 2 + 4 + 4, "branches, learners, courses");
 }
 
@@ -570,9 +567,7 @@ fn check_names_records_that_break_the_rules() {
     s.run(&["attend", &id, "0001", "--status", "absent"]).ok();
     s.run(&["check"]).ok();
     // What only a hand edit of the file could do.
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    conn.execute_batch("UPDATE attendance SET hours = 100; UPDATE session SET date = '2024-02-30';").unwrap();
-    drop(conn);
+    s.execute("UPDATE attendance SET hours = 100; UPDATE session SET date = '2024-02-30';");
     let r = s.run(&["check"]).expect(65);
     assert!(r.stderr.contains("hours on a record that earns none: session 1, staff id 0001: absent"), "{}", r.stderr);
     assert!(r.stderr.contains("not a date: session 1: \"2024-02-30\""), "{}", r.stderr);

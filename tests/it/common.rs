@@ -4,9 +4,82 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// A fresh folder and database for one test.
+/// A fresh folder and database for one test: a SQLite file in the folder, or with
+/// `$XUESHI_TEST_ENGINE=postgres` a school of its own on the one PostgreSQL server of the test
+/// process (`--db postgres://… --school tN`), so that the same tests run on both engines.
 pub struct School {
     pub dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+/// Whether the tests run on PostgreSQL (`$XUESHI_TEST_ENGINE=postgres`), else on SQLite files.
+pub fn on_postgres() -> bool {
+    std::env::var("XUESHI_TEST_ENGINE").is_ok_and(|e| e == "postgres")
+}
+
+/// For a test of what only a SQLite file has (its bytes, its permissions, a copy, a kill in the
+/// middle of a write): on PostgreSQL it says "skipped: …" and returns true (the test then returns).
+pub fn sqlite_only(why: &str) -> bool {
+    if on_postgres() {
+        crate::output::skipped(&format!("on PostgreSQL: {why}"));
+    }
+    on_postgres()
+}
+
+/// The database of the PostgreSQL engine's schools, made once per test process.
+fn pg_database() -> &'static str {
+    static DB: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DB.get_or_init(|| crate::postgres::shared().database())
+}
+
+/// A `--db` of the PostgreSQL engine names its school after `#`: `postgresql://…/db#t5`. The
+/// harness splits it into `--db` and `--school`; `None` for a SQLite file.
+pub fn pg_target(db: &Path) -> Option<(&str, &str)> {
+    let s = db.to_str()?;
+    if !s.starts_with("postgres") {
+        return None;
+    }
+    s.split_once('#')
+}
+
+/// The arguments that name database `db` (a `School::db()`): `--db FILE`, or on PostgreSQL
+/// `--db URL --school CODE`.
+pub fn db_args(db: &Path) -> Vec<String> {
+    match pg_target(db) {
+        Some((url, school)) => vec!["--db".into(), url.into(), "--school".into(), school.into()],
+        None => vec!["--db".into(), db.display().to_string()],
+    }
+}
+
+/// A connection to a PostgreSQL test school, its tables first on the search path.
+fn pg_client(db: &Path) -> Option<postgres::Client> {
+    let (url, school) = pg_target(db)?;
+    let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect to the test server");
+    client.batch_execute(&format!("SET search_path TO school_{school}")).expect("the school's schema");
+    Some(client)
+}
+
+/// Every row of `table` as JSON, in the order of all its columns: a PostgreSQL dump's lines.
+fn pg_rows(client: &mut postgres::Client, table: &str, blank_at: bool) -> Vec<String> {
+    let n: i64 = client
+        .query_one(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
+            &[&table],
+        )
+        .unwrap()
+        .get(0);
+    let order: Vec<String> = (2..=n + 1).map(|i| i.to_string()).collect();
+    let json = if blank_at {
+        "CASE WHEN to_jsonb(t) ? 'at' THEN to_jsonb(t) || '{\"at\": \"<at>\"}' ELSE to_jsonb(t) END::text"
+    } else {
+        "to_jsonb(t)::text"
+    };
+    client
+        .query(&format!("SELECT {json}, t.* FROM \"{table}\" t ORDER BY {}", order.join(", ")), &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
 }
 
 /// What one run printed, and how it ended.
@@ -45,7 +118,14 @@ impl Run {
 impl School {
     /// An empty folder; the database is not created yet.
     pub fn empty() -> School {
-        School { dir: tempfile::tempdir().expect("a temporary folder") }
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let db = if on_postgres() {
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            PathBuf::from(format!("{}#t{}", pg_database(), N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)))
+        } else {
+            dir.path().join("school.db")
+        };
+        School { dir, db }
     }
 
     /// A folder with an initialised database.
@@ -55,8 +135,9 @@ impl School {
         s
     }
 
+    /// The database: the SQLite file, or the PostgreSQL school as `pg_target` reads it.
     pub fn db(&self) -> PathBuf {
-        self.dir.path().join("school.db")
+        self.db.clone()
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -106,11 +187,63 @@ impl School {
         self.run(&["report", "year", &year.to_string(), "--format", "json"]).ok().json()
     }
 
+    /// The rows of a query on the school's database (either engine), columns joined by `|`,
+    /// NULL as `-`.
+    pub fn sql(&self, sql: &str) -> Vec<String> {
+        if let Some(mut client) = pg_client(&self.db) {
+            return client
+                .simple_query(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .iter()
+                .filter_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).unwrap_or("-").to_string()).collect::<Vec<_>>().join("|"))
+                    }
+                    _ => None,
+                })
+                .collect();
+        }
+        let conn = rusqlite::Connection::open(self.db()).expect("open the database");
+        let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            Ok((0..n)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Null => "-".to_string(),
+                    rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    rusqlite::types::ValueRef::Blob(_) => "blob".to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    }
+
+    /// One integer a query gives (a count).
+    pub fn number(&self, sql: &str) -> i64 {
+        let rows = self.sql(sql);
+        rows.first().and_then(|r| r.parse().ok()).unwrap_or_else(|| panic!("{sql} gave {rows:?}"))
+    }
+
+    /// Runs statements on the school's database (either engine), as a program of another
+    /// version could have written them.
+    pub fn execute(&self, sql: &str) {
+        if let Some(mut client) = pg_client(&self.db) {
+            client.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+            return;
+        }
+        let conn = rusqlite::Connection::open(self.db()).expect("open the database");
+        conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     /// Every stored row of every record table, for "nothing changed" checks.
     pub fn dump(&self) -> String {
-        let conn = rusqlite::Connection::open(self.db()).expect("open the database");
         let mut out = String::new();
-        for table in [
+        let tables = [
             "branch",
             "learner",
             "course",
@@ -126,7 +259,19 @@ impl School {
             "exemption",
             "closed_year",
             "import_batch",
-        ] {
+        ];
+        if let Some(mut client) = pg_client(&self.db) {
+            for table in tables {
+                out.push_str(&format!("[{table}]\n"));
+                for row in pg_rows(&mut client, table, false) {
+                    out.push_str(&row);
+                    out.push('\n');
+                }
+            }
+            return out;
+        }
+        let conn = rusqlite::Connection::open(self.db()).expect("open the database");
+        for table in tables {
             let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).unwrap();
             let n = stmt.column_count();
             let rows = stmt
@@ -158,8 +303,11 @@ pub fn xueshi(dir: &Path, db: &Path) -> std::process::Command {
         .env("XUESHI_TODAY", "2025-01-15")
         .env("LANG", "C")
         .env("NO_COLOR", "1")
-        .arg("--db")
-        .arg(db);
+        .env_remove("XUESHI_SCHOOL");
+    match pg_target(db) {
+        Some((url, school)) => cmd.args(["--db", url, "--school", school]),
+        None => cmd.arg("--db").arg(db),
+    };
     cmd
 }
 
@@ -201,6 +349,28 @@ pub fn snapshot(db: &Path) -> String {
 /// Every row of every table but those of `except`, each table in key order, every value exactly
 /// as stored (with `blank_at`, the `at` columns blanked).
 pub fn tables(db: &Path, except: &[&str], blank_at: bool) -> String {
+    if let Some(mut client) = pg_client(db) {
+        let names: Vec<String> = client
+            .query(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
+                 ORDER BY table_name COLLATE \"C\"",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .filter(|t: &String| !except.contains(&t.as_str()))
+            .collect();
+        let mut out = String::new();
+        for table in names {
+            out.push_str(&format!("[{table}]\n"));
+            for row in pg_rows(&mut client, &table, blank_at) {
+                out.push_str(&row);
+                out.push('\n');
+            }
+        }
+        return out;
+    }
     let conn = rusqlite::Connection::open(db).expect("open the database");
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
@@ -266,6 +436,9 @@ pub fn copy_db(from: &Path, to: &Path) {
 
 /// Folds a database's WAL into its file, so that the file alone holds the whole state.
 pub fn settle(db: &Path) {
+    if pg_target(db).is_some() {
+        return; // a server's commits are whole already
+    }
     let conn = rusqlite::Connection::open(db).expect("open the database");
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).expect("checkpoint");
 }

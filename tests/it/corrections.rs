@@ -33,8 +33,7 @@ fn session(s: &School, course: &str, date: &str, extra: &[&str]) -> String {
 }
 
 fn audit_rows(s: &School) -> i64 {
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0)).unwrap()
+    s.number("SELECT COUNT(*) FROM audit")
 }
 
 /// Runs a command that must be refused: exit 65, every phrase of `says` on stderr, and neither a
@@ -100,14 +99,10 @@ fn only_an_empty_branch_is_deleted_and_a_held_one_names_its_learners() {
     refused(&s, &["branch", "delete", "NK1"], &["branch NK1", "2 learners", "0001, 0002", "branch set NK1 --name"]);
     // A branch named in a learner's branch history is held too.
     s.run(&["branch", "add", "JC2", "机关二支部"]).ok();
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    conn.execute(
+    s.execute(
         "INSERT INTO branch_change (learner_id, from_date, branch_id)
          SELECT l.id, '2024-07-01', b.id FROM learner l, branch b WHERE l.staff_id = '0003' AND b.code = 'JC2'",
-        [],
-    )
-    .unwrap();
-    drop(conn);
+    );
     refused(&s, &["branch", "delete", "JC2"], &["branch history", "1 learner", "0003"]);
 }
 

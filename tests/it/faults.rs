@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use crate::common::{copy_db, first_difference, run_within, settle, snapshot, xueshi, School};
+use crate::common::{copy_db, first_difference, run_within, settle, snapshot, sqlite_only, xueshi, School};
 
 /// Kills at moments spread evenly over a run, then around its commit: 32 per operation.
 const SPREAD: usize = 24;
@@ -177,6 +177,9 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
 
 #[test]
 fn a_large_import_killed_anywhere_is_all_or_nothing() {
+    if sqlite_only("copies of the SQLite file, kills and backups") {
+        return;
+    }
     let s = generated(20_000, 1_000_000);
     let start = keep_state(&s, "start.db");
     kill_everywhere(&s, &start, &["import", "attendance", &data(&s, "attendance.csv")]);
@@ -184,6 +187,9 @@ fn a_large_import_killed_anywhere_is_all_or_nothing() {
 
 #[test]
 fn an_update_of_many_rows_killed_anywhere_is_all_or_nothing() {
+    if sqlite_only("copies of the SQLite file, kills and backups") {
+        return;
+    }
     let s = generated(5000, 40_000);
     ok(&s, &s.db(), &["import", "attendance", &data(&s, "attendance.csv")]);
     // The same records, every status changed: 40,000 overwrites, each audited.
@@ -212,6 +218,9 @@ fn an_update_of_many_rows_killed_anywhere_is_all_or_nothing() {
 
 #[test]
 fn an_undo_of_a_large_batch_killed_anywhere_is_all_or_nothing() {
+    if sqlite_only("copies of the SQLite file, kills and backups") {
+        return;
+    }
     let s = generated(5000, 100_000);
     let out = ok(&s, &s.db(), &["import", "attendance", &data(&s, "attendance.csv")]);
     assert!(out.stdout.trim_end().ends_with("batch 3"), "{}", out.stdout);
@@ -224,6 +233,9 @@ const SESSION_RECORDS: usize = 20_000;
 
 #[test]
 fn a_delete_of_a_large_session_with_its_records_killed_anywhere_is_all_or_nothing() {
+    if sqlite_only("copies of the SQLite file, kills and backups") {
+        return;
+    }
     let s = generated(SESSION_RECORDS, 0);
     // Everyone enrolled by 1 March at one session of 30 December, every status, some with their
     // own hours (left early), among other sessions that stay.
@@ -267,6 +279,9 @@ fn a_delete_of_a_large_session_with_its_records_killed_anywhere_is_all_or_nothin
 
 #[test]
 fn a_year_close_killed_anywhere_is_all_or_nothing() {
+    if sqlite_only("copies of the SQLite file, kills and backups") {
+        return;
+    }
     let s = generated(200, 2_000);
     ok(&s, &s.db(), &["import", "attendance", &data(&s, "attendance.csv")]);
     ok(&s, &s.db(), &["year", "close", "2023"]);
@@ -339,6 +354,9 @@ fn reports_read_during_imports_and_undos_see_one_state_or_the_other() {
 
 #[test]
 fn two_writers_and_a_reader_at_once_for_several_rounds() {
+    if sqlite_only("copies of the SQLite file, kills and backups") {
+        return;
+    }
     let s = generated(400, 30_000);
     let base = keep_state(&s, "base.db");
     let (x, y) = (data(&s, "attendance.csv"), data(&s, "online.csv"));
@@ -404,6 +422,9 @@ fn two_writers_and_a_reader_at_once_for_several_rounds() {
 
 #[test]
 fn a_backup_taken_during_a_large_import_is_the_state_before_or_after() {
+    if sqlite_only("copies of the SQLite file, kills and backups") {
+        return;
+    }
     let s = generated(5000, 100_000);
     let start = keep_state(&s, "start.db");
     let sheet = data(&s, "attendance.csv");

@@ -9,24 +9,7 @@ pub(crate) fn f(name: &str) -> String {
 
 /// Rows of a query on the school's database, columns joined by `|`.
 pub(crate) fn rows(s: &School, sql: &str) -> Vec<String> {
-    let conn = rusqlite::Connection::open(s.db()).expect("open the database");
-    let mut stmt = conn.prepare(sql).unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([], |r| {
-        Ok((0..n)
-            .map(|i| match r.get_ref(i).unwrap() {
-                rusqlite::types::ValueRef::Null => "-".to_string(),
-                rusqlite::types::ValueRef::Integer(v) => v.to_string(),
-                rusqlite::types::ValueRef::Real(v) => v.to_string(),
-                rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                rusqlite::types::ValueRef::Blob(_) => "blob".to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("|"))
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
+    s.sql(sql)
 }
 
 /// Attendance as `staff_id|course|date|status|own hours`, in that order.
@@ -332,9 +315,7 @@ fn the_checker_bad_sheet_names_every_line() {
 fn an_xlsx_error_names_the_cell() {
     let s = school();
     s.run(&["learner", "leave", "0012", "--date", "2024-12-31"]).ok();
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    conn.execute("UPDATE learner SET name = '赵敏敏' WHERE staff_id = '0012'", []).unwrap();
-    drop(conn);
+    s.execute("UPDATE learner SET name = '赵敏敏' WHERE staff_id = '0012'");
     let out = s.run(&["import", "attendance", &f("multi.xlsx")]).expect(65);
     assert!(
         out.stderr.contains("error: multi.xlsx:出勤!B5: name: \"赵敏\" does not match staff id 0012's name 赵敏敏"),
@@ -814,7 +795,8 @@ fn a_closed_pipe_after_the_commit_is_not_a_failure() {
     let s = school();
     let sheet = s.file("o.csv", "工号,日期,学时\n0001,2024-02-01,2\n");
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("xueshi"))
-        .args(["--db", s.db().to_str().unwrap(), "import", "online", sheet.to_str().unwrap()])
+        .args(crate::common::db_args(&s.db()))
+        .args(["import", "online", sheet.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .and_then(|mut child| {
@@ -908,10 +890,7 @@ fn a_row_given_twice_counts_once_and_twice_with_other_values_is_an_error() {
 
 /// A learner written straight into the database, as a version-1 program could have left it.
 pub fn legacy_learner(s: &School, staff_id: &str, name: &str) {
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    conn.execute(
-        "INSERT INTO learner (staff_id, name, branch_id, category) SELECT ?1, ?2, id, 'member' FROM branch LIMIT 1",
-        [staff_id, name],
-    )
-    .unwrap();
+    s.execute(&format!(
+        "INSERT INTO learner (staff_id, name, branch_id, category) SELECT '{staff_id}', '{name}', id, 'member' FROM branch LIMIT 1"
+    ));
 }

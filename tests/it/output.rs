@@ -46,10 +46,10 @@ fn in_terminal(s: &School, cols: usize, args: &[&str], env: &[(&str, &str)]) -> 
     }
     let env: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let command = format!(
-        "stty cols {cols} rows 50; exec env {} '{}' --db '{}' {}",
+        "stty cols {cols} rows 50; exec env {} '{}' {} {}",
         env.join(" "),
         env!("CARGO_BIN_EXE_xueshi"),
-        s.db().display(),
+        crate::common::db_args(&s.db()).iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(" "),
         args.join(" ")
     );
     let out = Command::new(script)
@@ -342,8 +342,7 @@ fn unknown_extensions_and_a_workbook_for_a_terminal_are_usage_errors() {
     assert!(std::fs::read_to_string(s.path("year")).unwrap().contains("张伟"));
     // A workbook is bytes: fine into a pipe or a file, refused on a terminal.
     let piped = Command::new(env!("CARGO_BIN_EXE_xueshi"))
-        .arg("--db")
-        .arg(s.db())
+        .args(crate::common::db_args(&s.db()))
         .args(["report", "year", "2024", "--format", "xlsx"])
         .output()
         .unwrap();

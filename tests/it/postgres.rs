@@ -31,6 +31,36 @@ pub fn server() -> Option<Server> {
     }
 }
 
+/// The one server of this test process, on which every `School` runs when
+/// `$XUESHI_TEST_ENGINE=postgres`: started at the first call, and stopped (its folder removed) by
+/// a watchdog once this process has ended, since a static is never dropped. A server that cannot
+/// be had there fails the test: that engine was asked for.
+pub fn shared() -> &'static Server {
+    static SHARED: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let server = Server::start().unwrap_or_else(|why| panic!("XUESHI_TEST_ENGINE=postgres, but: {why}"));
+        if let Some((child, dir)) = &server.own {
+            let script = format!(
+                "while kill -0 {me} 2>/dev/null; do sleep 0.5; done; kill -TERM {pg}; \
+                 while kill -0 {pg} 2>/dev/null; do sleep 0.2; done; rm -rf '{dir}'",
+                me = std::process::id(),
+                pg = child.id(),
+                dir = dir.path().display()
+            );
+            // Never waited for: it outlives this process on purpose.
+            let watchdog = Command::new("sh")
+                .args(["-c", &script])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("a watchdog for the shared PostgreSQL server");
+            std::mem::forget(watchdog);
+        }
+        server
+    })
+}
+
 impl Server {
     fn start() -> Result<Server, String> {
         if let Ok(base) = std::env::var("XUESHI_TEST_PG") {
@@ -164,4 +194,101 @@ fn the_same_commands_say_the_same_on_postgresql() {
     let report = both(&["report", "year", "2024", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&report).expect("the report is JSON");
     assert!(report.contains("0031"), "{json}");
+}
+
+/// A run of xueshi on `url` (a server's database) in school `school`, in folder `dir`.
+fn in_school(dir: &Path, url: &str, school: &str, args: &[&str]) -> Run {
+    let db = PathBuf::from(format!("{url}#{school}"));
+    Run::from_output(xueshi(dir, &db).args(args).output().expect("run xueshi"))
+}
+
+/// The server to use: the shared one when every test runs on PostgreSQL, else one of its own.
+fn some_server() -> Option<std::borrow::Cow<'static, Server>> {
+    if crate::common::on_postgres() {
+        return Some(std::borrow::Cow::Borrowed(shared()));
+    }
+    server().map(std::borrow::Cow::Owned)
+}
+
+impl Clone for Server {
+    /// Only a borrowed server is ever cloned (`Cow`): the clone names the same one, owning nothing.
+    fn clone(&self) -> Server {
+        Server { base: self.base.clone(), own: None }
+    }
+}
+
+#[test]
+fn two_schools_on_one_server_keep_the_same_staff_id_apart() {
+    let Some(server) = some_server() else { return };
+    let url = server.database();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = ("renji", "ruijin");
+    for (school, name, hours) in [(a, "张三", "2"), (b, "李四", "3")] {
+        let init = in_school(dir.path(), &url, school, &["init"]).ok();
+        assert!(init.stderr.contains("created"), "{}", init.stderr);
+        let run = |args: &[&str]| in_school(dir.path(), &url, school, args).ok();
+        run(&["branch", "add", "NK1", "内科一支部"]);
+        run(&["learner", "add", "0012", name, "--branch", "NK1", "--category", "正式党员"]);
+        run(&[
+            "course",
+            "add",
+            "DS01",
+            "党史学习教育专题党课",
+            "--kind",
+            "theory",
+            "--mode",
+            "offline",
+            "--hours",
+            hours,
+        ]);
+        let id = run(&["session", "add", "--course", "DS01", "--date", "2024-03-15"]).stdout;
+        run(&["attend", id.trim(), "0012"]);
+    }
+    // Each school sees its own 0012, with its own hours; the other's never.
+    for (school, name, total) in [(a, "张三", 2.0), (b, "李四", 3.0)] {
+        let list = in_school(dir.path(), &url, school, &["learner", "list", "--format", "json"]).ok().json();
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{school}: {list:?}");
+        assert_eq!(list[0]["name"], name);
+        let report = in_school(dir.path(), &url, school, &["report", "year", "2024", "--format", "json"]).ok().json();
+        assert_eq!(report["learners"][0]["total"].as_f64(), Some(total), "{school}: {report}");
+    }
+    // A change in one school leaves the other alone.
+    in_school(dir.path(), &url, a, &["learner", "set", "0012", "--name", "张三丰"]).ok();
+    let list = in_school(dir.path(), &url, b, &["learner", "list", "--format", "json"]).ok().json();
+    assert_eq!(list[0]["name"], "李四");
+    // The commission's table: one line per school (the default school has no tables here).
+    let schools = in_school(dir.path(), &url, a, &["report", "schools", "2024", "--format", "json"]).ok().json();
+    let lines = schools["schools"].as_array().unwrap();
+    let codes: Vec<&str> = lines.iter().map(|l| l["school"].as_str().unwrap()).collect();
+    assert_eq!(codes, [a, b]);
+    assert_eq!((lines[0]["learners"].as_i64(), lines[0]["met"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(lines[1]["average_total"].as_f64(), Some(3.0));
+    let csv = in_school(dir.path(), &url, b, &["report", "schools", "2024", "--format", "csv"]).ok().stdout;
+    assert!(csv.contains("School") && csv.contains("ruijin"), "{csv}");
+    // A school not made yet is named, and nothing is created by a command other than init.
+    let r = in_school(dir.path(), &url, "xiehe", &["learner", "list"]).expect(1);
+    assert!(r.stderr.contains("no school xiehe") && r.stderr.contains("init --school xiehe"), "{}", r.stderr);
+    let r = in_school(dir.path(), &url, "bad-code", &["learner", "list"]).expect(2);
+    assert!(r.stderr.contains("letters, digits and underscores"), "{}", r.stderr);
+}
+
+#[test]
+fn a_sqlite_file_is_one_school() {
+    let s = School::empty();
+    let file = s.dir.path().join("one.db");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = xueshi(s.dir.path(), &file);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from_output(cmd.args(args).output().expect("run xueshi"))
+    };
+    run(&["init"], &[]).ok();
+    let r = run(&["--school", "renji", "learner", "list"], &[]).expect(2);
+    assert!(r.stderr.contains("a SQLite file is one school"), "{}", r.stderr);
+    let r = run(&["learner", "list"], &[("XUESHI_SCHOOL", "renji"), ("XUESHI_LANG", "zh")]).expect(2);
+    assert!(r.stderr.contains("一个 SQLite 文件就是一所学校"), "{}", r.stderr);
+    let r = run(&["report", "schools", "2024"], &[]).expect(2);
+    assert!(r.stderr.contains("PostgreSQL server"), "{}", r.stderr);
 }

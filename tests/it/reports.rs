@@ -385,8 +385,7 @@ fn a_closed_pipe_is_not_an_error() {
     use std::process::{Command, Stdio};
     let s = small_school();
     let mut child = Command::new(env!("CARGO_BIN_EXE_xueshi"))
-        .args(["--db"])
-        .arg(s.db())
+        .args(crate::common::db_args(&s.db()))
         .args(["report", "year", "2024"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -234,7 +234,7 @@ fn a_roster_typed_in_excel_updates_the_learners_whose_zeros_it_lost() {
     let out = s.run(&["import", "learners", &f("numeric-ids.xlsx"), "--update"]).ok();
     assert_eq!(out.stdout.trim(), "numeric-ids.xlsx: 0 new, 2 unchanged, 1 updated — batch 3");
     assert_eq!(
-        rows(&s, "SELECT staff_id, name FROM learner WHERE staff_id GLOB '*7' OR staff_id GLOB '*1' ORDER BY 1"),
+        rows(&s, "SELECT staff_id, name FROM learner WHERE staff_id LIKE '%7' OR staff_id LIKE '%1' ORDER BY 1"),
         ["0001|王建国", "0007|钱七"]
     );
     assert_eq!(rows(&s, "SELECT count(*) FROM learner"), ["7"], "no second person");

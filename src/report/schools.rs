@@ -1,0 +1,149 @@
+//! `report schools`: the commission's table of every school on a server, each school's year
+//! report summed up: learners, how many met their requirement, the share that did, and the
+//! average hours. A pure function of each school's year data.
+
+use serde::Serialize;
+
+use super::document::{Cell, Document, Table};
+use super::year;
+use crate::hours::{div_half_up, ratio4, Fixed, Hours};
+use crate::store::ledger::YearData;
+use crate::Lang;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchoolsReport {
+    pub year: i32,
+    pub schools: Vec<SchoolLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchoolLine {
+    pub school: String,
+    pub learners: i64,
+    pub met: i64,
+    /// `met / learners`, rounded to 4 places (0 without learners).
+    pub completion: f64,
+    pub average_total: Hours,
+}
+
+/// Each school as its year report counts it (the same learners, the same rules), in the order
+/// given (by code).
+pub fn from_data(year: i32, schools: Vec<(String, YearData)>) -> SchoolsReport {
+    let schools = schools
+        .into_iter()
+        .map(|(school, data)| {
+            let report = year::from_data(data, None);
+            let learners = report.learners.len() as i64;
+            let met = report.learners.iter().filter(|l| l.met).count() as i64;
+            let sum: i64 = report.learners.iter().map(|l| l.total.0).sum();
+            SchoolLine {
+                school,
+                learners,
+                met,
+                completion: ratio4(met, learners),
+                average_total: Fixed(if learners == 0 { 0 } else { div_half_up(sum, learners) }),
+            }
+        })
+        .collect();
+    SchoolsReport { year, schools }
+}
+
+impl SchoolsReport {
+    pub fn document(&self, lang: Lang) -> Document {
+        let learners: i64 = self.schools.iter().map(|s| s.learners).sum();
+        let met: i64 = self.schools.iter().map(|s| s.met).sum();
+        let table = Table {
+            title: lang.pick("Schools", "各学校完成情况").to_string(),
+            columns: lang.labels(&[
+                ("School", "学校"),
+                ("Learners", "人数"),
+                ("Met", "达标人数"),
+                ("Completion", "达标率"),
+                ("Average hours", "人均学时"),
+            ]),
+            rows: self
+                .schools
+                .iter()
+                .map(|s| {
+                    vec![
+                        Cell::text(&s.school),
+                        Cell::Int(s.learners),
+                        Cell::Int(s.met),
+                        Cell::Ratio(s.completion),
+                        Cell::Hours(s.average_total),
+                    ]
+                })
+                .collect(),
+        };
+        Document {
+            title: lang
+                .pick(
+                    &format!("Credit hours {}: schools", self.year),
+                    &format!("{}年度各学校党校学时完成情况", self.year),
+                )
+                .to_string(),
+            lines: vec![lang
+                .pick(
+                    &format!("{} schools; {learners} learners, {met} met their requirement.", self.schools.len()),
+                    &format!("共 {} 所学校；参训学员 {learners} 人，达标 {met} 人。", self.schools.len()),
+                )
+                .to_string()],
+            tables: vec![table],
+            footer: Vec::new(),
+            chart: Some((
+                lang.pick("Completion by school", "各学校达标率").to_string(),
+                self.schools.iter().map(|s| (s.school.clone(), s.completion)).collect(),
+            )),
+            sheets: vec![0],
+            narrow: vec![0, 1, 2, 3, 4],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::credit::{Learner, Ledger, Programme, RuleBook};
+    use crate::life::Life;
+    use crate::model::Category;
+    use crate::store::lives::Branch;
+
+    /// A school of members with these theory hours (hundredths): no database.
+    fn school(theory: &[i64]) -> YearData {
+        let mut book = RuleBook::default();
+        book.rows.push(("member".to_string(), 0, Some(3200)));
+        let mut totals = Ledger::default();
+        let mut learners = Vec::new();
+        for (i, &h) in theory.iter().enumerate() {
+            let id = i as i64 + 1;
+            learners.push(Learner {
+                id,
+                staff_id: "0012".into(),
+                name: format!("学员{id}"),
+                life: Life::simple(Category::Member, 1, None, None),
+            });
+            totals.entry(id).theory = Fixed(h);
+        }
+        let branches = HashMap::from([(1, Branch { code: "NK1".into(), name: "内科一支部".into() })]);
+        YearData { year: 2024, rules: book.year(2024), learners, totals, branches, programme: Programme::default() }
+    }
+
+    #[test]
+    fn each_school_is_summed_as_its_year_report_counts_it() {
+        let report = from_data(
+            2024,
+            vec![("a".into(), school(&[3300, 1000, 3200])), ("b".into(), school(&[])), ("c".into(), school(&[3201]))],
+        );
+        let line = |code: &str| report.schools.iter().find(|s| s.school == code).unwrap();
+        // a: 33 and 32 met, 10 not: 2 of 3, average (33 + 10 + 32) ÷ 3 = 25
+        assert_eq!((line("a").learners, line("a").met, line("a").completion), (3, 2, 0.6667));
+        assert_eq!(line("a").average_total, Fixed(2500));
+        assert_eq!((line("b").learners, line("b").completion, line("b").average_total), (0, 0.0, Fixed(0)));
+        assert_eq!((line("c").met, line("c").completion), (1, 1.0));
+        let doc = report.document(Lang::En);
+        assert_eq!(doc.tables[0].rows.len(), 3);
+        assert!(doc.lines[0].contains("3 schools; 4 learners, 3 met"), "{:?}", doc.lines);
+    }
+}

@@ -1,0 +1,41 @@
+//! The schools of a PostgreSQL server, each in its own schema (`school_<code>`; the `public`
+//! schema is the server's default school): what `report schools` reads, one school after another
+//! in one snapshot.
+
+use crate::db::{params, Engine, Tx};
+use crate::error::{Error, Result};
+use crate::msg::Msg;
+use crate::store::ledger::{self, YearData};
+
+/// The name the default school (the `public` schema) goes by in the table of schools.
+pub const DEFAULT_SCHOOL: &str = "public";
+
+/// Every school of the server with its schema, by code: the schemas that hold xueshi's tables.
+pub fn schools(tx: &Tx) -> Result<Vec<(String, String)>> {
+    if tx.engine() != Engine::Postgres {
+        return Err(Error::usage(Msg::ServerOnly { command: "report schools".into() }));
+    }
+    tx.all(
+        "SELECT n.nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid
+         WHERE c.relname = 'schema_version' AND c.relkind = 'r'
+           AND (n.nspname = ?1 OR n.nspname LIKE 'school\\_%')
+         ORDER BY n.nspname",
+        params![DEFAULT_SCHOOL],
+        |r| {
+            let schema: String = r.get(0)?;
+            let code = schema.strip_prefix("school_").unwrap_or(&schema).to_string();
+            Ok((code, schema))
+        },
+    )
+}
+
+/// The year report's data of every school, by code, read in the transaction's one snapshot: the
+/// transaction's search path moves from school to school (and stays on the last).
+pub fn year_data(tx: &Tx, year: i32) -> Result<Vec<(String, YearData)>> {
+    let mut out = Vec::new();
+    for (code, schema) in schools(tx)? {
+        tx.batch(&format!("SET LOCAL search_path TO \"{}\"", schema.replace('"', "\"\"")))?;
+        out.push((code, ledger::year_data(tx, year)?));
+    }
+    Ok(out)
+}
