@@ -117,6 +117,18 @@ impl Run {
 
 impl School {
     /// An empty folder; the database is not created yet.
+    /// Who the audit log names for this school's commands: `tester` (the harness's
+    /// `$XUESHI_OPERATOR`) on a SQLite file, the role in the server's URL on PostgreSQL.
+    pub fn operator(&self) -> String {
+        match pg_target(&self.db) {
+            Some((url, _)) => url
+                .split_once("://")
+                .and_then(|(_, rest)| rest.split_once('@'))
+                .map_or_else(|| "postgres".to_string(), |(user, _)| user.split(':').next().unwrap_or(user).to_string()),
+            None => "tester".to_string(),
+        }
+    }
+
     pub fn empty() -> School {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let db = if on_postgres() {

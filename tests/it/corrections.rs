@@ -541,7 +541,7 @@ fn the_audit_log_is_filtered_by_day_learner_and_batch() {
     let all = audit(&s, &[]);
     let ids: Vec<i64> = all.iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "oldest first: {ids:?}");
-    assert_eq!(all[0]["operator"], "tester");
+    assert_eq!(all[0]["operator"], s.operator().as_str());
     assert_eq!(all[0]["entity"], "branch");
     assert_eq!(all[0]["action"], "insert");
     assert_eq!(audit(&s, &["--since", "2000-01-01"]).len(), all.len());

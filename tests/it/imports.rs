@@ -484,7 +484,7 @@ fn imports_list_in_json() {
     );
     assert_eq!(
         (first["new"].as_i64(), first["operator"].as_str(), first["undone"].as_bool()),
-        (Some(6), Some("tester"), Some(false))
+        (Some(6), Some(s.operator().as_str()), Some(false))
     );
     let bytes = std::fs::read(fixture("import/learners.csv")).unwrap();
     use sha2::Digest;
@@ -848,7 +848,10 @@ fn undo_names_what_a_command_changed_since() {
     s.run(&["attend", "1", "0001", "--status", "late", "--update"]).ok();
     let r = s.run(&["imports", "undo", &batch]).expect(65);
     assert!(
-        r.stderr.contains("the attendance of staff id 0001 at session 1 was changed since by a command (tester"),
+        r.stderr.contains(&format!(
+            "the attendance of staff id 0001 at session 1 was changed since by a command ({}",
+            s.operator()
+        )),
         "{}",
         r.stderr
     );
