@@ -12,7 +12,11 @@ use crate::store::{ledger, lives, lookup, transcript};
 use crate::Ctx;
 
 pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
-    let mut conn = ctx.open()?;
+    // Every school of a server: the default school need not exist.
+    let mut conn = match cmd {
+        ReportCmd::Schools { .. } => db::open_server(&ctx.db)?,
+        _ => ctx.open()?,
+    };
     let tx = db::read(&mut conn)?;
     match cmd {
         ReportCmd::Year { year, branch, output } => {

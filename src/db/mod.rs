@@ -118,6 +118,15 @@ pub fn open_school(path: &Path, school: Option<&str>) -> Result<Connection> {
     Ok(Connection(Conn::Sqlite(conn)))
 }
 
+/// A connection for what spans a server's schools (`report schools`): no school need exist, none
+/// is migrated. A SQLite file opens as one school (which such a command then refuses).
+pub fn open_server(path: &Path) -> Result<Connection> {
+    let Some(url) = postgres_url(path) else { return open_school(path, None) };
+    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    let role: String = client.query_one("SELECT session_user::text", &[])?.get(0);
+    Ok(Connection(Conn::Pg(Box::new(PgConn::new(client, role)))))
+}
+
 /// Creates the database file readable and writable by its owner only, or opens it if it exists,
 /// and brings it to the current schema. Returns whether the file was created.
 pub fn create(path: &Path) -> Result<(Connection, bool)> {

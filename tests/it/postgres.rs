@@ -266,6 +266,9 @@ fn two_schools_on_one_server_keep_the_same_staff_id_apart() {
     assert_eq!(lines[1]["average_total"].as_f64(), Some(3.0));
     let csv = in_school(dir.path(), &url, b, &["report", "schools", "2024", "--format", "csv"]).ok().stdout;
     assert!(csv.contains("School") && csv.contains("ruijin"), "{csv}");
+    // Without --school too: the table spans the server, whose default school was never made.
+    let all = run(dir.path(), Path::new(&url), &["report", "schools", "2024", "--format", "json"]).ok().json();
+    assert_eq!(all["schools"].as_array().map(Vec::len), Some(2), "{all}");
     // A school not made yet is named, and nothing is created by a command other than init.
     let r = in_school(dir.path(), &url, "xiehe", &["learner", "list"]).expect(1);
     assert!(r.stderr.contains("no school xiehe") && r.stderr.contains("init --school xiehe"), "{}", r.stderr);
