@@ -123,8 +123,13 @@ pub fn open_school(path: &Path, school: Option<&str>) -> Result<Connection> {
 pub fn open_server(path: &Path) -> Result<Connection> {
     let Some(url) = postgres_url(path) else { return open_school(path, None) };
     let mut client = postgres::Client::connect(url, postgres::NoTls)?;
-    let role: String = client.query_one("SELECT session_user::text", &[])?.get(0);
+    let role = session_user(&mut client)?;
     Ok(Connection(Conn::Pg(Box::new(PgConn::new(client, role)))))
+}
+
+/// The role a server connection logged in as: the operator of every change made through it.
+fn session_user(client: &mut impl postgres::GenericClient) -> Result<String> {
+    Ok(client.query_one("SELECT session_user::text", &[])?.get(0))
 }
 
 /// Creates the database file readable and writable by its owner only, or opens it if it exists,
@@ -194,7 +199,7 @@ fn open_postgres(url: &str, school: Option<&str>, create: bool) -> Result<(Conne
         }
         tx.execute("UPDATE schema_version SET version = $1", &[&VERSION])?;
     }
-    let role: String = tx.query_one("SELECT session_user::text", &[])?.get(0);
+    let role = session_user(&mut tx)?;
     tx.commit()?;
     Ok((Connection(Conn::Pg(Box::new(PgConn::new(client, role)))), !exists))
 }

@@ -162,7 +162,7 @@ impl Bulk<'_> {
 
     /// Writes a chunk of records (reordered: by key). A conflict or a key given twice with other
     /// values is kept in `refused`.
-    pub fn write(&mut self, to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
+    pub fn write(&mut self, mut to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
         if to.tx.sqlite().is_none() {
             return self.write_copied(to, records, describe);
         }
@@ -203,27 +203,8 @@ impl Bulk<'_> {
                 to.tx.optional(&select, params![r.key.0, r.key.1], |row| {
                     Ok(((0..n).map(|i| row.get(i)).collect::<Result<_>>()?, row.get(n)?))
                 })?;
-            match stored {
-                Some((stored, b)) if self.writer.same(&stored, &values) => {
-                    if b == batch {
-                        ours += 1;
-                    } else {
-                        to.counts.unchanged += 1;
-                    }
-                }
-                _ => {
-                    let key = [Value::Integer(r.key.0), Value::Integer(r.key.1)];
-                    match self.writer.put(to.tx, to.actor, &key, &values, to.update)? {
-                        Put::Conflict(stored) => {
-                            self.refused.push((r.line, Msg::Conflict { what: Box::new(describe(&stored, &key)) }))
-                        }
-                        Put::Repeated(stored) => {
-                            self.refused.push((r.line, Msg::RepeatedRow { what: Box::new(describe(&stored, &key)) }))
-                        }
-                        put => to.counts.add(&put),
-                    }
-                }
-            }
+            let stored = stored.as_ref().map(|(values, b)| (values.as_slice(), *b));
+            self.judge(&mut to, &r, &values, stored, &mut ours, describe)?;
         }
         to.counts.unchanged += ours - inserted_checked;
         Ok(())
@@ -235,7 +216,7 @@ impl Bulk<'_> {
     /// chunk's rows are read back with what is stored under their keys, in one query, and go
     /// through what SQLite's path does with the rows it reads back: unchanged, or `Writer::put`
     /// (conflict, repeated, an overwrite audited), in the sheet's order.
-    fn write_copied(&mut self, to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
+    fn write_copied(&mut self, mut to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
         if records.is_empty() {
             return Ok(());
         }
@@ -292,36 +273,55 @@ impl Bulk<'_> {
             let r = records[i];
             let values: Vec<Value> = r.values.iter().map(|v| v.value()).collect();
             let (stored, b) = now.entry(r.key).or_insert((stored, b));
-            if self.writer.same(stored, &values) {
-                if *b == batch {
-                    ours += 1;
-                } else {
-                    to.counts.unchanged += 1;
-                }
-                continue;
-            }
-            let key = [Value::Integer(r.key.0), Value::Integer(r.key.1)];
-            match self.writer.put(to.tx, to.actor, &key, &values, to.update)? {
-                Put::Conflict(stored) => {
-                    self.refused.push((r.line, Msg::Conflict { what: Box::new(describe(&stored, &key)) }))
-                }
-                Put::Repeated(stored) => {
-                    self.refused.push((r.line, Msg::RepeatedRow { what: Box::new(describe(&stored, &key)) }))
-                }
-                Put::Updated => {
-                    for ((had, given), known) in stored.iter_mut().zip(values).zip(self.writer.known()) {
-                        if *known {
-                            *had = given;
-                        }
+            if self.judge(&mut to, &r, &values, Some((stored, *b)), &mut ours, describe)? {
+                // Overwritten: the key holds the given values (those the sheet has) and this batch.
+                for ((had, given), known) in stored.iter_mut().zip(values).zip(self.writer.known()) {
+                    if *known {
+                        *had = given;
                     }
-                    *b = batch;
-                    to.counts.updated += 1;
                 }
-                put => to.counts.add(&put),
+                *b = batch;
             }
         }
         to.counts.unchanged += ours - inserted;
         Ok(())
+    }
+
+    /// Judges a row whose key was stored already (`stored`: the values and batch the key holds, if
+    /// it still holds any), on both engines alike: one of this batch's own rows (counted in
+    /// `ours`), unchanged, or handed to `Writer::put` — a conflict or a repeated row refused, an
+    /// overwrite audited. True when it overwrote the stored row.
+    fn judge(
+        &mut self,
+        to: &mut Target,
+        r: &Record,
+        values: &[Value],
+        stored: Option<(&[Value], Option<i64>)>,
+        ours: &mut i64,
+        describe: Describe,
+    ) -> Result<bool> {
+        if let Some((_, b)) = stored.filter(|(stored, _)| self.writer.same(stored, values)) {
+            if b == to.actor.batch {
+                *ours += 1;
+            } else {
+                to.counts.unchanged += 1;
+            }
+            return Ok(false);
+        }
+        let key = [Value::Integer(r.key.0), Value::Integer(r.key.1)];
+        match self.writer.put(to.tx, to.actor, &key, values, to.update)? {
+            Put::Conflict(stored) => {
+                self.refused.push((r.line, Msg::Conflict { what: Box::new(describe(&stored, &key)) }))
+            }
+            Put::Repeated(stored) => {
+                self.refused.push((r.line, Msg::RepeatedRow { what: Box::new(describe(&stored, &key)) }))
+            }
+            put => {
+                to.counts.add(&put);
+                return Ok(matches!(put, Put::Updated));
+            }
+        }
+        Ok(false)
     }
 
     /// Inserts the rows whose keys are not stored yet; returns how many it inserted.
