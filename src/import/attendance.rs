@@ -18,7 +18,7 @@ use crate::msg::Msg;
 use crate::store::bulk::{Bulk, Field, LearnerIndex, Record, Target as BulkTarget};
 use crate::store::closed::Closed;
 use crate::store::lookup::{self, Courses, Sessions};
-use crate::store::records::{self, describe_attendance};
+use crate::store::records::{self, describe_attendance, ImportedSession};
 use crate::store::{self, Value};
 
 pub const LAYOUT: Layout = Layout {
@@ -122,12 +122,16 @@ pub fn import(job: &mut Job, args: &Options) -> Result<()> {
         let reading = scope.spawn(move || reader.run(send));
         let written = (|| -> Result<()> {
             for mut chunk in receive.iter() {
-                for s in &chunk.sessions {
-                    records::insert_session(tx, actor, Some(s.id), s.course_id, &s.day, s.hours, 1, None)?;
-                }
+                let sessions: Vec<ImportedSession> = chunk
+                    .sessions
+                    .iter()
+                    .map(|s| ImportedSession { id: s.id, course_id: s.course_id, day: &s.day, hours: s.hours })
+                    .collect();
+                records::insert_imported_sessions(tx, actor, &sessions)?;
+                index.weigh(tx, counts.new + chunk.records.len() as i64, chunk.read)?;
+                bulk.copy_straight(index.set_aside());
                 let to = BulkTarget { tx, actor, update: *update, counts };
                 bulk.write(to, &mut chunk.records, &describe)?;
-                index.weigh(tx, counts.new, chunk.read)?;
             }
             Ok(())
         })();

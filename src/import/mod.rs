@@ -23,7 +23,7 @@ use crate::error::{Error, Problems, Result};
 use crate::model::Counts;
 use crate::msg::Msg;
 use crate::staff_id::{self, Found};
-use crate::store::bulk::{Bulk, Describe, Record, Target};
+use crate::store::bulk::{Bulk, BulkRecord, Describe, Target};
 use crate::store::lookup::{self, Learner};
 use crate::store::{batch, Put, Value, Writer};
 use crate::Ctx;
@@ -237,7 +237,7 @@ impl Job<'_, '_> {
 
     /// Adds a record to a bulk write (written a chunk at a time); rows the store refuses are
     /// reported at the key column.
-    pub fn push(&mut self, bulk: &mut Bulk, record: Record, describe: Describe) -> Result<()> {
+    pub fn push<R: BulkRecord>(&mut self, bulk: &mut Bulk<R>, record: R, describe: Describe) -> Result<()> {
         let to = Target { tx: self.tx, actor: &self.actor, update: self.update, counts: &mut self.counts };
         bulk.push(to, record, describe)?;
         self.refused(bulk);
@@ -245,14 +245,14 @@ impl Job<'_, '_> {
     }
 
     /// Writes the records of a bulk write pushed so far.
-    pub fn flush(&mut self, bulk: &mut Bulk, describe: Describe) -> Result<()> {
+    pub fn flush<R: BulkRecord>(&mut self, bulk: &mut Bulk<R>, describe: Describe) -> Result<()> {
         let to = Target { tx: self.tx, actor: &self.actor, update: self.update, counts: &mut self.counts };
         bulk.flush(to, describe)?;
         self.refused(bulk);
         Ok(())
     }
 
-    fn refused(&mut self, bulk: &mut Bulk) {
+    fn refused<R: BulkRecord>(&mut self, bulk: &mut Bulk<R>) {
         for (line, message) in bulk.refused() {
             self.read.bad_at(line, 0, message);
         }

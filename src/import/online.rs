@@ -7,8 +7,9 @@ use crate::date;
 use crate::error::Result;
 use crate::hours::{Fixed, MAX_ROW_HOURS};
 use crate::msg::Msg;
+use crate::store::bulk::{Bulk, Values};
 use crate::store::closed::{iso_year, Closed};
-use crate::store::{self, Value, Writer};
+use crate::store::{self, Value};
 
 pub const LAYOUT: Layout = Layout {
     columns: &[
@@ -34,7 +35,25 @@ pub fn import(job: &mut Job) -> Result<()> {
     let learners = Learners::load(job.tx)?;
     let guard = Guard::load(job.tx)?;
     // Without a `to` column the sheet says nothing of totals: stored ones stay.
-    let writer = Writer::partial(&store::ONLINE, &[true, job.read.sheet.has(O_TO)]);
+    let mut bulk = Bulk::new(&store::ONLINE, &[true, job.read.sheet.has(O_TO)]);
+    let describe = |stored: &[Value], key: &[Value]| {
+        let text = |v: Option<&Value>| match v {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        Msg::OnlineExistsRow {
+            staff_id: match key.first() {
+                Some(Value::Integer(learner)) => guard.staff_id(*learner).to_string(),
+                _ => String::new(),
+            },
+            hours: match stored.first() {
+                Some(Value::Integer(h)) => Fixed(*h),
+                _ => Fixed(0),
+            },
+            source: text(key.get(2)),
+            day: text(key.get(1)),
+        }
+    };
     let frozen = guard.closed.totals(job.tx)?;
     while let Some(row) = job.next_row()? {
         let on = if row.get(O_DATE).is_empty() {
@@ -86,20 +105,9 @@ pub fn import(job: &mut Job) -> Result<()> {
                 continue;
             }
         }
-        let key = [Value::Integer(learner), Value::Text(day.clone()), Value::Text(source.clone())];
-        let values = [Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
-        job.put(&writer, &row, &key, &values, |stored, _, _| {
-            let had = match stored.first() {
-                Some(Value::Integer(h)) => Fixed(*h),
-                _ => Fixed(0),
-            };
-            Msg::OnlineExistsRow {
-                staff_id: guard.staff_id(learner).to_string(),
-                hours: had,
-                source: source.clone(),
-                day: day.clone(),
-            }
-        })?;
+        let key = vec![Value::Integer(learner), Value::Text(day), Value::Text(source)];
+        let values = vec![Value::Integer(hours.0), store::text(to.map(date::iso).as_deref())];
+        job.push(&mut bulk, Values { key, values, line: row.line }, &describe)?;
     }
-    Ok(())
+    job.flush(&mut bulk, &describe)
 }

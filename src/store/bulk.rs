@@ -97,6 +97,78 @@ pub struct Record {
     pub line: u64,
 }
 
+/// A record a `Bulk` writes: where in the sheet it came from, its key and values as the table's
+/// columns take them, and its key as memory tells keys apart.
+pub trait BulkRecord: Clone {
+    type Key: Ord + std::hash::Hash + Clone;
+    fn line(&self) -> u64;
+    fn key(&self) -> Self::Key;
+    /// The key's columns, then the values', bound as they are.
+    fn fields<'a>(&'a self) -> impl Iterator<Item = Param<'a>> + 'a;
+    fn key_values(&self) -> Vec<Value>;
+    fn values(&self) -> Vec<Value>;
+}
+
+impl BulkRecord for Record {
+    type Key = (i64, i64);
+
+    fn line(&self) -> u64 {
+        self.line
+    }
+
+    fn key(&self) -> (i64, i64) {
+        self.key
+    }
+
+    fn fields<'a>(&'a self) -> impl Iterator<Item = Param<'a>> + 'a {
+        let fields = [Field::Int(self.key.0), Field::Int(self.key.1), self.values[0], self.values[1]];
+        fields.into_iter().map(|f| -> Param<'a> { f.owned() })
+    }
+
+    fn key_values(&self) -> Vec<Value> {
+        vec![Value::Integer(self.key.0), Value::Integer(self.key.1)]
+    }
+
+    fn values(&self) -> Vec<Value> {
+        self.values.iter().map(|v| v.value()).collect()
+    }
+}
+
+/// A record of any key and values (online hours: a learner, a date and a source): fewer rows
+/// than attendance, so held as stored values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values {
+    pub key: Vec<Value>,
+    pub values: Vec<Value>,
+    pub line: u64,
+}
+
+impl BulkRecord for Values {
+    /// The key's values as text, apart by a separator no cell holds: equal keys, equal text.
+    type Key = String;
+
+    fn line(&self) -> u64 {
+        self.line
+    }
+
+    fn key(&self) -> String {
+        let parts: Vec<String> = self.key.iter().map(|v| format!("{v:?}")).collect();
+        parts.join("\u{1f}")
+    }
+
+    fn fields<'a>(&'a self) -> impl Iterator<Item = Param<'a>> + 'a {
+        self.key.iter().chain(&self.values).map(Value::param)
+    }
+
+    fn key_values(&self) -> Vec<Value> {
+        self.key.clone()
+    }
+
+    fn values(&self) -> Vec<Value> {
+        self.values.clone()
+    }
+}
+
 /// Where a chunk is written, and what its rows come to.
 pub struct Target<'a, 't> {
     pub tx: &'a Tx<'t>,
@@ -105,25 +177,27 @@ pub struct Target<'a, 't> {
     pub counts: &'a mut Counts,
 }
 
-pub struct Bulk<'w> {
+pub struct Bulk<'w, R: BulkRecord = Record> {
     table: &'static Table,
     writer: Writer<'w>,
-    /// The statement that writes `ROWS_PER_STATEMENT` rows (a shorter last one is made as needed),
-    /// in the first transaction's dialect.
+    /// SQLite: the statement that writes `ROWS_PER_STATEMENT` rows (a shorter last one is made as
+    /// needed).
     full: OnceCell<String>,
     /// Rows gathered by `push`.
-    pending: Vec<Record>,
+    pending: Vec<R>,
     /// Rows of statements that did not insert all of theirs: read back one by one.
-    check: Vec<Record>,
+    check: Vec<R>,
     /// Rows refused by what is stored: (line, message), for the reader to place and report.
     refused: Vec<(u64, Msg)>,
     /// PostgreSQL: whether the temporary table that COPY fills has been made.
     staged: bool,
+    /// PostgreSQL: whether a chunk is first copied into the table itself (see `copy_straight`).
+    straight: bool,
 }
 
-impl Bulk<'static> {
+impl<R: BulkRecord> Bulk<'static, R> {
     /// `known`: which of the table's value columns the sheet has (see `Writer::partial`).
-    pub fn new(table: &'static Table, known: &[bool]) -> Bulk<'static> {
+    pub fn new(table: &'static Table, known: &[bool]) -> Bulk<'static, R> {
         Bulk {
             table,
             writer: Writer::partial(table, known),
@@ -132,13 +206,14 @@ impl Bulk<'static> {
             check: Vec::new(),
             refused: Vec::new(),
             staged: false,
+            straight: false,
         }
     }
 }
 
-impl Bulk<'_> {
+impl<R: BulkRecord> Bulk<'_, R> {
     /// Adds a record, writing the chunk when it is full.
-    pub fn push(&mut self, to: Target, record: Record, describe: Describe) -> Result<()> {
+    pub fn push(&mut self, to: Target, record: R, describe: Describe) -> Result<()> {
         self.pending.push(record);
         if self.pending.len() == CHUNK {
             self.flush(to, describe)?;
@@ -155,6 +230,15 @@ impl Bulk<'_> {
         Ok(())
     }
 
+    /// PostgreSQL: whether each chunk is first copied into the table itself, its keys taken to be
+    /// new, instead of through the temporary table and the merge. A chunk with a key stored
+    /// already (or any other error) is rolled back to the savepoint taken before it, and goes the
+    /// merge's way, which judges each row. Worth it only with the table's foreign keys set aside
+    /// (`LearnerIndex::set_aside`): with them each row is checked by a query of its own either way.
+    pub fn copy_straight(&mut self, on: bool) {
+        self.straight = on;
+    }
+
     /// The rows refused so far, (line, message), to be reported at the key column.
     pub fn refused(&mut self) -> std::vec::Drain<'_, (u64, Msg)> {
         self.refused.drain(..)
@@ -162,17 +246,17 @@ impl Bulk<'_> {
 
     /// Writes a chunk of records (reordered: by key). A conflict or a key given twice with other
     /// values is kept in `refused`.
-    pub fn write(&mut self, mut to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
-        if to.tx.sqlite().is_none() {
+    pub fn write(&mut self, mut to: Target, records: &mut [R], describe: Describe) -> Result<()> {
+        let Some(conn) = to.tx.sqlite() else {
             return self.write_copied(to, records, describe);
-        }
+        };
         // Key order, and the sheet's order among rows of one key (the first is the one written).
-        records.sort_unstable_by_key(|r| (r.key, r.line));
+        records.sort_by_cached_key(|r| (r.key(), r.line()));
         let batch = to.actor.batch;
         // Inserted by the statements whose rows are read back.
         let mut inserted_checked = 0;
         for rows in records.chunks(ROWS_PER_STATEMENT) {
-            let inserted = self.insert(to.tx, rows, batch)?;
+            let inserted = self.insert(conn, rows, batch)?;
             to.counts.new += inserted as i64;
             if inserted < rows.len() {
                 inserted_checked += inserted as i64;
@@ -186,21 +270,17 @@ impl Bulk<'_> {
         // audited in it). A stored row that carries this batch and these values is one this
         // chunk just wrote or the same row given earlier in the file; taking the statements'
         // count off them leaves the unchanged ones.
-        self.check.sort_unstable_by_key(|r| r.line);
+        self.check.sort_unstable_by_key(|r| r.line());
         let t = self.table;
-        let select = format!(
-            "SELECT {}, batch_id FROM {} WHERE {} = ?1 AND {} = ?2",
-            t.values.join(", "),
-            t.entity,
-            t.key[0],
-            t.key[1]
-        );
+        let on: Vec<String> = t.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect();
+        let select = format!("SELECT {}, batch_id FROM {} WHERE {}", t.values.join(", "), t.entity, on.join(" AND "));
         let n = t.values.len();
         let mut ours = 0;
         for r in std::mem::take(&mut self.check) {
-            let values: Vec<Value> = r.values.iter().map(|v| v.value()).collect();
+            let values = r.values();
+            let key = r.key_values();
             let stored: Option<(Vec<Value>, Option<i64>)> =
-                to.tx.optional(&select, params![r.key.0, r.key.1], |row| {
+                to.tx.optional(&select, key.iter().map(Value::param), |row| {
                     Ok(((0..n).map(|i| row.get(i)).collect::<Result<_>>()?, row.get(n)?))
                 })?;
             let stored = stored.as_ref().map(|(values, b)| (values.as_slice(), *b));
@@ -216,14 +296,25 @@ impl Bulk<'_> {
     /// chunk's rows are read back with what is stored under their keys, in one query, and go
     /// through what SQLite's path does with the rows it reads back: unchanged, or `Writer::put`
     /// (conflict, repeated, an overwrite audited), in the sheet's order.
-    fn write_copied(&mut self, mut to: Target, records: &mut [Record], describe: Describe) -> Result<()> {
+    fn write_copied(&mut self, mut to: Target, records: &mut [R], describe: Describe) -> Result<()> {
         if records.is_empty() {
             return Ok(());
         }
         let t = self.table;
-        let staging = format!("bulk_{}", t.entity);
         let columns: Vec<&str> = t.key.iter().chain(t.values).copied().collect();
         let columns = columns.join(", ");
+        let batch = to.actor.batch;
+        if self.straight {
+            // Key order, as the merge inserts; a key given twice in the chunk is the merge's to judge.
+            records.sort_by_cached_key(|r| r.key());
+            if records.windows(2).all(|w| w[0].key() != w[1].key()) {
+                if let Some(copied) = self.copy_into_table(to.tx, &columns, records, batch)? {
+                    to.counts.new += copied as i64;
+                    return Ok(());
+                }
+            }
+        }
+        let staging = format!("bulk_{}", t.entity);
         if self.staged {
             to.tx.batch(&format!("TRUNCATE {staging}"))?;
         } else {
@@ -234,18 +325,15 @@ impl Bulk<'_> {
             ))?;
             self.staged = true;
         }
-        records.sort_unstable_by_key(|r| r.line);
-        let fields = |r: &Record| {
-            [Field::Int(r.key.0), Field::Int(r.key.1), r.values[0], r.values[1], Field::Int(r.line as i64)]
-        };
-        to.tx.copy_in(&staging, &format!("{columns}, line"), records.iter().map(|r| fields(r).map(Field::owned)))?;
+        records.sort_unstable_by_key(|r| r.line());
+        let rows = records.iter().map(|r| fields_and(r, Param::Int(r.line() as i64)));
+        to.tx.copy_in(&staging, &format!("{columns}, line"), rows)?;
         let keys = t.key.join(", ");
         let merge = format!(
             "INSERT INTO {} ({columns}, batch_id) SELECT {columns}, CAST(?1 AS BIGINT) FROM {staging}
              ORDER BY {keys}, line ON CONFLICT DO NOTHING",
             t.entity
         );
-        let batch = to.actor.batch;
         let inserted = to.tx.execute(&merge, params![batch])? as i64;
         to.counts.new += inserted;
         if inserted == records.len() as i64 {
@@ -266,14 +354,14 @@ impl Bulk<'_> {
             Ok((line as u64, (1..=n).map(|i| row.get(i)).collect::<Result<_>>()?, row.get(n + 1)?))
         })?;
         // What each key holds as the rows go by: SQLite's path reads it again for each row.
-        let mut now: HashMap<(i64, i64), (Vec<Value>, Option<i64>)> = HashMap::new();
+        let mut now: HashMap<R::Key, (Vec<Value>, Option<i64>)> = HashMap::new();
         let mut ours = 0;
         for (line, stored, b) in rows {
-            let Ok(i) = records.binary_search_by_key(&line, |r| r.line) else { continue };
-            let r = records[i];
-            let values: Vec<Value> = r.values.iter().map(|v| v.value()).collect();
-            let (stored, b) = now.entry(r.key).or_insert((stored, b));
-            if self.judge(&mut to, &r, &values, Some((stored, *b)), &mut ours, describe)? {
+            let Ok(i) = records.binary_search_by_key(&line, |r| r.line()) else { continue };
+            let r = &records[i];
+            let values = r.values();
+            let (stored, b) = now.entry(r.key()).or_insert((stored, b));
+            if self.judge(&mut to, r, &values, Some((stored, *b)), &mut ours, describe)? {
                 // Overwritten: the key holds the given values (those the sheet has) and this batch.
                 for ((had, given), known) in stored.iter_mut().zip(values).zip(self.writer.known()) {
                     if *known {
@@ -287,6 +375,31 @@ impl Bulk<'_> {
         Ok(())
     }
 
+    /// Copies `records` (keys distinct) into the table itself under a savepoint: the number of
+    /// rows copied, or `None` when the server refused them (a key stored already, as a rule),
+    /// rolled back to before them.
+    fn copy_into_table(&self, tx: &Tx, columns: &str, records: &[R], batch: Option<i64>) -> Result<Option<u64>> {
+        const SAVEPOINT: &str = "bulk_straight";
+        let batch = Field::int(batch).owned();
+        tx.batch(&format!("SAVEPOINT {SAVEPOINT}"))?;
+        let rows = records.iter().map(|r| fields_and(r, batch));
+        let copied = tx.copy_in(self.table.entity, &format!("{columns}, batch_id"), rows);
+        match copied {
+            Ok(n) => {
+                tx.batch(&format!("RELEASE SAVEPOINT {SAVEPOINT}"))?;
+                Ok(Some(n))
+            }
+            // A server that cannot roll back to the savepoint has lost the transaction: its error
+            // is the one that counts.
+            Err(refused) => {
+                match tx.batch(&format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}")) {
+                    Ok(()) => Ok(None),
+                    Err(_) => Err(refused),
+                }
+            }
+        }
+    }
+
     /// Judges a row whose key was stored already (`stored`: the values and batch the key holds, if
     /// it still holds any), on both engines alike: one of this batch's own rows (counted in
     /// `ours`), unchanged, or handed to `Writer::put` — a conflict or a repeated row refused, an
@@ -294,7 +407,7 @@ impl Bulk<'_> {
     fn judge(
         &mut self,
         to: &mut Target,
-        r: &Record,
+        r: &R,
         values: &[Value],
         stored: Option<(&[Value], Option<i64>)>,
         ours: &mut i64,
@@ -308,13 +421,13 @@ impl Bulk<'_> {
             }
             return Ok(false);
         }
-        let key = [Value::Integer(r.key.0), Value::Integer(r.key.1)];
+        let key = r.key_values();
         match self.writer.put(to.tx, to.actor, &key, values, to.update)? {
             Put::Conflict(stored) => {
-                self.refused.push((r.line, Msg::Conflict { what: Box::new(describe(&stored, &key)) }))
+                self.refused.push((r.line(), Msg::Conflict { what: Box::new(describe(&stored, &key)) }))
             }
             Put::Repeated(stored) => {
-                self.refused.push((r.line, Msg::RepeatedRow { what: Box::new(describe(&stored, &key)) }))
+                self.refused.push((r.line(), Msg::RepeatedRow { what: Box::new(describe(&stored, &key)) }))
             }
             put => {
                 to.counts.add(&put);
@@ -325,26 +438,20 @@ impl Bulk<'_> {
     }
 
     /// Inserts the rows whose keys are not stored yet; returns how many it inserted.
-    fn insert(&self, tx: &Tx, rows: &[Record], batch: Option<i64>) -> Result<usize> {
+    fn insert(&self, conn: &rusqlite::Connection, rows: &[R], batch: Option<i64>) -> Result<usize> {
         let shorter;
         let sql = if rows.len() == ROWS_PER_STATEMENT {
-            self.full.get_or_init(|| insert_sql(tx.engine(), self.table, ROWS_PER_STATEMENT))
+            self.full.get_or_init(|| insert_sql(self.table, ROWS_PER_STATEMENT))
         } else {
-            shorter = insert_sql(tx.engine(), self.table, rows.len());
+            shorter = insert_sql(self.table, rows.len());
             &shorter
         };
-        let fields = |r: &Record| [Field::Int(r.key.0), Field::Int(r.key.1), r.values[0], r.values[1]];
-        // SQLite's fast path: every field bound in place, no parameter list built.
-        let Some(tx) = tx.sqlite() else {
-            let params = std::iter::once(Field::int(batch)).chain(rows.iter().flat_map(fields));
-            let params: Vec<Field> = params.collect();
-            return tx.execute(sql, params.iter().map(Field::param));
-        };
-        let mut stmt = tx.prepare_cached(sql)?;
+        // Every field bound in place, no parameter list built.
+        let mut stmt = conn.prepare_cached(sql)?;
         stmt.raw_bind_parameter(1, Field::int(batch))?;
         let mut i = 1;
         for r in rows {
-            for field in fields(r) {
+            for field in r.fields() {
                 i += 1;
                 stmt.raw_bind_parameter(i, field)?;
             }
@@ -353,10 +460,15 @@ impl Bulk<'_> {
     }
 }
 
+/// A record's fields and one more (its line, its batch), as COPY takes a row.
+fn fields_and<'a, R: BulkRecord>(r: &'a R, last: Param<'static>) -> impl Iterator<Item = Param<'a>> {
+    r.fields().chain(std::iter::once(last))
+}
+
 /// `INSERT OR IGNORE INTO t (k1, k2, v1, v2, batch_id) VALUES (?2, ?3, ?4, ?5, ?1), …` for `rows`
 /// rows: `?1` is the batch, bound once. An import always runs under its batch, whose id marks its
 /// new rows (no audit row each).
-fn insert_sql(engine: Engine, t: &Table, rows: usize) -> String {
+fn insert_sql(t: &Table, rows: usize) -> String {
     let columns: Vec<&str> = t.key.iter().chain(t.values).copied().chain(std::iter::once("batch_id")).collect();
     let per_row = columns.len() - 1;
     let values: Vec<String> = (0..rows)
@@ -365,7 +477,7 @@ fn insert_sql(engine: Engine, t: &Table, rows: usize) -> String {
             format!("({}, ?1)", marks.join(", "))
         })
         .collect();
-    engine.insert_ignoring(t.entity, &columns.join(", "), &values.join(", "))
+    Engine::Sqlite.insert_ignoring(t.entity, &columns.join(", "), &values.join(", "))
 }
 
 /// The attendance table's index on learner_id during a large import: once the import has shown
@@ -381,14 +493,21 @@ pub struct LearnerIndex {
     keys: Vec<(String, String)>,
 }
 
-/// New rows an import writes with the index kept before it weighs building it anew.
+/// New rows an import writes with the index kept before it weighs building it anew: on SQLite,
+/// enough to foresee the rest of the sheet well; on PostgreSQL, a chunk, since every row written
+/// with the foreign keys in place costs about ten times one written without them.
 const WEIGH_AFTER: i64 = 1 << 16;
+const WEIGH_AFTER_ON_POSTGRES: i64 = 1 << 12;
 
 impl LearnerIndex {
-    /// Weighs, once `new` rows are written and the share `read` of the sheet is read, whether to
-    /// build the index anew.
+    /// Weighs, once `new` rows are written (or about to be) and the share `read` of the sheet is
+    /// read, whether to build the index anew.
     pub fn weigh(&mut self, tx: &Tx, new: i64, read: f64) -> Result<()> {
-        if self.weighed || new < WEIGH_AFTER {
+        let after = match tx.engine() {
+            Engine::Sqlite => WEIGH_AFTER,
+            Engine::Postgres => WEIGH_AFTER_ON_POSTGRES,
+        };
+        if self.weighed || new < after {
             return Ok(());
         }
         self.weighed = true;
@@ -411,6 +530,12 @@ impl LearnerIndex {
             }
         }
         Ok(())
+    }
+
+    /// Whether the table's foreign keys are set aside (PostgreSQL): rows may then be copied
+    /// into it straight (`Bulk::copy_straight`).
+    pub fn set_aside(&self) -> bool {
+        !self.keys.is_empty()
     }
 
     pub fn build(self, tx: &Tx) -> Result<()> {
