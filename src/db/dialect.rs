@@ -57,6 +57,16 @@ impl Engine {
         }
     }
 
+    /// A query that moves table `table`'s identity past id `?1` after rows were given their ids:
+    /// PostgreSQL's sequence would hand them out again; SQLite's next row id is always past the
+    /// largest, so it needs none.
+    pub fn identity_past(self, table: &str) -> Option<String> {
+        match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some(format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), ?1)")),
+        }
+    }
+
     /// A query of one index's definition (`CREATE INDEX …`) by its name, `?1`. On PostgreSQL only
     /// an index the role may drop (its table's owner's): a granted role (`grant`) keeps the index.
     pub fn index_definition(self) -> &'static str {

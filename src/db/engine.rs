@@ -353,6 +353,8 @@ pub struct PgConn {
     pub(super) client: postgres::Client,
     /// The role it logged in as (`session_user`).
     pub(super) role: String,
+    /// Whether it works inside a school (not the server's view across schools).
+    school: bool,
     statements: HashMap<String, Pg>,
 }
 
@@ -374,18 +376,24 @@ impl Pg {
 }
 
 impl PgConn {
-    pub fn new(client: postgres::Client, role: String) -> PgConn {
-        PgConn { client, role, statements: HashMap::new() }
+    pub fn new(client: postgres::Client, role: String, school: bool) -> PgConn {
+        PgConn { client, role, school, statements: HashMap::new() }
     }
 
     /// A transaction; `read_only`: a read of one snapshot (repeatable read).
     pub(super) fn begin(&mut self, read_only: bool) -> Result<Tx<'_>> {
         let tx = if read_only {
-            self.client
+            let mut tx = self
+                .client
                 .build_transaction()
                 .isolation_level(postgres::IsolationLevel::RepeatableRead)
                 .read_only(true)
-                .start()?
+                .start()?;
+            // Before the snapshot is taken (at the first query): see `LOCKED_TO_SET_ASIDE`.
+            if self.school {
+                tx.batch_execute(&format!("LOCK TABLE {} IN ACCESS SHARE MODE", super::LOCKED_TO_SET_ASIDE))?;
+            }
+            tx
         } else {
             let mut tx = self.client.transaction()?;
             // One writer at a time, as SQLite's IMMEDIATE transaction: a command reads, checks

@@ -124,7 +124,7 @@ pub fn open_server(path: &Path) -> Result<Connection> {
     let Some(url) = postgres_url(path) else { return open_school(path, None) };
     let mut client = postgres::Client::connect(url, postgres::NoTls)?;
     let role = session_user(&mut client)?;
-    Ok(Connection(Conn::Pg(Box::new(PgConn::new(client, role)))))
+    Ok(Connection(Conn::Pg(Box::new(PgConn::new(client, role, false)))))
 }
 
 /// The role a server connection logged in as: the operator of every change made through it.
@@ -201,7 +201,7 @@ fn open_postgres(url: &str, school: Option<&str>, create: bool) -> Result<(Conne
     }
     let role = session_user(&mut tx)?;
     tx.commit()?;
-    Ok((Connection(Conn::Pg(Box::new(PgConn::new(client, role)))), !exists))
+    Ok((Connection(Conn::Pg(Box::new(PgConn::new(client, role, true)))), !exists))
 }
 
 /// Drops school `code` from its server with all its records (the demo's own school, rebuilt).
@@ -290,6 +290,14 @@ pub fn read(conn: &mut Connection) -> Result<Tx<'_>> {
     }
 }
 
+/// PostgreSQL: the tables whose indexes a large change sets aside (attendance, results, the audit
+/// log) with those an attendance row's foreign keys reference, in the order they are locked. A
+/// change that sets an index or a key aside first takes them all exclusively; a read of a school
+/// takes them shared first. A report that began before the change then holds all it needs and the
+/// change waits for it; one that begins after waits holding nothing. Otherwise each could hold
+/// what the other waits for, and the server would end one of them.
+pub const LOCKED_TO_SET_ASIDE: &str = "attendance, audit, import_batch, learner, result, session";
+
 /// An index set aside while most of its table changes at once, and built again before the
 /// transaction ends. Placing (or removing) a million entries one by one at scattered places of an
 /// index costs more than building it anew from sorted keys, which SQLite's CREATE INDEX does; and
@@ -309,10 +317,17 @@ impl DroppedIndex {
         changing > stored
     }
 
+    fn definition(tx: &Tx, name: &'static str) -> Result<Option<String>> {
+        tx.optional(tx.engine().index_definition(), params![name], |r| r.get(0))
+    }
+
     /// Drops the index `name` (one of the schema's, never a user's word).
     pub fn drop(tx: &Tx, name: &'static str) -> Result<DroppedIndex> {
-        let sql: Option<String> = tx.optional(tx.engine().index_definition(), params![name], |r| r.get(0))?;
+        let sql = Self::definition(tx, name)?;
         if sql.is_some() {
+            if tx.engine() == Engine::Postgres {
+                tx.batch(&format!("LOCK TABLE {LOCKED_TO_SET_ASIDE} IN ACCESS EXCLUSIVE MODE"))?;
+            }
             tx.batch(&format!("DROP INDEX {name}"))?;
         }
         Ok(DroppedIndex { sql })

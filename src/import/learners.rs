@@ -16,6 +16,7 @@ use crate::msg::Msg;
 use crate::staff_id::Found;
 use crate::store::closed::Closed;
 use crate::store::lookup::{self, Learner};
+use crate::store::people::{self, NewLearner};
 use crate::store::{self, records, Put, Value, Writer};
 
 pub const LEARNERS: Layout = Layout {
@@ -111,6 +112,9 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
     let writer = Writer::partial(&store::LEARNER, &[true, false, false, job.read.sheet.has(L_JOINED)]);
     let categories = Writer::new(&store::CATEGORY_CHANGE);
     let moves = Writer::new(&store::BRANCH_CHANGE);
+    let mut adding = Adding { next: people::next_learner_id(job.tx)?, rows: Vec::new() };
+    let as_stored = people::names_and_joins(job.tx)?;
+    let mut touched: HashSet<i64> = HashSet::new();
     while let Some(row) = job.next_row()? {
         let mut ok = true;
         // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one;
@@ -138,6 +142,10 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
         };
         let staff_id = stored.map_or_else(|| typed.to_string(), |l| l.staff_id.clone());
         let stored = stored.map(|l| l.id);
+        // A learner this file adds, named again: written first, then judged as a stored one.
+        if stored.is_some_and(|id| id >= adding.first()) {
+            adding.write(job)?;
+        }
         let name = row.get(L_NAME).to_string();
         if name.is_empty() {
             job.bad(&row, L_NAME, Msg::LearnerNeedsName);
@@ -183,6 +191,23 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
                 continue;
             }
         }
+        let Some(stored) = stored else {
+            // A staff id new to the school and to this file: a learner to add.
+            let id = adding.next;
+            known.insert(Learner { id, staff_id: staff_id.clone(), name: name.clone() });
+            added.insert(id);
+            let joined = joined.map(date::iso);
+            adding.add(job, NewLearner { id, staff_id, name, branch_id: branch, category, joined })?;
+            job.counts.add(&Put::New);
+            continue;
+        };
+        // The name and join date as stored before this file, untouched by it since: the same
+        // ones are unchanged without asking the database (a roster sent again every month).
+        let same = !touched.contains(&stored)
+            && as_stored.get(&stored).is_some_and(|(n, j)| {
+                *n == name && (!job.read.sheet.has(L_JOINED) || j.as_deref() == joined.map(date::iso).as_deref())
+            });
+        touched.insert(stored);
         let values = [
             Value::Text(name),
             Value::Integer(branch),
@@ -194,7 +219,8 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
             let details = Box::new(branches.describe(stored));
             Box::new(Msg::LearnerExists { staff_id: staff_id.clone(), details })
         };
-        let mut put = match writer.put(job.tx, &job.actor, &key, &values, job.update)? {
+        let put = if same { Ok(Put::Unchanged) } else { writer.put(job.tx, &job.actor, &key, &values, job.update) };
+        let mut put = match put? {
             Put::Conflict(stored) => {
                 job.bad(&row, 0, Msg::Conflict { what: describe(&stored) });
                 continue;
@@ -205,22 +231,14 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
             }
             put => put,
         };
-        if let (Some(life), Some(learner), true) = (life, stored, job.read.sheet.has(L_JOINED)) {
-            if let Some(why) = refuse_join_date(job.tx, &guard.closed, learner, &staff_id, life, joined)? {
+        if let (Some(life), true) = (life, job.read.sheet.has(L_JOINED)) {
+            if let Some(why) = refuse_join_date(job.tx, &guard.closed, stored, &staff_id, life, joined)? {
                 job.bad(&row, L_JOINED, why);
                 continue;
             }
         }
-        if put == Put::New {
-            let id = lookup::learner_id(job.tx, &staff_id)?;
-            let name = match &values[0] {
-                Value::Text(name) => name.clone(),
-                _ => String::new(),
-            };
-            known.insert(Learner { id, staff_id: staff_id.clone(), name });
-            added.insert(id);
-        }
-        if let (Some(life), Some(learner)) = (life, stored) {
+        if let Some(life) = life {
+            let learner = stored;
             let now = (life.category_now(), life.branch_now());
             if now != (category, branch) {
                 let change = Box::new(Msg::CategoryOrBranchNow {
@@ -261,7 +279,38 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
         }
         job.counts.add(&put);
     }
-    Ok(())
+    adding.write(job)
+}
+
+/// Learners a roster adds, their ids reserved as rows name them, written a chunk at a time.
+struct Adding {
+    /// The id the next learner added gets.
+    next: i64,
+    rows: Vec<NewLearner>,
+}
+
+impl Adding {
+    const CHUNK: usize = 4096;
+
+    /// The first id of the learners not written yet.
+    fn first(&self) -> i64 {
+        self.rows.first().map_or(self.next, |l| l.id)
+    }
+
+    fn add(&mut self, job: &mut Job, learner: NewLearner) -> Result<()> {
+        self.next = learner.id + 1;
+        self.rows.push(learner);
+        if self.rows.len() == Self::CHUNK {
+            self.write(job)?;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, job: &mut Job) -> Result<()> {
+        people::insert_imported_learners(job.tx, &job.actor, &self.rows)?;
+        self.rows.clear();
+        Ok(())
+    }
 }
 
 /// Why a stored learner's join date cannot become `new`, if it cannot (SPEC v2 §2). It starts

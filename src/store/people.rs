@@ -2,12 +2,14 @@
 //! changes of category and branch, exemptions, corrections, removal. Every write is audited.
 //! Reading lives is `lives`'.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::credit::Learner;
 use crate::date;
-use crate::db::{audit, params, Action, Actor, Tx};
+use crate::db::{audit, params, Action, Actor, Engine, Param, Tx};
 use crate::error::Result;
 use crate::model::Category;
 use crate::store::{lives, sql_to_json, Value};
@@ -29,6 +31,75 @@ pub fn add_learner(
     )?;
     let new = json!({ "name": name, "branch_id": branch_id, "category": category.code(), "joined": joined });
     audit(tx, actor, "learner", &json!({ "staff_id": staff_id }), Action::Insert, None, Some(&new))
+}
+
+/// A learner a roster import adds: the id reserved for them (see `next_learner_id`) and the
+/// row's values.
+pub struct NewLearner {
+    pub id: i64,
+    pub staff_id: String,
+    pub name: String,
+    pub branch_id: i64,
+    pub category: Category,
+    pub joined: Option<String>,
+}
+
+/// The id the next learner added gets: an import reserves ids from it, holding the write lock, as
+/// SQLite gives row ids.
+pub fn next_learner_id(tx: &Tx) -> Result<i64> {
+    tx.one("SELECT COALESCE(MAX(id), 0) + 1 FROM learner", params![], |r| r.get(0))
+}
+
+/// Every learner's name and join date as stored, by id.
+pub fn names_and_joins(tx: &Tx) -> Result<HashMap<i64, (String, Option<String>)>> {
+    let mut out = HashMap::new();
+    tx.each("SELECT id, name, joined FROM learner", params![], |r| {
+        out.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Writes learners an import adds, their staff ids new to the school, under its batch (no audit
+/// row each): on PostgreSQL by COPY, its identity then moved past them; on SQLite one prepared
+/// insert each. Not under a batch, each is audited.
+pub fn insert_imported_learners(tx: &Tx, actor: &Actor, rows: &[NewLearner]) -> Result<()> {
+    let Some(batch) = actor.batch else {
+        for l in rows {
+            let joined = l.joined.as_deref().and_then(date::parse);
+            add_learner(tx, actor, &l.staff_id, &l.name, l.branch_id, l.category, joined)?;
+        }
+        return Ok(());
+    };
+    fn fields(l: &NewLearner, batch: i64) -> [Param<'_>; 7] {
+        [
+            Param::Int(l.id),
+            Param::Text(&l.staff_id),
+            Param::Text(&l.name),
+            Param::Int(l.branch_id),
+            Param::Text(l.category.code()),
+            l.joined.as_deref().map_or(Param::Null, Param::Text),
+            Param::Int(batch),
+        ]
+    }
+    const COLUMNS: &str = "id, staff_id, name, branch_id, category, joined, batch_id";
+    match tx.engine() {
+        Engine::Sqlite => {
+            for l in rows {
+                tx.execute(
+                    &format!("INSERT INTO learner ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                    fields(l, batch),
+                )?;
+            }
+        }
+        Engine::Postgres => {
+            tx.copy_in("learner", COLUMNS, rows.iter().map(|l| fields(l, batch)))?;
+            if let (Some(sql), Some(last)) = (tx.engine().identity_past("learner"), rows.iter().map(|l| l.id).max()) {
+                tx.one(&sql, params![last], |_| Ok(()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Renames a learner, audited with the old name. Like any overwrite by a command, the row leaves

@@ -164,3 +164,25 @@ fn a_large_import_meeting_stored_rows_says_the_same_on_postgresql() {
     pair.run(&["imports", "undo", "5"]).ok();
     pair.report();
 }
+
+/// A roster's new learners go in a chunk at a time (by COPY on PostgreSQL) under ids the import
+/// reserves: a learner added afterwards gets the next id on both engines, a learner the roster
+/// names twice is judged as a stored one, and the roster sent again changes nothing.
+#[test]
+fn a_roster_says_the_same_on_postgresql() {
+    let Some(pair) = Both::new() else { return };
+    pair.generated();
+    let roster = std::fs::read_to_string(pair.dir().join("gen").join("learners.csv")).unwrap();
+    let first = roster.lines().nth(1).unwrap();
+    let branch = first.split(',').nth(2).unwrap();
+    pair.run(&["learner", "add", "900001", "王五", "--branch", branch, "--category", "member"]).ok();
+    pair.run(&["report", "learner", "900001", "--year", "2024", "--format", "json"]).ok();
+    // Two new learners, the second named twice with another name: refused, nothing written.
+    let twice = format!("staff_id,name,branch,category\n900002,赵六,{branch},member\n900003,钱七,{branch},member\n900003,孙八,{branch},member\n");
+    pair.s.file("twice.csv", twice);
+    let out = pair.run(&["import", "learners", "twice.csv"]).expect(65);
+    assert!(out.stderr.contains("900003"), "{}", out.stderr);
+    let out = pair.run(&["import", "learners", &pair.dir().join("gen").join("learners.csv").to_string_lossy()]).ok();
+    assert!(out.stdout.contains("0 new, 300 unchanged"), "{}", out.stdout);
+    pair.run(&["learner", "list", "--format", "json"]).ok();
+}
