@@ -1,6 +1,7 @@
 //! The engine seam: one transaction handle, `Tx`, over SQLite (rusqlite) or PostgreSQL (postgres),
 //! with the few calls the store makes (execute, one row, an optional row, every row through a
-//! callback), parameters of one small type (`Param`) and rows read by index (`Row::get`).
+//! callback), parameters of one small type (`Param`) and rows read by index (`Row::get`; on
+//! PostgreSQL an array column's elements too, `Row::elements`).
 //!
 //! SQL is written once, in what both dialects share, with SQLite's `?1 … ?N` placeholders; the
 //! PostgreSQL path rewrites them to `$1 … $N` here and nowhere else, once per statement text
@@ -191,12 +192,15 @@ enum RowRef<'r> {
     Pg(&'r postgres::Row),
 }
 
-impl Row<'_> {
+impl<'r> Row<'r> {
     pub fn get<T: Column>(&self, i: usize) -> Result<T> {
         match self.0 {
             // rusqlite's own conversion, as the store called it before the seam.
             RowRef::Sqlite(r) => Ok(r.get::<_, T>(i)?),
-            RowRef::Pg(r) => T::pg(r, i),
+            RowRef::Pg(r) => {
+                let (ty, raw) = pg_value(r, i)?;
+                T::pg(ty, raw, i)
+            }
         }
     }
 
@@ -204,7 +208,10 @@ impl Row<'_> {
     pub fn bytes(&self, i: usize) -> Result<&[u8]> {
         Ok(match self.0 {
             RowRef::Sqlite(r) => r.get_ref(i)?.as_bytes().map_err(rusqlite::Error::from)?,
-            RowRef::Pg(r) => r.try_get::<_, &str>(i)?.as_bytes(),
+            RowRef::Pg(r) => match pg_value(r, i)? {
+                (ty, Some(raw)) if <&str as postgres::types::FromSql>::accepts(ty) => raw,
+                (ty, _) => return Err(wrong(i, &format!("{ty} is not text, or NULL"))),
+            },
         })
     }
 
@@ -217,8 +224,28 @@ impl Row<'_> {
     pub fn opt_str(&self, i: usize) -> Result<Option<&str>> {
         Ok(match self.0 {
             RowRef::Sqlite(r) => r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)?,
-            RowRef::Pg(r) => r.try_get(i)?,
+            RowRef::Pg(r) => {
+                let (ty, raw) = pg_value(r, i)?;
+                from_pg(ty, raw, i)?
+            }
         })
+    }
+
+    /// An array column's elements, in order: PostgreSQL's `array_agg`, which brings a million
+    /// values in a few thousand rows. SQLite has no arrays.
+    pub fn elements(&self, i: usize) -> Result<Elements<'r>> {
+        let RowRef::Pg(r) = self.0 else { return Err(wrong(i, "SQLite has no arrays")) };
+        let (_, raw) = pg_value(r, i)?;
+        let failed = |e: BoxError| wrong(i, &e.to_string());
+        let array = postgres_protocol::types::array_from_sql(raw.ok_or_else(|| wrong(i, "NULL"))?).map_err(failed)?;
+        let ty = Type::from_oid(array.element_type()).ok_or_else(|| wrong(i, "an array of an unknown type"))?;
+        let dimensions: Vec<_> = array.dimensions().collect().map_err(failed)?;
+        let len = match dimensions[..] {
+            [] => 0,
+            [d] => usize::try_from(d.len).map_err(|_| wrong(i, "a negative length"))?,
+            _ => return Err(wrong(i, "an array of more than one dimension")),
+        };
+        Ok(Elements { ty, values: array.values(), len, column: i })
     }
 
     /// The number of columns.
@@ -246,21 +273,62 @@ fn wrong(i: usize, what: &str) -> Error {
     Error::Other(Msg::Database { detail: format!("column {i}: {what}") })
 }
 
-/// A type a column can be read as, on either engine: on SQLite as rusqlite reads it.
-pub trait Column: rusqlite::types::FromSql + Sized {
-    fn pg(r: &postgres::Row, i: usize) -> Result<Self>;
+/// A PostgreSQL value as it came (binary), with its type: what every read of a column decodes.
+fn pg_value(r: &postgres::Row, i: usize) -> Result<(&Type, Option<&[u8]>)> {
+    let ty = r.columns().get(i).map(|c| c.type_()).ok_or_else(|| wrong(i, "no such column"))?;
+    Ok((ty, r.try_get::<_, RawValue>(i)?.0))
 }
 
-/// Any PostgreSQL value, read only to tell NULL from the rest.
-struct IsNullValue(bool);
+/// The elements of an array column (`Row::elements`), read one after another as columns are.
+pub struct Elements<'r> {
+    ty: Type,
+    values: postgres_protocol::types::ArrayValues<'r>,
+    len: usize,
+    /// The array's column, for errors.
+    column: usize,
+}
 
-impl<'a> postgres::types::FromSql<'a> for IsNullValue {
-    fn from_sql(_: &Type, _: &'a [u8]) -> Result<Self, BoxError> {
-        Ok(IsNullValue(false))
+impl<'r> Elements<'r> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The next element, as `T`; past the last, a database error.
+    pub fn next_as<T: Column>(&mut self) -> Result<T> {
+        let raw = self.next_raw()?;
+        T::pg(&self.ty, raw, self.column)
+    }
+
+    fn next_raw(&mut self) -> Result<Option<&'r [u8]>> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let column = self.column;
+        self.values
+            .next()
+            .map_err(|e| wrong(column, &e.to_string()))?
+            .ok_or_else(|| wrong(column, "past the last element"))
+    }
+}
+
+/// A type a column can be read as, on either engine: on SQLite as rusqlite reads it, on
+/// PostgreSQL from the value's bytes and type (`raw`: `None` for NULL).
+pub trait Column: rusqlite::types::FromSql + Sized {
+    fn pg(ty: &Type, raw: Option<&[u8]>, i: usize) -> Result<Self>;
+}
+
+/// Any PostgreSQL value, as its bytes (`None`: NULL).
+struct RawValue<'a>(Option<&'a [u8]>);
+
+impl<'a> postgres::types::FromSql<'a> for RawValue<'a> {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Ok(RawValue(Some(raw)))
     }
 
     fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
-        Ok(IsNullValue(true))
+        Ok(RawValue(None))
     }
 
     fn accepts(_: &Type) -> bool {
@@ -268,57 +336,61 @@ impl<'a> postgres::types::FromSql<'a> for IsNullValue {
     }
 }
 
-fn pg_type(r: &postgres::Row, i: usize) -> Result<&Type> {
-    r.columns().get(i).map(|c| c.type_()).ok_or_else(|| wrong(i, "no such column"))
+/// A PostgreSQL value decoded as `T`, which must accept its type (as `postgres::Row::try_get`).
+fn from_pg<'a, T: postgres::types::FromSql<'a>>(ty: &Type, raw: Option<&'a [u8]>, i: usize) -> Result<T> {
+    if !T::accepts(ty) {
+        return Err(wrong(i, &format!("{ty} cannot be read as {}", std::any::type_name::<T>())));
+    }
+    T::from_sql_nullable(ty, raw).map_err(|e| wrong(i, &e.to_string()))
 }
 
 impl Column for i64 {
     /// Integers of any width (COUNT is BIGINT, a CAST to INTEGER is INT4) and booleans (the
     /// result of a comparison) read as SQLite gives them.
-    fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
-        Ok(match *pg_type(r, i)? {
-            Type::INT8 => r.try_get::<_, i64>(i)?,
-            Type::INT4 => r.try_get::<_, i32>(i)?.into(),
-            Type::INT2 => r.try_get::<_, i16>(i)?.into(),
-            Type::BOOL => r.try_get::<_, bool>(i)?.into(),
-            ref ty => return Err(wrong(i, &format!("{ty} is not an integer"))),
+    fn pg(ty: &Type, raw: Option<&[u8]>, i: usize) -> Result<Self> {
+        Ok(match *ty {
+            Type::INT8 => from_pg::<i64>(ty, raw, i)?,
+            Type::INT4 => from_pg::<i32>(ty, raw, i)?.into(),
+            Type::INT2 => from_pg::<i16>(ty, raw, i)?.into(),
+            Type::BOOL => from_pg::<bool>(ty, raw, i)?.into(),
+            _ => return Err(wrong(i, &format!("{ty} is not an integer"))),
         })
     }
 }
 
 impl Column for i32 {
-    fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
-        i32::try_from(i64::pg(r, i)?).map_err(|e| wrong(i, &e.to_string()))
+    fn pg(ty: &Type, raw: Option<&[u8]>, i: usize) -> Result<Self> {
+        i32::try_from(i64::pg(ty, raw, i)?).map_err(|e| wrong(i, &e.to_string()))
     }
 }
 
 impl Column for bool {
-    fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
-        Ok(i64::pg(r, i)? != 0)
+    fn pg(ty: &Type, raw: Option<&[u8]>, i: usize) -> Result<Self> {
+        Ok(i64::pg(ty, raw, i)? != 0)
     }
 }
 
 impl Column for f64 {
-    fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
-        Ok(match *pg_type(r, i)? {
-            Type::FLOAT8 => r.try_get::<_, f64>(i)?,
-            Type::FLOAT4 => r.try_get::<_, f32>(i)?.into(),
-            _ => i64::pg(r, i)? as f64,
+    fn pg(ty: &Type, raw: Option<&[u8]>, i: usize) -> Result<Self> {
+        Ok(match *ty {
+            Type::FLOAT8 => from_pg::<f64>(ty, raw, i)?,
+            Type::FLOAT4 => from_pg::<f32>(ty, raw, i)?.into(),
+            _ => i64::pg(ty, raw, i)? as f64,
         })
     }
 }
 
 impl Column for String {
-    fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
-        Ok(r.try_get(i)?)
+    fn pg(ty: &Type, raw: Option<&[u8]>, i: usize) -> Result<Self> {
+        from_pg(ty, raw, i)
     }
 }
 
 impl<T: Column> Column for Option<T> {
-    fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
-        match r.try_get::<_, IsNullValue>(i)? {
-            IsNullValue(true) => Ok(None),
-            IsNullValue(false) => T::pg(r, i).map(Some),
+    fn pg(ty: &Type, raw: Option<&[u8]>, i: usize) -> Result<Self> {
+        match raw {
+            None => Ok(None),
+            Some(_) => T::pg(ty, raw, i).map(Some),
         }
     }
 }
@@ -336,14 +408,14 @@ impl rusqlite::types::FromSql for Value {
 }
 
 impl Column for Value {
-    fn pg(r: &postgres::Row, i: usize) -> Result<Self> {
-        if r.try_get::<_, IsNullValue>(i)?.0 {
+    fn pg(ty: &Type, raw: Option<&[u8]>, i: usize) -> Result<Self> {
+        if raw.is_none() {
             return Ok(Value::Null);
         }
-        Ok(match *pg_type(r, i)? {
-            Type::INT8 | Type::INT4 | Type::INT2 | Type::BOOL => Value::Integer(i64::pg(r, i)?),
-            Type::FLOAT8 | Type::FLOAT4 => Value::Real(f64::pg(r, i)?),
-            _ => Value::Text(r.try_get(i)?),
+        Ok(match *ty {
+            Type::INT8 | Type::INT4 | Type::INT2 | Type::BOOL => Value::Integer(i64::pg(ty, raw, i)?),
+            Type::FLOAT8 | Type::FLOAT4 => Value::Real(f64::pg(ty, raw, i)?),
+            _ => Value::Text(from_pg(ty, raw, i)?),
         })
     }
 }
@@ -389,10 +461,14 @@ impl PgConn {
                 .isolation_level(postgres::IsolationLevel::RepeatableRead)
                 .read_only(true)
                 .start()?;
+            // No JIT compilation: a report's big reads (a year's attendance) take well under a
+            // second, and compiling them first added a fifth of a second to the year report.
+            let mut first = "SET LOCAL jit = off".to_string();
             // Before the snapshot is taken (at the first query): see `LOCKED_TO_SET_ASIDE`.
             if self.school {
-                tx.batch_execute(&format!("LOCK TABLE {} IN ACCESS SHARE MODE", super::LOCKED_TO_SET_ASIDE))?;
+                first += &format!("; LOCK TABLE {} IN ACCESS SHARE MODE", super::LOCKED_TO_SET_ASIDE);
             }
+            tx.batch_execute(&first)?;
             tx
         } else {
             let mut tx = self.client.transaction()?;
@@ -566,15 +642,6 @@ impl<'c> Tx<'c> {
         }
     }
 
-    /// A statement to run many times (a loop over sessions): on SQLite prepared once and held,
-    /// not looked up in the cache at every run.
-    pub fn statement(&self, sql: &str) -> Result<Statement<'_, 'c>> {
-        Ok(Statement(match &self.0 {
-            Inner::Sqlite(tx) => Prepared::Sqlite(tx.prepare_cached(sql)?),
-            Inner::Pg(cell) => Prepared::Pg(cell, Self::pg(cell)?.statement(sql)?),
-        }))
-    }
-
     /// Every row, each read by `f`.
     pub fn all<'p, T>(
         &self,
@@ -665,42 +732,6 @@ impl<'c> Tx<'c> {
         match self.0 {
             Inner::Sqlite(tx) => Ok(tx.commit()?),
             Inner::Pg(cell) => Ok(cell.into_inner().tx.commit()?),
-        }
-    }
-}
-
-/// A statement of a transaction, prepared once (`Tx::statement`).
-pub struct Statement<'t, 'c>(Prepared<'t, 'c>);
-
-enum Prepared<'t, 'c> {
-    Sqlite(rusqlite::CachedStatement<'t>),
-    Pg(&'t RefCell<PgTx<'c>>, Pg),
-}
-
-impl Statement<'_, '_> {
-    /// Calls `f` on every row of one run, as `Tx::each` does.
-    pub fn each<'p>(
-        &mut self,
-        params: impl IntoIterator<Item = Param<'p>>,
-        mut f: impl FnMut(&Row) -> Result<()>,
-    ) -> Result<()> {
-        match &mut self.0 {
-            Prepared::Sqlite(stmt) => {
-                let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
-                while let Some(r) = rows.next()? {
-                    f(&Row(RowRef::Sqlite(r)))?;
-                }
-                Ok(())
-            }
-            Prepared::Pg(cell, stmt) => {
-                let mut pg = Tx::pg(cell)?;
-                let params = stmt.params(params);
-                let mut rows = pg.tx.query_raw(&stmt.statement, params.iter())?;
-                while let Some(r) = rows.next()? {
-                    f(&Row(RowRef::Pg(&r)))?;
-                }
-                Ok(())
-            }
         }
     }
 }

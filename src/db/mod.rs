@@ -10,7 +10,7 @@ use rusqlite::{OpenFlags, TransactionBehavior};
 use serde_json::Value as Json;
 
 pub(crate) use engine::params;
-pub use engine::{Column, Engine, Param, PgConn, Row, Statement, ToParam, Tx, Value};
+pub use engine::{Column, Elements, Engine, Param, PgConn, Row, ToParam, Tx, Value};
 
 use crate::error::{Error, Result};
 use crate::msg::{IoWhy, Msg};

@@ -1,6 +1,8 @@
 //! Reading what the credit rules judge: the rules by year, every learner's totals over a date
 //! range, the programme of sessions held. The million attendance rows are read here, once each.
 
+use std::collections::HashMap;
+
 use crate::db::{params, Row, Tx};
 use chrono::NaiveDate;
 use rusqlite::ffi;
@@ -10,6 +12,7 @@ use crate::date;
 use crate::error::{Error, Result};
 use crate::hours::{Fixed, Hours};
 use crate::model::{Award, CourseKind, Status};
+use crate::msg::Msg;
 use crate::period::Period;
 
 /// Every rule's values by year, as stored.
@@ -78,16 +81,16 @@ pub fn totals_and_since(
     let since = since.map_or_else(|| "9999-12-31".to_string(), date::iso);
     let (mut all, mut later) = (Ledger::default(), Ledger::default());
 
-    // The sessions of the range first (a few thousand), then each one's records by primary key:
-    // the million attendance rows are read once each, three columns, no join per row.
-    let sessions: Vec<(i64, Hours, CourseKind, bool)> = tx.all(
+    // The sessions of the range first (a few thousand), then their records: the million
+    // attendance rows are read once each, three columns.
+    let sessions: Vec<Session> = tx.all(
         "SELECT s.id, s.hours, c.kind, s.date >= ?3 FROM session s JOIN course c ON c.id = s.course_id
          WHERE s.date BETWEEN ?1 AND ?2",
         params![from, to, since],
         |r| Ok((r.get(0)?, Fixed(r.get(1)?), stored_kind(r.bytes(2)?)?, r.get(3)?)),
     )?;
     const RECORDS: &std::ffi::CStr = c"SELECT learner_id, status, hours FROM attendance WHERE session_id = ?1";
-    let mut add = |learner: i64, status: &[u8], own: Option<i64>, session: &(i64, Hours, CourseKind, bool)| {
+    let mut add = |learner: i64, status: &[u8], own: Option<i64>, session: &Session| {
         let (_, session_hours, kind, is_later) = *session;
         let status = stored_status(status)?;
         let credit = session_credit(status, own.map(Fixed), session_hours);
@@ -98,7 +101,8 @@ pub fn totals_and_since(
         Ok::<_, crate::error::Error>(())
     };
     match tx.sqlite() {
-        // SQLite's fast path: the rows stepped through its C interface (see `Raw`).
+        // SQLite's fast path: each session's rows by primary key, stepped through its C interface
+        // (see `Raw`).
         Some(conn) => {
             let mut stmt = Raw::prepare(conn, RECORDS)?;
             for session in &sessions {
@@ -108,11 +112,35 @@ pub fn totals_and_since(
                 }
             }
         }
+        // On PostgreSQL each session's records come as one row, read by primary key as above but
+        // in one statement: the postgres crate takes a trip through its async runtime for every
+        // row it hands over, too much to pay a million times, and a query per session costs a
+        // round trip. The statuses come as one text (no code has a comma): as an array of texts
+        // the statement took the server 0.40 s, as one text 0.31 s. The three aggregates are fed
+        // the same rows in the same order.
         None => {
-            let mut stmt = tx.statement(RECORDS.to_str().expect("the SQL is ASCII"))?;
-            for session in &sessions {
-                stmt.each(params![session.0], |r| add(r.get(0)?, r.bytes(1)?, r.get(2)?, session))?;
-            }
+            let by_id: HashMap<i64, &Session> = sessions.iter().map(|s| (s.0, s)).collect();
+            tx.each(
+                "SELECT s.id, a.learners, a.statuses, a.hours FROM session s CROSS JOIN LATERAL
+                   (SELECT array_agg(learner_id) AS learners, string_agg(status, ',') AS statuses,
+                           array_agg(hours) AS hours
+                    FROM attendance WHERE session_id = s.id) a
+                 WHERE s.date BETWEEN ?1 AND ?2 AND a.learners IS NOT NULL",
+                params![from, to],
+                |r| {
+                    let id: i64 = r.get(0)?;
+                    let (mut learners, statuses, mut hours) = (r.elements(1)?, r.bytes(2)?, r.elements(3)?);
+                    let wrong = |what: &str| Error::Other(Msg::Database { detail: format!("session {id}: {what}") });
+                    let session = by_id.get(&id).ok_or_else(|| wrong("not in the range"))?;
+                    if statuses.iter().filter(|&&b| b == b',').count() + 1 != learners.len() {
+                        return Err(wrong("its records do not line up"));
+                    }
+                    for status in statuses.split(|&b| b == b',') {
+                        add(learners.next_as()?, status, hours.next_as()?, session)?;
+                    }
+                    Ok(())
+                },
+            )?;
         }
     }
 
@@ -124,11 +152,14 @@ pub fn totals_and_since(
         }
     }
 
-    // An online total is credited on its `to` date.
+    // An online total is credited on its `to` date. The range is tested on each column, not on
+    // COALESCE(to_date, date): PostgreSQL guesses that an expression keeps 1 row in 200, and for
+    // that few it sorted the year's hundred thousand rows on disk; the columns have statistics.
     tx.each(
         "SELECT learner_id, CAST(SUM(hours) AS BIGINT),
                 CAST(SUM(CASE WHEN COALESCE(to_date, date) >= ?3 THEN hours ELSE 0 END) AS BIGINT)
-         FROM online WHERE COALESCE(to_date, date) BETWEEN ?1 AND ?2 GROUP BY learner_id",
+         FROM online WHERE to_date BETWEEN ?1 AND ?2 OR (to_date IS NULL AND date BETWEEN ?1 AND ?2)
+         GROUP BY learner_id",
         params![from, to, since],
         |r| {
             let learner: i64 = r.get(0)?;
@@ -142,6 +173,9 @@ pub fn totals_and_since(
     )?;
     Ok((all, later))
 }
+
+/// A session as the ledger reads it: id, hours, its course's kind, whether it is in the later range.
+type Session = (i64, Hours, CourseKind, bool);
 
 /// An attendance row as the ledger reads it: learner id, status code, own hours.
 type AttendanceRow<'a> = (i64, &'a [u8], Option<i64>);
