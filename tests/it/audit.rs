@@ -17,10 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use rusqlite::types::Value as Sql;
-use rusqlite::{params_from_iter, Connection};
 use serde_json::{Map, Value};
 
-use crate::common::{copy_db, first_difference, settle, sqlite_only, tables, xueshi, Run, School};
+use crate::common::{beside, copy_db, first_difference, settle, tables, xueshi, Conn, Run, School};
 use crate::hostile::Rng;
 
 /// Sequences in `cargo test`: a few seconds.
@@ -497,7 +496,7 @@ fn state(db: &Path) -> String {
 }
 
 fn audit_count(db: &Path) -> i64 {
-    Connection::open(db).unwrap().query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0)).unwrap()
+    Conn::open(db).number("SELECT COUNT(*) FROM audit")
 }
 
 /// How an audit row's entity and key name a stored row: its table, the key fields that are
@@ -527,11 +526,6 @@ fn names(entity: &str) -> Names {
         other => panic!("the audit log names an entity the reverser does not know: {other}"),
     };
     Names { table, renamed, labels }
-}
-
-fn columns(conn: &Connection, table: &str) -> Vec<String> {
-    let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
-    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
 fn sql(v: &Value) -> Sql {
@@ -613,9 +607,8 @@ fn as_columns(n: &Names, table_columns: &[String], fields: &Map<String, Value>) 
 }
 
 /// Puts a deleted row back; every column must be given.
-fn reinsert(conn: &Connection, table: &str, given: &[(String, Sql)], what: &str) -> Result<(), String> {
-    let missing: Vec<String> =
-        columns(conn, table).into_iter().filter(|c| !given.iter().any(|(g, _)| g == c)).collect();
+fn reinsert(conn: &mut Conn, table: &str, given: &[(String, Sql)], what: &str) -> Result<(), String> {
+    let missing: Vec<String> = conn.columns(table).into_iter().filter(|c| !given.iter().any(|(g, _)| g == c)).collect();
     if !missing.is_empty() {
         return Err(format!(
             "{what}: keeps no {} of the deleted {table} row: it cannot be restored",
@@ -624,38 +617,37 @@ fn reinsert(conn: &Connection, table: &str, given: &[(String, Sql)], what: &str)
     }
     let names: Vec<&str> = given.iter().map(|(c, _)| c.as_str()).collect();
     let marks: Vec<String> = (1..=given.len()).map(|i| format!("?{i}")).collect();
-    conn.execute(
-        &format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), marks.join(", ")),
-        params_from_iter(given.iter().map(|(_, v)| v)),
-    )
-    .map(|_| ())
-    .map_err(|e| format!("{what}: cannot put the row back: {e}"))
+    let values: Vec<Sql> = given.iter().map(|(_, v)| v.clone()).collect();
+    conn.execute(&format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), marks.join(", ")), &values)
+        .map(|_| ())
+        .map_err(|e| format!("{what}: cannot put the row back: {e}"))
 }
 
 /// Takes one audit row back.
-fn reverse(conn: &Connection, row: &Logged) -> Result<(), String> {
+fn reverse(conn: &mut Conn, row: &Logged) -> Result<(), String> {
     let what = row.describe();
     let n = names(&row.entity);
-    let table_columns = columns(conn, n.table);
+    let table_columns = conn.columns(n.table);
     let key = as_columns(&n, &table_columns, &row.key);
-    let wheres: Vec<String> = key.iter().enumerate().map(|(i, (c, _))| format!("{c} IS ?{}", i + 1)).collect();
-    let one = |changed: rusqlite::Result<usize>| match changed {
+    let wheres: Vec<String> =
+        key.iter().enumerate().map(|(i, (c, _))| format!("{c} IS NOT DISTINCT FROM ?{}", i + 1)).collect();
+    let values = |fields: &[&[(String, Sql)]]| -> Vec<Sql> { fields.concat().into_iter().map(|(_, v)| v).collect() };
+    let one = |changed: Result<usize, String>| match changed {
         Ok(1) => Ok(()),
         Ok(k) => Err(format!("{what}: its key names {k} rows, not one")),
         Err(e) => Err(format!("{what}: {e}")),
     };
     match (row.action.as_str(), &row.old) {
-        ("insert", _) => one(conn.execute(
-            &format!("DELETE FROM {} WHERE {}", n.table, wheres.join(" AND ")),
-            params_from_iter(key.iter().map(|(_, v)| v)),
-        )),
+        ("insert", _) => {
+            one(conn.execute(&format!("DELETE FROM {} WHERE {}", n.table, wheres.join(" AND ")), &values(&[&key])))
+        }
         ("update", Some(old)) => {
             let old = as_columns(&n, &table_columns, old);
             let sets: Vec<String> =
                 old.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", key.len() + i + 1)).collect();
             one(conn.execute(
                 &format!("UPDATE {} SET {} WHERE {}", n.table, sets.join(", "), wheres.join(" AND ")),
-                params_from_iter(key.iter().chain(&old).map(|(_, v)| v)),
+                &values(&[&key, &old]),
             ))
         }
         // A learner goes with their dated history: the old values hold every row of each table.
@@ -665,7 +657,7 @@ fn reverse(conn: &Connection, row: &Logged) -> Result<(), String> {
                 let rows =
                     old.get(table).and_then(Value::as_array).ok_or_else(|| format!("{what}: no {table} rows"))?;
                 let child = Names { table, renamed: &[], labels: &[] };
-                let child_columns = columns(conn, table);
+                let child_columns = conn.columns(table);
                 for r in rows {
                     let mut given = as_columns(&child, &child_columns, r.as_object().unwrap());
                     given.push((if table == "learner" { "id" } else { "learner_id" }.to_string(), sql(id)));
@@ -684,13 +676,14 @@ fn reverse(conn: &Connection, row: &Logged) -> Result<(), String> {
 }
 
 /// Takes `rows` back, newest first, on database `db`.
+/// (A failure leaves the transaction open: closing the connection rolls it back.)
 fn reverse_all(db: &Path, rows: &[Logged]) -> Result<(), String> {
-    let mut conn = Connection::open(db).unwrap();
-    let tx = conn.transaction().unwrap();
+    let mut conn = Conn::open(db);
+    conn.batch("BEGIN")?;
     for row in rows.iter().rev() {
-        reverse(&tx, row)?;
+        reverse(&mut conn, row)?;
     }
-    tx.commit().map_err(|e| e.to_string())
+    conn.batch("COMMIT")
 }
 
 /// The audit rows after `after`, oldest first, as the program prints them.
@@ -711,10 +704,11 @@ struct Tally {
 
 /// Runs one sequence from the start state and checks the law; `Err` says what broke it.
 fn sequence(dir: &Path, base: &Path, base_state: &str, index: usize, seed: u64) -> Result<Tally, String> {
-    let db = dir.join(format!("sequence-{index}.db"));
+    // Copies of the start, the worker's own (its sequences run one after another).
+    let worker = format!("worker-{}", index % THREADS);
+    let db = beside(base, &worker);
     copy_db(base, &db);
-    let logged_before: i64 =
-        Connection::open(&db).unwrap().query_row("SELECT COALESCE(MAX(id), 0) FROM audit", [], |r| r.get(0)).unwrap();
+    let logged_before = Conn::open(&db).number("SELECT COALESCE(MAX(id), 0) FROM audit");
     let mut rng = Rng::new(seed ^ (index as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let mut model = Model::start();
     let mut tally = Tally::default();
@@ -751,7 +745,7 @@ fn sequence(dir: &Path, base: &Path, base_state: &str, index: usize, seed: u64) 
     let rows = logged_since(dir, &db, logged_before);
     tally.audit_rows = rows.len();
     settle(&db);
-    let end = dir.join(format!("sequence-{index}-end.db"));
+    let end = beside(base, &format!("{worker}-end"));
     copy_db(&db, &end);
     let history = || format!("sequence {index} of seed {seed}:\n{}", done.join("\n"));
     reverse_all(&db, &rows).map_err(|e| format!("{e}\n{}", history()))?;
@@ -777,7 +771,7 @@ fn sequence(dir: &Path, base: &Path, base_state: &str, index: usize, seed: u64) 
     });
     if let Some(alone) = alone {
         let fewer: Vec<Logged> = rows.iter().filter(|r| r.id != alone.id).cloned().collect();
-        let scratch = dir.join(format!("sequence-{index}-scratch.db"));
+        let scratch = beside(base, &format!("{worker}-scratch"));
         copy_db(&end, &scratch);
         if reverse_all(&scratch, &fewer).is_ok() && state(&scratch) == base_state {
             return Err(format!("the law holds even without {}\n{}", alone.describe(), history()));
@@ -789,14 +783,11 @@ fn sequence(dir: &Path, base: &Path, base_state: &str, index: usize, seed: u64) 
 
 #[test]
 fn reversing_the_audit_log_restores_the_start() {
-    if sqlite_only("the log is replayed backwards on copies of the SQLite file") {
-        return;
-    }
     let count: usize = std::env::var("XUESHI_AUDIT_SEQUENCES").ok().and_then(|v| v.parse().ok()).unwrap_or(SEQUENCES);
     let seed: u64 = std::env::var("XUESHI_AUDIT_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(SEED);
     let s = start();
     settle(&s.db());
-    let base: PathBuf = s.path("start.db");
+    let base: PathBuf = beside(&s.db(), "start");
     copy_db(&s.db(), &base);
     let base_state = state(&base);
     let results: Vec<Result<Tally, String>> = std::thread::scope(|scope| {

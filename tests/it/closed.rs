@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{copy_db, first_difference, settle, snapshot, sqlite_only, xueshi, Run, School};
+use crate::common::{beside, copy_db, first_difference, settle, snapshot, xueshi, Run, School};
 
 /// Sessions and assessments of the school below, by id or code.
 const S23: &str = "1";
@@ -272,18 +272,15 @@ fn figures(s: &School) -> Value {
 
 #[test]
 fn a_closed_year_refuses_every_path_to_its_figures() {
-    if sqlite_only("runs every path on copies of the SQLite file") {
-        return;
-    }
     let (s, batches) = school();
     let cases = cases(&s, &batches);
     let before = figures(&s);
     settle(&s.db());
     let state = snapshot(&s.db());
-    let closed = s.path("closed.db");
+    let closed = beside(&s.db(), "closed");
     copy_db(&s.db(), &closed);
     // The same school with 2024 open again, where every case must go through.
-    let open = s.path("open.db");
+    let open = beside(&s.db(), "open");
     copy_db(&s.db(), &open);
     assert_eq!(run(&s, &open, &["year".into(), "reopen".into(), "2024".into()]).code, 0);
     let mut wrong = Vec::new();
@@ -306,8 +303,9 @@ fn a_closed_year_refuses_every_path_to_its_figures() {
                 let (s, open, cases) = (&s, &open, &cases);
                 scope.spawn(move || {
                     let mut wrong = Vec::new();
-                    for (i, args) in cases.iter().enumerate().skip(t).step_by(4) {
-                        let db = s.path(&format!("open-{i}.db"));
+                    // Each case on a fresh copy, the worker's own.
+                    let db = beside(&s.db(), &format!("open-{t}"));
+                    for args in cases.iter().skip(t).step_by(4) {
                         copy_db(open, &db);
                         let out = run(s, &db, args);
                         if out.code != 0 {

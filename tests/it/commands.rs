@@ -499,7 +499,8 @@ fn branch_limits_the_report() {
 fn backup_is_a_consistent_private_copy() {
     let s = school();
     let copy = s.path("copy.db");
-    if sqlite_only("backup copies a SQLite file") {
+    if on_postgres() {
+        // A server is backed up with its own tools: the command names them and writes nothing.
         let r = s.run(&["backup", copy.to_str().unwrap()]).expect(2);
         assert!(r.stderr.contains("pg_dump") && !copy.exists(), "{}", r.stderr);
         return;

@@ -17,8 +17,8 @@ pub fn on_postgres() -> bool {
     std::env::var("XUESHI_TEST_ENGINE").is_ok_and(|e| e == "postgres")
 }
 
-/// For a test of what only a SQLite file has (its bytes, its permissions, a copy, a kill in the
-/// middle of a write): on PostgreSQL it says "skipped: …" and returns true (the test then returns).
+/// For a test of what only a SQLite file has (its permissions, its journal, a file of another
+/// version): on PostgreSQL it says "skipped: …" and returns true (the test then returns).
 pub fn sqlite_only(why: &str) -> bool {
     if on_postgres() {
         crate::output::skipped(&format!("on PostgreSQL: {why}"));
@@ -59,27 +59,158 @@ fn pg_client(db: &Path) -> Option<postgres::Client> {
     Some(client)
 }
 
-/// Every row of `table` as JSON, in the order of all its columns: a PostgreSQL dump's lines.
-fn pg_rows(client: &mut postgres::Client, table: &str, blank_at: bool) -> Vec<String> {
-    let n: i64 = client
-        .query_one(
-            "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
-            &[&table],
-        )
-        .unwrap()
-        .get(0);
-    let order: Vec<String> = (2..=n + 1).map(|i| i.to_string()).collect();
+/// Every row of each of `tables` as JSON, a row a line under a `[table]` line, each table in the
+/// order of all its columns (a row compares column by column), read by one query (with
+/// `blank_at`, the `at` columns blanked): a PostgreSQL dump.
+fn pg_dump(client: &mut postgres::Client, tables: &[String], blank_at: bool) -> String {
     let json = if blank_at {
         "CASE WHEN to_jsonb(t) ? 'at' THEN to_jsonb(t) || '{\"at\": \"<at>\"}' ELSE to_jsonb(t) END::text"
     } else {
         "to_jsonb(t)::text"
     };
-    client
-        .query(&format!("SELECT {json}, t.* FROM \"{table}\" t ORDER BY {}", order.join(", ")), &[])
-        .unwrap()
+    let each: Vec<String> =
+        tables.iter().map(|t| format!("(SELECT string_agg({json}, E'\\n' ORDER BY t) FROM \"{t}\" t)")).collect();
+    let messages = client.simple_query(&format!("SELECT {}", each.join(", "))).expect("the school's rows");
+    let row = messages
         .iter()
-        .map(|r| r.get(0))
+        .find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => Some(r),
+            _ => None,
+        })
+        .expect("a row");
+    let mut out = String::new();
+    for (i, table) in tables.iter().enumerate() {
+        out.push_str(&format!("[{table}]\n"));
+        if let Some(rows) = row.get(i) {
+            out.push_str(rows);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A connection to a test database on either engine, for what a test reads or writes itself.
+pub enum Conn {
+    Sqlite(rusqlite::Connection),
+    Pg(postgres::Client),
+}
+
+impl Conn {
+    /// Opens database `db` (a `School::db()`, or one `beside` it).
+    pub fn open(db: &Path) -> Conn {
+        match pg_client(db) {
+            Some(client) => Conn::Pg(client),
+            None => Conn::Sqlite(rusqlite::Connection::open(db).expect("open the database")),
+        }
+    }
+
+    /// The rows of a query, columns joined by `|`, NULL as `-`.
+    pub fn rows(&mut self, sql: &str) -> Vec<String> {
+        let conn = match self {
+            Conn::Pg(client) => {
+                return client
+                    .simple_query(sql)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                    .iter()
+                    .filter_map(|m| match m {
+                        postgres::SimpleQueryMessage::Row(r) => Some(
+                            (0..r.len()).map(|i| r.get(i).unwrap_or("-").to_string()).collect::<Vec<_>>().join("|"),
+                        ),
+                        _ => None,
+                    })
+                    .collect();
+            }
+            Conn::Sqlite(conn) => conn,
+        };
+        let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            Ok((0..n)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Null => "-".to_string(),
+                    rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    rusqlite::types::ValueRef::Blob(_) => "blob".to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap()
+        .map(Result::unwrap)
         .collect()
+    }
+
+    /// One integer a query gives (a count).
+    pub fn number(&mut self, sql: &str) -> i64 {
+        let rows = self.rows(sql);
+        rows.first().and_then(|r| r.parse().ok()).unwrap_or_else(|| panic!("{sql} gave {rows:?}"))
+    }
+
+    /// Runs statements (`BEGIN`, `COMMIT` among them).
+    pub fn batch(&mut self, sql: &str) -> Result<(), String> {
+        match self {
+            Conn::Sqlite(conn) => conn.execute_batch(sql).map_err(|e| e.to_string()),
+            Conn::Pg(client) => client.batch_execute(sql).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The columns of `table`, in their order.
+    pub fn columns(&mut self, table: &str) -> Vec<String> {
+        self.rows(&match self {
+            Conn::Sqlite(_) => format!("SELECT name FROM pragma_table_info('{table}')"),
+            Conn::Pg(_) => format!(
+                "SELECT attname FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attnum > 0 \
+                 AND NOT attisdropped ORDER BY attnum"
+            ),
+        })
+    }
+
+    /// Runs one statement written with SQLite's placeholders (`?1` … `?N`), its values bound as
+    /// their columns take them; the rows it changed.
+    pub fn execute(&mut self, sql: &str, values: &[rusqlite::types::Value]) -> Result<usize, String> {
+        match self {
+            Conn::Sqlite(conn) => conn.execute(sql, rusqlite::params_from_iter(values)).map_err(|e| e.to_string()),
+            Conn::Pg(client) => {
+                // A test's statements have no `?` operator: every one is a placeholder.
+                let bound: Vec<Bound> = values.iter().map(Bound).collect();
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    bound.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)).collect();
+                client.execute(&sql.replace('?', "$"), &params).map(|n| n as usize).map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// A value bound on PostgreSQL as its column takes it: an integer into a text column as its
+/// digits, and digits into an integer column, as SQLite's column affinity converts them.
+#[derive(Debug)]
+struct Bound<'a>(&'a rusqlite::types::Value);
+
+impl postgres::types::ToSql for Bound<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        use rusqlite::types::Value;
+        match self.0 {
+            Value::Null => Ok(postgres::types::IsNull::Yes),
+            Value::Integer(i) if *ty == Type::INT8 => i.to_sql(ty, out),
+            Value::Integer(i) => i.to_string().to_sql(ty, out),
+            Value::Text(t) if *ty == Type::INT8 => t.parse::<i64>()?.to_sql(ty, out),
+            Value::Text(t) => t.to_sql(ty, out),
+            Value::Real(f) => f.to_sql(ty, out),
+            Value::Blob(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
 }
 
 /// What one run printed, and how it ended.
@@ -202,54 +333,18 @@ impl School {
     /// The rows of a query on the school's database (either engine), columns joined by `|`,
     /// NULL as `-`.
     pub fn sql(&self, sql: &str) -> Vec<String> {
-        if let Some(mut client) = pg_client(&self.db) {
-            return client
-                .simple_query(sql)
-                .unwrap_or_else(|e| panic!("{sql}: {e}"))
-                .iter()
-                .filter_map(|m| match m {
-                    postgres::SimpleQueryMessage::Row(r) => {
-                        Some((0..r.len()).map(|i| r.get(i).unwrap_or("-").to_string()).collect::<Vec<_>>().join("|"))
-                    }
-                    _ => None,
-                })
-                .collect();
-        }
-        let conn = rusqlite::Connection::open(self.db()).expect("open the database");
-        let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-        let n = stmt.column_count();
-        stmt.query_map([], |r| {
-            Ok((0..n)
-                .map(|i| match r.get_ref(i).unwrap() {
-                    rusqlite::types::ValueRef::Null => "-".to_string(),
-                    rusqlite::types::ValueRef::Integer(v) => v.to_string(),
-                    rusqlite::types::ValueRef::Real(v) => v.to_string(),
-                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                    rusqlite::types::ValueRef::Blob(_) => "blob".to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("|"))
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+        Conn::open(&self.db).rows(sql)
     }
 
     /// One integer a query gives (a count).
     pub fn number(&self, sql: &str) -> i64 {
-        let rows = self.sql(sql);
-        rows.first().and_then(|r| r.parse().ok()).unwrap_or_else(|| panic!("{sql} gave {rows:?}"))
+        Conn::open(&self.db).number(sql)
     }
 
     /// Runs statements on the school's database (either engine), as a program of another
     /// version could have written them.
     pub fn execute(&self, sql: &str) {
-        if let Some(mut client) = pg_client(&self.db) {
-            client.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-            return;
-        }
-        let conn = rusqlite::Connection::open(self.db()).expect("open the database");
-        conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        Conn::open(&self.db).batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
     /// Every stored row of every record table, for "nothing changed" checks.
@@ -273,14 +368,7 @@ impl School {
             "import_batch",
         ];
         if let Some(mut client) = pg_client(&self.db) {
-            for table in tables {
-                out.push_str(&format!("[{table}]\n"));
-                for row in pg_rows(&mut client, table, false) {
-                    out.push_str(&row);
-                    out.push('\n');
-                }
-            }
-            return out;
+            return pg_dump(&mut client, &tables.map(String::from), false);
         }
         let conn = rusqlite::Connection::open(self.db()).expect("open the database");
         for table in tables {
@@ -364,8 +452,8 @@ pub fn tables(db: &Path, except: &[&str], blank_at: bool) -> String {
     if let Some(mut client) = pg_client(db) {
         let names: Vec<String> = client
             .query(
-                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
-                 ORDER BY table_name COLLATE \"C\"",
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() \
+                 ORDER BY tablename COLLATE \"C\"",
                 &[],
             )
             .unwrap()
@@ -373,15 +461,7 @@ pub fn tables(db: &Path, except: &[&str], blank_at: bool) -> String {
             .map(|r| r.get(0))
             .filter(|t: &String| !except.contains(&t.as_str()))
             .collect();
-        let mut out = String::new();
-        for table in names {
-            out.push_str(&format!("[{table}]\n"));
-            for row in pg_rows(&mut client, &table, blank_at) {
-                out.push_str(&row);
-                out.push('\n');
-            }
-        }
-        return out;
+        return pg_dump(&mut client, &names, blank_at);
     }
     let conn = rusqlite::Connection::open(db).expect("open the database");
     let tables: Vec<String> = conn
@@ -435,15 +515,113 @@ pub fn first_difference(a: &str, b: &str) -> String {
     }
 }
 
-/// Copies a database file that no process has open, and clears the copy's WAL and shared-memory
-/// files, which belong to what was there before.
+/// Another database beside `db`, named `name` (letters, digits, hyphens): the file `name.db` in
+/// its folder, or on PostgreSQL the school `<db's school>_<name>` of its server.
+pub fn beside(db: &Path, name: &str) -> PathBuf {
+    match pg_target(db) {
+        Some((url, school)) => PathBuf::from(format!("{url}#{school}_{}", name.replace('-', "_"))),
+        None => db.with_file_name(format!("{name}.db")),
+    }
+}
+
+/// Copies a database that no process is writing over another beside it (`beside`): a SQLite
+/// file (the copy's WAL and shared-memory files, which belong to what was there before,
+/// cleared), or a school of a PostgreSQL server (`pg_copy`).
 pub fn copy_db(from: &Path, to: &Path) {
+    if pg_target(from).is_some() {
+        return pg_copy(from, to);
+    }
     for suffix in ["-wal", "-shm"] {
         let mut p = to.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
     }
     std::fs::copy(from, to).expect("copy the database");
+}
+
+/// A copy of a school on its server, as a copy of a file is: the school `to` as the program makes
+/// it (`init`: the same tables, checks, keys and indexes under the same names; kept from an
+/// earlier copy), its rows replaced by every row of `from`, and its sequences set as those of
+/// `from` are, all read at one snapshot.
+fn pg_copy(from: &Path, to: &Path) {
+    let (url, a) = pg_target(from).expect("a school");
+    let (to_url, b) = pg_target(to).expect("a school's copy is a school");
+    assert_eq!(url, to_url, "a school is copied on its own server");
+    let (a, b) = (format!("school_{a}"), format!("school_{b}"));
+    let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect to the test server");
+    // A schema's relations of one kind, in the order they were made.
+    let relations = |client: &mut postgres::Client, schema: &str, kind: &str| -> Vec<String> {
+        client
+            .query(
+                &format!(
+                    "SELECT relname::text FROM pg_class WHERE relkind = '{kind}' \
+                     AND relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1) ORDER BY oid"
+                ),
+                &[&schema],
+            )
+            .expect("a school's relations")
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let sorted = |mut names: Vec<String>| {
+        names.sort();
+        names
+    };
+    let theirs = sorted(relations(&mut client, &a, "r"));
+    let mut tables = relations(&mut client, &b, "r");
+    if sorted(tables.clone()) != theirs {
+        client.batch_execute(&format!("DROP SCHEMA IF EXISTS {b} CASCADE")).expect("drop what the copy replaces");
+        let init = xueshi(&std::env::temp_dir(), to).arg("init").output().expect("run xueshi init");
+        assert!(init.status.success(), "init of a copy: {}", String::from_utf8_lossy(&init.stderr));
+        tables = relations(&mut client, &b, "r");
+        assert_eq!(sorted(tables.clone()), theirs, "{a} has tables the program does not make (grant's?)");
+    }
+    let sequences = relations(&mut client, &a, "S");
+    let mut sql = format!("TRUNCATE {};", tables.iter().map(|t| format!("{b}.{t}")).collect::<Vec<_>>().join(", "));
+    // In the order init made them: a table's foreign keys name tables made before it.
+    for t in &tables {
+        sql.push_str(&format!("INSERT INTO {b}.{t} SELECT * FROM {a}.{t};"));
+    }
+    for s in &sequences {
+        sql.push_str(&format!("SELECT setval('{b}.{s}', last_value, is_called) FROM {a}.{s};"));
+    }
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .start()
+        .expect("a transaction");
+    tx.batch_execute(&sql).unwrap_or_else(|e| panic!("copy {a} to {b}: {e}"));
+    tx.commit().expect("commit the copy");
+}
+
+/// A backup of database `db` into `to` (a file of the folder, for a SQLite file), taken as its
+/// engine's users take one while others may write: `xueshi backup` of a SQLite file; for a school
+/// of a PostgreSQL server, which `backup` refuses, `pg_dump` of its schema restored by `psql` into
+/// a new database of the server. Returns the backup, as a database the harness opens.
+pub fn backup(dir: &Path, db: &Path, to: &Path) -> PathBuf {
+    let Some((url, school)) = pg_target(db) else {
+        let run = Run::from_output(xueshi(dir, db).arg("backup").arg(to).output().expect("run xueshi backup"));
+        assert_eq!(run.code, 0, "xueshi backup: {}", run.stderr);
+        return to.to_path_buf();
+    };
+    let copy = crate::postgres::shared().database();
+    let tool = |name: &str| crate::postgres::newest_bin().map_or_else(|| PathBuf::from(name), |bin| bin.join(name));
+    let dump = std::process::Command::new(tool("pg_dump"))
+        .args(["--no-owner", "--schema", &format!("school_{school}"), "--file"])
+        .arg(to)
+        .arg(url)
+        .output()
+        .expect("run pg_dump");
+    assert!(dump.status.success(), "pg_dump: {}", String::from_utf8_lossy(&dump.stderr));
+    let restore = std::process::Command::new(tool("psql"))
+        .args(["--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--file"])
+        .arg(to)
+        .arg(&copy)
+        .output()
+        .expect("run psql");
+    assert!(restore.status.success(), "psql: {}", String::from_utf8_lossy(&restore.stderr));
+    PathBuf::from(format!("{copy}#{school}"))
 }
 
 /// Folds a database's WAL into its file, so that the file alone holds the whole state.

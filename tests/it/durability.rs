@@ -3,7 +3,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{settle, snapshot, sqlite_only, xueshi, School};
+use crate::common::{on_postgres, settle, snapshot, xueshi, Conn, School};
 
 fn count(s: &School, table: &str) -> i64 {
     s.number(&format!("SELECT COUNT(*) FROM {table}"))
@@ -34,18 +34,9 @@ fn generated(learners: &str, rows: &str) -> School {
 
 #[test]
 fn a_killed_import_leaves_nothing_behind() {
-    if sqlite_only("kill -9 during a write, then the SQLite file compared") {
-        return;
-    }
     let s = generated("20000", "1000000");
     let before = s.dump();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("xueshi"))
-        .args(["--db", s.db().to_str().unwrap(), "import", "attendance"])
-        .arg(s.path("data").join("attendance.csv"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = start_import(&s);
     std::thread::sleep(Duration::from_millis(400));
     assert!(child.try_wait().unwrap().is_none(), "the import finished before it could be killed: give it more rows");
     child.kill().unwrap();
@@ -83,23 +74,23 @@ fn two_imports_at_once_both_succeed() {
     assert_eq!(count(&s, "online"), rows);
 }
 
-/// The indexes of a database, with their definitions.
-fn indexes(s: &School) -> Vec<(String, Option<String>)> {
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name").unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+/// The indexes of a database, with their definitions; on PostgreSQL its foreign keys too, which
+/// a large import sets aside with the learner index.
+fn indexes(s: &School) -> Vec<String> {
+    s.sql(if on_postgres() {
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+         UNION ALL SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+         WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY 1"
+    } else {
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name"
+    })
 }
 
 /// An import of the school's attendance sheet, under way.
 fn start_import(s: &School) -> Child {
-    Command::new(assert_cmd::cargo::cargo_bin("xueshi"))
-        .args(["--db", s.db().to_str().unwrap(), "import", "attendance"])
-        .arg(s.path("data").join("attendance.csv"))
-        .env("XUESHI_OPERATOR", "tester")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    let mut cmd: Command = xueshi(s.dir.path(), &s.db());
+    cmd.args(["import", "attendance"]).arg(s.path("data").join("attendance.csv"));
+    cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap()
 }
 
 /// The states of a process's threads (`R` running, `S` asleep …), the main thread first; empty
@@ -122,7 +113,7 @@ fn thread_states(pid: u32) -> Vec<char> {
 
 /// Waits, polling the process's threads, until `seen` holds of them; false if the process ended
 /// first.
-fn wait_for(child: &mut Child, seen: impl Fn(&[char]) -> bool) -> bool {
+fn wait_for(child: &mut Child, mut seen: impl FnMut(&[char]) -> bool) -> bool {
     let limit = Instant::now() + Duration::from_secs(120);
     while Instant::now() < limit {
         if child.try_wait().unwrap().is_some() {
@@ -136,23 +127,22 @@ fn wait_for(child: &mut Child, seen: impl Fn(&[char]) -> bool) -> bool {
     false
 }
 
-/// The reader thread checks rows faster than SQLite writes them: it waits (asleep) on a full
-/// queue of ready rows while the writer works. A kill then loses what the reader holds and what
-/// the writer has written alike: nothing of the file is stored.
+/// The reader thread checks rows faster than the database takes them: it waits (asleep) on a
+/// full queue of ready rows while the writer works (running, on SQLite; on PostgreSQL mostly
+/// asleep too, waiting on the server). A kill then loses what the reader holds and what the
+/// writer has written alike: nothing of the file is stored.
 #[cfg(target_os = "linux")]
 #[test]
 fn an_import_killed_while_its_reader_is_ahead_of_its_writer_leaves_nothing() {
-    if sqlite_only("kill -9 during a write, then the SQLite file compared") {
-        return;
-    }
     let s = generated("20000", "1000000");
     settle(&s.db());
     let (before, index) = (snapshot(&s.db()), indexes(&s));
+    let on_server = on_postgres();
     let mut landed = 0;
     for _ in 0..3 {
         let mut child = start_import(&s);
-        // Two threads, the reader asleep (its queue full) while the writer runs.
-        let ahead = wait_for(&mut child, |t| t.len() == 2 && t[1] == 'S' && t[0] == 'R');
+        // Two threads, the reader asleep (its queue full) while the writer writes.
+        let ahead = wait_for(&mut child, |t| t.len() == 2 && t[1] == 'S' && (t[0] == 'R' || on_server));
         child.kill().unwrap();
         child.wait().unwrap();
         landed += usize::from(ahead);
@@ -165,34 +155,39 @@ fn an_import_killed_while_its_reader_is_ahead_of_its_writer_leaves_nothing() {
     assert_eq!(count(&s, "attendance"), 0);
 }
 
+/// Waits until an import builds the learner index anew, its rows written; false if it ended
+/// first. On SQLite, 80 ms after its reader has ended: past the writer's last chunks (a few ms),
+/// into the sort (a few hundred). On PostgreSQL, once the server runs the CREATE INDEX (the
+/// foreign keys set aside with it added back just before); it runs on after the kill.
+fn wait_for_rebuild(s: &School, child: &mut Child) -> bool {
+    if on_postgres() {
+        let mut conn = Conn::open(&s.db());
+        let building = "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'active' \
+                        AND query LIKE 'CREATE INDEX attendance_learner ON ' || current_schema() || '.%'";
+        return wait_for(child, |_| conn.number(building) > 0);
+    }
+    let alone = wait_for(child, |t| t.len() == 2) && wait_for(child, |t| t.len() == 1);
+    if alone {
+        std::thread::sleep(Duration::from_millis(80));
+    }
+    alone
+}
+
 /// A large import into a small table drops the learner index and builds it anew once the rows
 /// are written: a kill then (after the reader has ended, before the commit) leaves the database
 /// as it was, its index included.
 #[cfg(target_os = "linux")]
 #[test]
 fn an_import_killed_while_it_builds_its_index_anew_leaves_nothing() {
-    if sqlite_only("kill -9 during a write, then the SQLite file compared") {
-        return;
-    }
     let s = generated("20000", "1000000");
     settle(&s.db());
     let (before, index) = (snapshot(&s.db()), indexes(&s));
     let clock = Instant::now();
     let mut child = start_import(&s);
-    let reading = wait_for(&mut child, |t| t.len() == 2);
-    // The reader has ended: the writer writes its last chunks, then builds the index.
-    let writing_alone = reading && wait_for(&mut child, |t| t.len() == 1);
-    assert!(writing_alone, "the import ended before it could be killed: give it more rows");
-    let alone = clock.elapsed();
-    // Past the last chunks (a few ms), into the sort (a few hundred).
-    std::thread::sleep(Duration::from_millis(80));
+    assert!(wait_for_rebuild(&s, &mut child), "the import ended before it could be killed: give it more rows");
     child.kill().unwrap();
     child.wait().unwrap();
-    println!(
-        "kill -9 of an import of 1,000,000 rows at {} ms, its reader having ended at {} ms",
-        clock.elapsed().as_millis(),
-        alone.as_millis()
-    );
+    println!("kill -9 of an import of 1,000,000 rows at {} ms, while it built its index", clock.elapsed().as_millis());
     let after = snapshot(&s.db());
     s.run(&["check"]).ok();
     assert_eq!(indexes(&s), index, "the learner index is there, as it was");

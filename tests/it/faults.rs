@@ -5,6 +5,9 @@
 //! taken in the middle of an import. After each: `check` passes, and the database is exactly the
 //! state before or exactly the state after, compared row by row over every table (the audit log
 //! and the batches included), never by counts.
+//!
+//! On PostgreSQL the writes are smaller and the kills half as many (`per_engine`), and the backup
+//! is `pg_dump`'s, which `backup` names there.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -12,9 +15,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use crate::common::{copy_db, first_difference, run_within, settle, snapshot, sqlite_only, xueshi, School};
+use crate::common::{
+    backup, beside, copy_db, first_difference, on_postgres, run_within, settle, snapshot, xueshi, School,
+};
 
-/// Kills at moments spread evenly over a run, then around its commit: 32 per operation.
+/// Kills at moments spread evenly over a run, then around its commit: 32 per operation (on
+/// PostgreSQL, where each costs several times as much, half as many).
 const SPREAD: usize = 24;
 const AROUND_COMMIT: usize = 8;
 /// A spread kill that finds the run ended already (the machine was busier while the run was
@@ -22,6 +28,19 @@ const AROUND_COMMIT: usize = 8;
 const RETRIES: usize = 24;
 /// Longer than any command here takes on a loaded machine: past it, a command has hung.
 const LIMIT: Duration = Duration::from_secs(300);
+
+/// How much a test here does, rows written or kills: `on_file` on SQLite, `on_server` on
+/// PostgreSQL, where a row costs several times as much (an overwrite, one round trip each, twenty
+/// times) and every kill copies and compares the school through the server. The server's writes
+/// still take long enough for kills all through them, and its large import still builds its
+/// index anew.
+fn per_engine(on_file: usize, on_server: usize) -> usize {
+    if on_postgres() {
+        on_server
+    } else {
+        on_file
+    }
+}
 
 /// A school from `gen`, its learners and courses imported; the data under `data/`.
 fn generated(learners: usize, rows: usize) -> School {
@@ -63,7 +82,7 @@ fn ok(s: &School, db: &Path, args: &[&str]) -> crate::common::Run {
 /// A settled copy of the school's database as it is now, under `name`.
 fn keep_state(s: &School, name: &str) -> PathBuf {
     settle(&s.db());
-    let path = s.path(name);
+    let path = beside(&s.db(), name);
     copy_db(&s.db(), &path);
     path
 }
@@ -83,14 +102,14 @@ struct Tally {
 }
 
 /// Runs `args` to the end on a copy of `start` (the state after, and how long it takes), then
-/// again on fresh copies, each killed with SIGKILL: SPREAD times at moments spread evenly over
-/// the run (while it runs), then AROUND_COMMIT times around its commit, found by halving the
+/// again on fresh copies, each killed with SIGKILL: `spreads` times at moments spread evenly over
+/// the run (while it runs), then `around_commit` times around its commit, found by halving the
 /// interval between the latest kill that left the state before and the earliest that left the
 /// state after. After each kill, `check` passes and the database is the state before or the one
 /// after.
 fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
     let before = snapshot(start);
-    let db = s.path("trial.db");
+    let db = beside(&s.db(), "trial");
     // The shortest of three runs: the others may have shared the cores with other tests.
     let mut full = Duration::MAX;
     for _ in 0..3 {
@@ -107,9 +126,10 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
     // after yet: the runs under test may be slower than the one measured).
     let (mut last_before, mut first_after) = (Duration::ZERO, None::<Duration>);
     let (mut spread, mut retries, mut around) = (0, 0, 0);
-    while spread < SPREAD || around < AROUND_COMMIT {
-        let moment = match (spread < SPREAD, first_after) {
-            (true, _) => full.mul_f64(0.02 + 0.90 * spread as f64 / (SPREAD - 1) as f64),
+    let (spreads, around_commit) = (per_engine(SPREAD, SPREAD / 2), per_engine(AROUND_COMMIT, AROUND_COMMIT / 2));
+    while spread < spreads || around < around_commit {
+        let moment = match (spread < spreads, first_after) {
+            (true, _) => full.mul_f64(0.02 + 0.90 * spread as f64 / (spreads - 1) as f64),
             (false, Some(after)) => (last_before + after) / 2,
             (false, None) => last_before.max(full).mul_f64(1.3),
         };
@@ -129,7 +149,7 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
         }
         child.wait().expect("wait for xueshi");
         tally.kills += 1;
-        if spread == SPREAD {
+        if spread == spreads {
             around += 1;
         } else if landed || retries == RETRIES {
             spread += 1;
@@ -177,22 +197,16 @@ fn kill_everywhere(s: &School, start: &Path, args: &[&str]) -> Tally {
 
 #[test]
 fn a_large_import_killed_anywhere_is_all_or_nothing() {
-    if sqlite_only("copies of the SQLite file, kills and backups") {
-        return;
-    }
-    let s = generated(20_000, 1_000_000);
-    let start = keep_state(&s, "start.db");
+    let s = generated(per_engine(20_000, 5000), per_engine(1_000_000, 150_000));
+    let start = keep_state(&s, "start");
     kill_everywhere(&s, &start, &["import", "attendance", &data(&s, "attendance.csv")]);
 }
 
 #[test]
 fn an_update_of_many_rows_killed_anywhere_is_all_or_nothing() {
-    if sqlite_only("copies of the SQLite file, kills and backups") {
-        return;
-    }
-    let s = generated(5000, 40_000);
+    let s = generated(5000, per_engine(40_000, 2000));
     ok(&s, &s.db(), &["import", "attendance", &data(&s, "attendance.csv")]);
-    // The same records, every status changed: 40,000 overwrites, each audited.
+    // The same records, every status changed: each one overwritten, each overwrite audited.
     let text = std::fs::read_to_string(data(&s, "attendance.csv")).unwrap();
     let mut changed = String::new();
     for (i, line) in text.lines().enumerate() {
@@ -212,31 +226,24 @@ fn an_update_of_many_rows_killed_anywhere_is_all_or_nothing() {
         changed.push('\n');
     }
     let update = s.file("changed.csv", changed);
-    let start = keep_state(&s, "start.db");
+    let start = keep_state(&s, "start");
     kill_everywhere(&s, &start, &["import", "attendance", update.to_str().unwrap(), "--update"]);
 }
 
 #[test]
 fn an_undo_of_a_large_batch_killed_anywhere_is_all_or_nothing() {
-    if sqlite_only("copies of the SQLite file, kills and backups") {
-        return;
-    }
-    let s = generated(5000, 100_000);
+    let s = generated(5000, per_engine(100_000, 20_000));
     let out = ok(&s, &s.db(), &["import", "attendance", &data(&s, "attendance.csv")]);
     assert!(out.stdout.trim_end().ends_with("batch 3"), "{}", out.stdout);
-    let start = keep_state(&s, "start.db");
+    let start = keep_state(&s, "start");
     kill_everywhere(&s, &start, &["imports", "undo", "3"]);
 }
 
-/// Learners in the large session below: one attendance record each.
-const SESSION_RECORDS: usize = 20_000;
-
 #[test]
 fn a_delete_of_a_large_session_with_its_records_killed_anywhere_is_all_or_nothing() {
-    if sqlite_only("copies of the SQLite file, kills and backups") {
-        return;
-    }
-    let s = generated(SESSION_RECORDS, 0);
+    // Learners in the large session below: one attendance record each.
+    let learners = per_engine(20_000, 4000);
+    let s = generated(learners, 0);
     // Everyone enrolled by 1 March at one session of 30 December, every status, some with their
     // own hours (left early), among other sessions that stay.
     let session = |date: &str| {
@@ -267,28 +274,22 @@ fn a_delete_of_a_large_session_with_its_records_killed_anywhere_is_all_or_nothin
     ok(&s, &s.db(), &["import", "attendance", file.to_str().unwrap(), "--session", &big]);
     ok(&s, &s.db(), &["attend", &early, &staff[0], &staff[1]]);
     ok(&s, &s.db(), &["attend", &late, &staff[2], "--status", "late"]);
-    let held: i64 = rusqlite::Connection::open(s.db())
-        .unwrap()
-        .query_row("SELECT COUNT(*) FROM attendance WHERE session_id = ?1", [&big], |r| r.get(0))
-        .unwrap();
-    assert!(held > 15_000, "the session holds {held} records");
-    let start = keep_state(&s, "start.db");
+    let held = s.number(&format!("SELECT COUNT(*) FROM attendance WHERE session_id = {big}"));
+    assert!(held as usize > learners * 3 / 4, "the session holds {held} records");
+    let start = keep_state(&s, "start");
     println!("session {big} holds {held} attendance records");
     kill_everywhere(&s, &start, &["session", "delete", &big, "--with-records"]);
 }
 
 #[test]
 fn a_year_close_killed_anywhere_is_all_or_nothing() {
-    if sqlite_only("copies of the SQLite file, kills and backups") {
-        return;
-    }
     let s = generated(200, 2_000);
     ok(&s, &s.db(), &["import", "attendance", &data(&s, "attendance.csv")]);
     ok(&s, &s.db(), &["year", "close", "2023"]);
-    let start = keep_state(&s, "start.db");
+    let start = keep_state(&s, "start");
     kill_everywhere(&s, &start, &["year", "close", "2024"]);
     // The state after is a closed 2024: a record dated in it is refused.
-    let db = s.path("closed.db");
+    let db = beside(&s.db(), "closed");
     copy_db(&start, &db);
     ok(&s, &db, &["year", "close", "2024"]);
     let refused = crate::common::Run::from_output(output(&s, &db, &["attend", "1", "000001"]));
@@ -354,15 +355,12 @@ fn reports_read_during_imports_and_undos_see_one_state_or_the_other() {
 
 #[test]
 fn two_writers_and_a_reader_at_once_for_several_rounds() {
-    if sqlite_only("copies of the SQLite file, kills and backups") {
-        return;
-    }
     let s = generated(400, 30_000);
-    let base = keep_state(&s, "base.db");
+    let base = keep_state(&s, "base");
     let (x, y) = (data(&s, "attendance.csv"), data(&s, "online.csv"));
     let import = |db: &Path, kind: &str, file: &str| ok(&s, db, &["import", kind, file]);
     // The states the writers can leave, in either order, and the reports between.
-    let one = s.path("one.db");
+    let one = beside(&s.db(), "one");
     copy_db(&base, &one);
     let r0 = report(&s, &one);
     import(&one, "attendance", &x);
@@ -377,7 +375,7 @@ fn two_writers_and_a_reader_at_once_for_several_rounds() {
     let rounds = 5;
     let mut seen = [0usize; 4];
     for round in 0..rounds {
-        let db = s.path(&format!("round-{round}.db"));
+        let db = beside(&s.db(), &format!("round-{round}"));
         copy_db(&base, &db);
         let stop = AtomicBool::new(false);
         let go = Barrier::new(2);
@@ -422,14 +420,11 @@ fn two_writers_and_a_reader_at_once_for_several_rounds() {
 
 #[test]
 fn a_backup_taken_during_a_large_import_is_the_state_before_or_after() {
-    if sqlite_only("copies of the SQLite file, kills and backups") {
-        return;
-    }
-    let s = generated(5000, 100_000);
-    let start = keep_state(&s, "start.db");
+    let s = generated(5000, per_engine(100_000, 20_000));
+    let start = keep_state(&s, "start");
     let sheet = data(&s, "attendance.csv");
     let before = snapshot(&start);
-    let db = s.path("live.db");
+    let db = beside(&s.db(), "live");
     copy_db(&start, &db);
     let clock = Instant::now();
     ok(&s, &db, &["import", "attendance", &sheet]);
@@ -444,8 +439,7 @@ fn a_backup_taken_during_a_large_import_is_the_state_before_or_after() {
             c.spawn().expect("run the import")
         };
         std::thread::sleep(full.mul_f64(fraction));
-        let copy = s.path(&format!("backup-{i}.db"));
-        ok(&s, &db, &["backup", copy.to_str().unwrap()]);
+        let copy = backup(s.dir.path(), &db, &s.path(&format!("backup-{i}.db")));
         assert!(import.wait().expect("the import").success(), "the import under a backup failed");
         ok(&s, &copy, &["check"]);
         let copied = snapshot(&copy);
@@ -459,7 +453,8 @@ fn a_backup_taken_during_a_large_import_is_the_state_before_or_after() {
         assert_eq!(snapshot(&db), after, "the import under a backup");
     }
     println!(
-        "backups during an import of 100,000 rows ({} ms): {saw_before} before, {saw_after} after",
+        "backups during an import of {} rows ({} ms): {saw_before} before, {saw_after} after",
+        per_engine(100_000, 20_000),
         full.as_millis()
     );
 }

@@ -133,7 +133,8 @@ impl Drop for Server {
     }
 }
 
-fn newest_bin() -> Option<PathBuf> {
+/// The bin folder of the newest PostgreSQL of Debian's packages.
+pub fn newest_bin() -> Option<PathBuf> {
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
         .filter_map(|e| {

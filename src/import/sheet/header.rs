@@ -91,7 +91,7 @@ pub(super) fn find(layout: &Layout, mut head: Vec<RawRow>, file: &str) -> Result
 }
 
 /// Full-width spaces, digits, letters and punctuation (what Chinese input methods type) become
-/// their ASCII forms; the cell is trimmed.
+/// their ASCII forms; NUL characters are dropped; the cell is trimmed.
 pub fn normalise(text: &str) -> String {
     let mut out = String::new();
     normalise_into(text, &mut out);
@@ -100,6 +100,11 @@ pub fn normalise(text: &str) -> String {
 
 /// [`normalise`] into `out` (empty), which keeps its buffer: the reader's hot path.
 pub(super) fn normalise_into(text: &str, out: &mut String) {
+    // A NUL is no sheet's text (a damaged file, or UTF-16 read as another encoding), shows as
+    // nothing where sheets are edited, and is text no PostgreSQL server stores.
+    if text.contains('\0') {
+        return normalise_into(&text.replace('\0', ""), out);
+    }
     let t = text.trim();
     // `="0037"`: a text formula, how a CSV keeps a staff id's leading zeros in Excel (xueshi's
     // own CSV exports write staff ids so): its text is the cell's.
@@ -129,6 +134,7 @@ mod tests {
         assert_eq!(normalise("\u{3000}０００１\u{3000}"), "0001");
         assert_eq!(normalise(" ２．５学时 "), "2.5学时");
         assert_eq!(normalise("ＮＫ１"), "NK1");
+        assert_eq!(normalise("\0 党课\0标题 "), "党课标题");
         assert_eq!(normalise("王\u{3000}伟"), "王 伟");
     }
 }
