@@ -11,7 +11,12 @@ use crate::Ctx;
 pub fn init(ctx: &Ctx) -> Result<()> {
     let (_, created) = db::create_school(&ctx.db, ctx.school.as_deref())?;
     let (path, version) = (ctx.db.display().to_string(), db::VERSION);
-    ctx.note(if created { Msg::DbCreated { path, version } } else { Msg::DbUpToDate { path, version } });
+    ctx.note(match (ctx.school.clone(), created) {
+        (Some(school), true) => Msg::SchoolCreated { school, path, version },
+        (Some(school), false) => Msg::SchoolUpToDate { school, path, version },
+        (None, true) => Msg::DbCreated { path, version },
+        (None, false) => Msg::DbUpToDate { path, version },
+    });
     Ok(())
 }
 

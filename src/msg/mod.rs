@@ -959,6 +959,12 @@ catalogue! {
     DbUpToDate { path: String, version: i64 }
         => en: format!("{path} is up to date at schema version {version}"),
         zh: format!("数据库 {path} 已是最新（结构版本 {version}）");
+    SchoolCreated { school: String, path: String, version: i64 }
+        => en: format!("school {school} created on {path}, schema version {version}"),
+        zh: format!("已在 {path} 上创建学校 {school}（结构版本 {version}）");
+    SchoolUpToDate { school: String, path: String, version: i64 }
+        => en: format!("school {school} on {path} is up to date at schema version {version}"),
+        zh: format!("{path} 上的学校 {school} 已是最新（结构版本 {version}）");
     BackupExists { path: String }
         => en: format!("{path} exists already: name a new file"),
         zh: format!("{path} 已存在：请指定一个新文件");

@@ -101,10 +101,19 @@ fn check(name: &str, cases: &[Case]) {
             };
             let dir = s.dir.path().display().to_string();
             // A server's URL (its port and database differ from run to run) reads as `<db>`.
-            let db = crate::common::pg_target(&s.db()).map_or_else(|| "\0".to_string(), |(url, _)| url.to_string());
+            // And its school (named after the test's place in the run) as `<school>`.
+            let (db, school) = crate::common::pg_target(&s.db()).map_or_else(
+                || ("\0".to_string(), "\0".to_string()),
+                |(url, code)| (url.to_string(), code.to_string()),
+            );
             out.push_str(&format!("--- {lang} (exit {})\n", run.code));
             for text in [&run.stdout, &run.stderr] {
-                out.push_str(&without_times(&text.replace(&dir, "<dir>").replace(&db, "<db>")));
+                let text = text
+                    .replace(&dir, "<dir>")
+                    .replace(&db, "<db>")
+                    .replace(&format!("school {school} "), "school <school> ")
+                    .replace(&format!("学校 {school}"), "学校 <school>");
+                out.push_str(&without_times(&text));
             }
         }
         out.push('\n');
