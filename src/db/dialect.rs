@@ -67,6 +67,16 @@ impl Engine {
         }
     }
 
+    /// A statement that refreshes the planner's statistics of `table` after a large import:
+    /// PostgreSQL plans by them (a table it believes small gets a plan for a small one until its
+    /// autovacuum comes round); SQLite's plans here need none.
+    pub fn analyze(self, table: &str) -> Option<String> {
+        match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some(format!("ANALYZE {table}")),
+        }
+    }
+
     /// A query of one index's definition (`CREATE INDEX …`) by its name, `?1`. On PostgreSQL only
     /// an index the role may drop (its table's owner's): a granted role (`grant`) keeps the index.
     pub fn index_definition(self) -> &'static str {

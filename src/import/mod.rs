@@ -50,6 +50,19 @@ pub enum ImportKind {
     Online,
 }
 
+impl ImportKind {
+    /// The tables an import of this kind fills.
+    pub fn tables(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Learners => &["learner", "branch"],
+            ImportKind::Courses => &["course"],
+            ImportKind::Attendance => &["attendance", "session"],
+            ImportKind::Results => &["result"],
+            ImportKind::Online => &["online"],
+        }
+    }
+}
+
 /// What to import and how: the command line's `import`, as plain values.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -133,6 +146,7 @@ pub fn run(ctx: &Ctx, args: Options) -> Result<()> {
         return ctx.say(Msg::ImportUnchanged { file, counts, ignored });
     }
     batch::finish(&tx, &actor, batch, kind, &file, &fp.sha256, &counts)?;
+    crate::store::admin::refresh_statistics(&tx, args.kind.tables(), counts.new)?;
     tx.commit()?;
     ctx.say(Msg::ImportDone { file, counts, created, branches, ignored, batch })
 }

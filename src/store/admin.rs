@@ -148,3 +148,20 @@ pub fn mark_demo(tx: &Tx) -> Result<()> {
     tx.execute("INSERT INTO meta (key, value) VALUES ('origin', 'demo')", params![])?;
     Ok(())
 }
+
+/// New rows from which an import refreshes the statistics of the tables it wrote.
+const ANALYZE_AFTER: i64 = 10_000;
+
+/// After an import of `new` rows into `tables`: the server's statistics refreshed when they are
+/// many (a role that does not own a table is told so by the server and goes on without).
+pub fn refresh_statistics(tx: &Tx, tables: &[&str], new: i64) -> Result<()> {
+    if new < ANALYZE_AFTER {
+        return Ok(());
+    }
+    for table in tables {
+        if let Some(sql) = tx.engine().analyze(table) {
+            tx.batch(&sql)?;
+        }
+    }
+    Ok(())
+}
