@@ -317,13 +317,9 @@ impl DroppedIndex {
         changing > stored
     }
 
-    fn definition(tx: &Tx, name: &'static str) -> Result<Option<String>> {
-        tx.optional(tx.engine().index_definition(), params![name], |r| r.get(0))
-    }
-
     /// Drops the index `name` (one of the schema's, never a user's word).
     pub fn drop(tx: &Tx, name: &'static str) -> Result<DroppedIndex> {
-        let sql = Self::definition(tx, name)?;
+        let sql: Option<String> = tx.optional(tx.engine().index_definition(), params![name], |r| r.get(0))?;
         if sql.is_some() {
             if tx.engine() == Engine::Postgres {
                 tx.batch(&format!("LOCK TABLE {LOCKED_TO_SET_ASIDE} IN ACCESS EXCLUSIVE MODE"))?;

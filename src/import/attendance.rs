@@ -60,18 +60,10 @@ const QUEUE: usize = 4;
 /// What the reading thread hands the writing one: sessions to create, then records.
 #[derive(Default)]
 struct Chunk {
-    sessions: Vec<NewSession>,
+    sessions: Vec<ImportedSession>,
     records: Vec<Record>,
     /// How much of the sheet was read by then (0 to 1), to foresee how many rows are to come.
     read: f64,
-}
-
-/// A session a row names that is not held yet, under the id reserved for it.
-struct NewSession {
-    id: i64,
-    course_id: i64,
-    day: String,
-    hours: i64,
 }
 
 /// The ids of the sessions the import creates. The import holds the write lock from before it
@@ -122,12 +114,7 @@ pub fn import(job: &mut Job, args: &Options) -> Result<()> {
         let reading = scope.spawn(move || reader.run(send));
         let written = (|| -> Result<()> {
             for mut chunk in receive.iter() {
-                let sessions: Vec<ImportedSession> = chunk
-                    .sessions
-                    .iter()
-                    .map(|s| ImportedSession { id: s.id, course_id: s.course_id, day: &s.day, hours: s.hours })
-                    .collect();
-                records::insert_imported_sessions(tx, actor, &sessions)?;
+                records::insert_imported_sessions(tx, actor, &chunk.sessions)?;
                 index.weigh(tx, counts.new + chunk.records.len() as i64, chunk.read)?;
                 bulk.copy_straight(index.set_aside());
                 let to = BulkTarget { tx, actor, update: *update, counts };
@@ -190,7 +177,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The record a row makes, or None when a cell is wrong (reported).
-    fn record(&mut self, row: &Row, has_status: bool, new: &mut Vec<NewSession>) -> Result<Option<Record>> {
+    fn record(&mut self, row: &Row, has_status: bool, new: &mut Vec<ImportedSession>) -> Result<Option<Record>> {
         let read = &mut *self.read;
         if let Some((id, code, day)) = &self.named {
             if !same_session(read, row, *id, code, *day)? {
@@ -339,7 +326,7 @@ fn session_of_row(
     sessions: &mut Sessions,
     guard: &Guard,
     reserved: &mut Reserved,
-    new: &mut Vec<NewSession>,
+    new: &mut Vec<ImportedSession>,
 ) -> Result<Option<Found>> {
     let code = row.get(A_COURSE);
     let course = match courses.get(code) {
@@ -373,7 +360,7 @@ fn session_of_row(
             let id = reserved.next;
             reserved.next += 1;
             reserved.created += 1;
-            new.push(NewSession { id, course_id, day, hours: course_hours });
+            new.push(ImportedSession { id, course_id, day, hours: course_hours });
             held.push((id, course_hours));
             Ok(Some((id, Fixed(course_hours), on)))
         }

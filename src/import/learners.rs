@@ -113,8 +113,8 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
     let categories = Writer::new(&store::CATEGORY_CHANGE);
     let moves = Writer::new(&store::BRANCH_CHANGE);
     let mut adding = Adding { next: people::next_learner_id(job.tx)?, rows: Vec::new() };
-    let as_stored = people::names_and_joins(job.tx)?;
-    let mut touched: HashSet<i64> = HashSet::new();
+    // Stored learners' names and join dates, each taken out once a row names the learner.
+    let mut as_stored = people::names_and_joins(job.tx)?;
     while let Some(row) = job.next_row()? {
         let mut ok = true;
         // A staff id that lost its leading zeros in Excel is the stored learner's, not a new one;
@@ -191,28 +191,28 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
                 continue;
             }
         }
+        let joined_on = joined.map(date::iso);
         let Some(stored) = stored else {
             // A staff id new to the school and to this file: a learner to add.
-            let id = adding.next;
+            let id = adding.reserve();
             known.insert(Learner { id, staff_id: staff_id.clone(), name: name.clone() });
             added.insert(id);
-            let joined = joined.map(date::iso);
-            adding.add(job, NewLearner { id, staff_id, name, branch_id: branch, category, joined })?;
+            let learner = NewLearner { id, staff_id, name, branch_id: branch, category, joined: joined_on };
+            adding.add(job, learner)?;
             job.counts.add(&Put::New);
             continue;
         };
-        // The name and join date as stored before this file, untouched by it since: the same
-        // ones are unchanged without asking the database (a roster sent again every month).
-        let same = !touched.contains(&stored)
-            && as_stored.get(&stored).is_some_and(|(n, j)| {
-                *n == name && (!job.read.sheet.has(L_JOINED) || j.as_deref() == joined.map(date::iso).as_deref())
-            });
-        touched.insert(stored);
+        // The name and join date as stored before this file, for the first row that names the
+        // learner: the same ones are unchanged without asking the database (a roster sent again
+        // every month). Later rows go to the database, which holds what earlier ones wrote.
+        let same = as_stored
+            .remove(&stored)
+            .is_some_and(|(n, j)| n == name && (!job.read.sheet.has(L_JOINED) || j.as_deref() == joined_on.as_deref()));
         let values = [
             Value::Text(name),
             Value::Integer(branch),
             Value::Text(category.code().into()),
-            store::text(joined.map(date::iso).as_deref()),
+            store::text(joined_on.as_deref()),
         ];
         let key = [Value::Text(staff_id.clone())];
         let describe = |stored: &[Value]| {
@@ -286,6 +286,7 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
 struct Adding {
     /// The id the next learner added gets.
     next: i64,
+    /// Reserved, not written yet.
     rows: Vec<NewLearner>,
 }
 
@@ -297,8 +298,13 @@ impl Adding {
         self.rows.first().map_or(self.next, |l| l.id)
     }
 
+    /// The id of the next learner added.
+    fn reserve(&mut self) -> i64 {
+        self.next += 1;
+        self.next - 1
+    }
+
     fn add(&mut self, job: &mut Job, learner: NewLearner) -> Result<()> {
-        self.next = learner.id + 1;
         self.rows.push(learner);
         if self.rows.len() == Self::CHUNK {
             self.write(job)?;

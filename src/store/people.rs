@@ -87,7 +87,8 @@ pub fn insert_imported_learners(tx: &Tx, actor: &Actor, rows: &[NewLearner]) -> 
         Engine::Sqlite => {
             for l in rows {
                 tx.execute(
-                    &format!("INSERT INTO learner ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                    "INSERT INTO learner (id, staff_id, name, branch_id, category, joined, batch_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     fields(l, batch),
                 )?;
             }

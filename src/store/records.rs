@@ -197,10 +197,10 @@ pub fn insert_session(
 }
 
 /// A session an import creates: its id (reserved: see `next_session_id`), course, date, hours.
-pub struct ImportedSession<'a> {
+pub struct ImportedSession {
     pub id: i64,
     pub course_id: i64,
-    pub day: &'a str,
+    pub day: String,
     pub hours: i64,
 }
 
@@ -212,7 +212,7 @@ pub fn insert_imported_sessions(tx: &Tx, actor: &Actor, sessions: &[ImportedSess
     let Some(batch) = actor.batch else {
         // Not under a batch: each is audited.
         for s in sessions {
-            insert_session(tx, actor, Some(s.id), s.course_id, s.day, s.hours, 1, None)?;
+            insert_session(tx, actor, Some(s.id), s.course_id, &s.day, s.hours, 1, None)?;
         }
         return Ok(());
     };
@@ -222,11 +222,10 @@ pub fn insert_imported_sessions(tx: &Tx, actor: &Actor, sessions: &[ImportedSess
             .collect();
         let sql =
             format!("INSERT INTO session (id, course_id, date, hours, days, batch_id) VALUES {}", values.join(", "));
-        let params =
-            std::iter::once(Param::Int(batch))
-                .chain(rows.iter().flat_map(|s| {
-                    [Param::Int(s.id), Param::Int(s.course_id), Param::Text(s.day), Param::Int(s.hours)]
-                }));
+        let params = std::iter::once(Param::Int(batch)).chain(
+            rows.iter()
+                .flat_map(|s| [Param::Int(s.id), Param::Int(s.course_id), Param::Text(&s.day), Param::Int(s.hours)]),
+        );
         tx.execute(&sql, params)?;
     }
     Ok(())
