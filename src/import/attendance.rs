@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::guard::Guard;
 use super::sheet::{Column, Layout};
-use super::{Job, Learners, Options, Reading, Row, DATE, HOURS, NAME, STAFF_ID};
+use super::{Job, Learners, Options, Pass, Passed, Reading, Row, DATE, HOURS, NAME, STAFF_ID};
 use crate::args::hours_arg;
 use crate::date;
 use crate::error::{Error, Result};
@@ -76,7 +76,12 @@ struct Reserved {
 /// A sheet is read on its own thread while this one writes: decoding, checking and finding each
 /// row's learner and session on one core, SQLite's B-tree work on the other, the two joined by a
 /// short queue of ready records.
-pub fn import(job: &mut Job, args: &Options) -> Result<()> {
+///
+/// On PostgreSQL, `Pass::First` may take the fastest way for a large sheet whose rows all fall on
+/// sessions it creates: the table's primary key set aside and every row copied in as new. A row
+/// of a session stored before, or a key given twice, makes it stop and ask to start over
+/// (`Passed::StartOver`), which `Pass::Careful` does with the key kept.
+pub fn import(job: &mut Job, args: &Options, pass: Pass) -> Result<Passed> {
     let guard = Guard::load(job.tx)?;
     let target = target(job, args, &guard)?;
     let learners = Learners::of(&guard);
@@ -109,18 +114,28 @@ pub fn import(job: &mut Job, args: &Options) -> Result<()> {
     let reader =
         Reader { read, learners: &learners, guard: &guard, target, named, reserved: Reserved { next, created: 0 } };
     let mut index = LearnerIndex::default();
+    // Sessions of ids from `next` on are the ones this import creates: no row is stored under them.
+    let created_here = |r: &Record| r.key.0 >= next;
     let (send, receive) = mpsc::sync_channel::<Chunk>(QUEUE);
     let (written, read) = std::thread::scope(|scope| {
         let reading = scope.spawn(move || reader.run(send));
-        let written = (|| -> Result<()> {
-            for mut chunk in receive.iter() {
+        let written = (|| -> Result<Passed> {
+            let mut chunks = receive.iter();
+            while let Some(mut chunk) = chunks.next() {
                 records::insert_imported_sessions(tx, actor, &chunk.sessions)?;
-                index.weigh(tx, counts.new + chunk.records.len() as i64, chunk.read)?;
-                bulk.copy_straight(index.set_aside());
+                let weighed = index.weigh(tx, counts.new + chunk.records.len() as i64, chunk.read)?;
+                let all_new = pass == Pass::First && counts.new == 0 && chunk.records.iter().all(created_here);
                 let to = BulkTarget { tx, actor, update: *update, counts };
+                if weighed && all_new {
+                    index.set_key_aside(tx)?;
+                    if index.key_aside() {
+                        return copy_new(&mut bulk, to, chunk.records, chunks, created_here);
+                    }
+                }
+                bulk.copy_straight(index.set_aside());
                 bulk.write(to, &mut chunk.records, &describe)?;
             }
-            Ok(())
+            Ok(Passed::Done)
         })();
         // A writer that failed stops the reader at its next chunk.
         drop(receive);
@@ -128,13 +143,40 @@ pub fn import(job: &mut Job, args: &Options) -> Result<()> {
         (written, read)
     });
     let (read, sessions) = read?;
-    written?;
-    index.build(tx)?;
+    if written? == Passed::StartOver || !index.build(tx)? {
+        return Ok(Passed::StartOver);
+    }
     *created += sessions;
     for (line, message) in bulk.refused() {
         read.bad_at(line, 0, message);
     }
-    Ok(())
+    Ok(Passed::Done)
+}
+
+/// The rest of the sheet, from `first`'s records on, copied in as new rows in one stream
+/// (`Bulk::copy_new`), the sessions the rows create written after them; `Passed::StartOver` when
+/// a row is of a session that was stored before.
+fn copy_new(
+    bulk: &mut Bulk,
+    to: BulkTarget,
+    first: Vec<Record>,
+    chunks: impl Iterator<Item = Chunk>,
+    created_here: impl Fn(&Record) -> bool,
+) -> Result<Passed> {
+    let (tx, actor) = (to.tx, to.actor);
+    let mut sessions = Vec::new();
+    let mut stored_before = false;
+    let rest = chunks.map_while(|chunk| {
+        sessions.extend(chunk.sessions);
+        stored_before = !chunk.records.iter().all(&created_here);
+        (!stored_before).then_some(chunk.records)
+    });
+    bulk.copy_new(to, std::iter::once(first).chain(rest).flatten())?;
+    if stored_before {
+        return Ok(Passed::StartOver);
+    }
+    records::insert_imported_sessions(tx, actor, &sessions)?;
+    Ok(Passed::Done)
 }
 
 /// The reading half of an attendance import.

@@ -90,6 +90,24 @@ pub struct Options {
     pub from: Option<NaiveDate>,
 }
 
+/// Which pass over a sheet an import is making.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// The first, which may take a faster way that holds only for some sheets.
+    First,
+    /// After a first pass that found its faster way did not hold for this sheet.
+    Careful,
+}
+
+/// What a pass over a sheet came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passed {
+    Done,
+    /// The pass found its way did not hold for the sheet: its transaction is to be rolled back
+    /// and the sheet read again by `Pass::Careful`.
+    StartOver,
+}
+
 pub fn run(ctx: &Ctx, args: Options) -> Result<()> {
     check_flags(&args)?;
     let file =
@@ -97,13 +115,31 @@ pub fn run(ctx: &Ctx, args: Options) -> Result<()> {
     let fp = sheet::fingerprint(&args.file)?;
     let mut conn = ctx.open()?;
     batch::ready_for_import(&conn, args.kind == ImportKind::Attendance)?;
-    let tx = db::write(&mut conn)?;
+    let mut pass = Pass::First;
+    // A pass that starts over leaves nothing behind: its transaction is dropped, rolled back.
+    while import(ctx, &args, &mut conn, &file, &fp, pass)? == Passed::StartOver {
+        pass = Pass::Careful;
+    }
+    Ok(())
+}
+
+/// One pass over the sheet, in a transaction of its own; what it says is said only when done.
+fn import(
+    ctx: &Ctx,
+    args: &Options,
+    conn: &mut db::Connection,
+    file: &str,
+    fp: &sheet::Fingerprint,
+    pass: Pass,
+) -> Result<Passed> {
+    let file = file.to_string();
+    let tx = db::write(conn)?;
     let mut actor = ctx.actor();
     let kind = kind_code(args.kind);
     let batch = batch::begin(&tx, &actor, kind, &file, &fp.sha256)?;
     actor.batch = Some(batch);
     let options = sheet::Options { encoding: Some(args.encoding), sheet: args.sheet.clone() };
-    let sheet = Sheet::open(&args.file, &file, layout(args.kind), &options, &fp)?;
+    let sheet = Sheet::open(&args.file, &file, layout(args.kind), &options, fp)?;
     let progress = (fp.len > PROGRESS_MIN_BYTES && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(fp.len);
         bar.set_style(
@@ -121,10 +157,14 @@ pub fn run(ctx: &Ctx, args: Options) -> Result<()> {
         created: 0,
     };
     match args.kind {
-        ImportKind::Learners => learners::learners(&mut job, &args)?,
+        ImportKind::Learners => learners::learners(&mut job, args)?,
         ImportKind::Courses => learners::courses(&mut job)?,
-        ImportKind::Attendance => attendance::import(&mut job, &args)?,
-        ImportKind::Results => results::import(&mut job, &args)?,
+        ImportKind::Attendance => {
+            if attendance::import(&mut job, args, pass)? == Passed::StartOver {
+                return Ok(Passed::StartOver);
+            }
+        }
+        ImportKind::Results => results::import(&mut job, args)?,
         ImportKind::Online => online::import(&mut job)?,
     }
     if let Some(bar) = &job.read.progress {
@@ -139,16 +179,19 @@ pub fn run(ctx: &Ctx, args: Options) -> Result<()> {
     let branches = args.kind == ImportKind::Learners;
     if args.dry_run {
         // Dropping the transaction rolls back everything, the batch row included.
-        return ctx.say(Msg::ImportDryRun { file, counts, created, branches, ignored });
+        ctx.say(Msg::ImportDryRun { file, counts, created, branches, ignored })?;
+        return Ok(Passed::Done);
     }
     if counts.new + counts.updated == 0 && created == 0 {
         // A file that changes nothing leaves no batch behind: there would be nothing to undo.
-        return ctx.say(Msg::ImportUnchanged { file, counts, ignored });
+        ctx.say(Msg::ImportUnchanged { file, counts, ignored })?;
+        return Ok(Passed::Done);
     }
     batch::finish(&tx, &actor, batch, kind, &file, &fp.sha256, &counts)?;
     crate::store::admin::refresh_statistics(&tx, args.kind.tables(), counts.new)?;
     tx.commit()?;
-    ctx.say(Msg::ImportDone { file, counts, created, branches, ignored, batch })
+    ctx.say(Msg::ImportDone { file, counts, created, branches, ignored, batch })?;
+    Ok(Passed::Done)
 }
 
 /// Flags that belong to another kind of import are a usage error, not silently ignored.

@@ -109,6 +109,13 @@ pub trait BulkRecord: Clone {
     fn values(&self) -> Vec<Value>;
 }
 
+impl Record {
+    /// Its columns as the table has them, then `last` (the batch).
+    fn fields_and(&self, last: Field) -> [Field; 5] {
+        [Field::Int(self.key.0), Field::Int(self.key.1), self.values[0], self.values[1], last]
+    }
+}
+
 impl BulkRecord for Record {
     type Key = (i64, i64);
 
@@ -460,6 +467,21 @@ impl<R: BulkRecord> Bulk<'_, R> {
     }
 }
 
+impl Bulk<'_, Record> {
+    /// PostgreSQL, with the table's primary key set aside (`LearnerIndex::set_key_aside`): copies
+    /// `records`, which the caller knows to be of keys nothing stored holds, in one COPY as they
+    /// come: the server takes rows while the sheet is still being read. A key given twice is
+    /// found when the primary key is built again.
+    pub fn copy_new(&mut self, to: Target, records: impl IntoIterator<Item = Record>) -> Result<()> {
+        let t = self.table;
+        let columns: Vec<&str> = t.key.iter().chain(t.values).copied().chain(std::iter::once("batch_id")).collect();
+        let batch = Field::int(to.actor.batch);
+        let rows = records.into_iter().map(|r| r.fields_and(batch).map(Field::owned));
+        to.counts.new += to.tx.copy_in(t.entity, &columns.join(", "), rows)? as i64;
+        Ok(())
+    }
+}
+
 /// A record's fields and one more (its line, its batch), as COPY takes a row.
 fn fields_and<'a, R: BulkRecord>(r: &'a R, last: Param<'static>) -> impl Iterator<Item = Param<'a>> {
     r.fields().chain(std::iter::once(last))
@@ -482,15 +504,19 @@ fn insert_sql(t: &Table, rows: usize) -> String {
 
 /// The attendance table's index on learner_id during a large import: once the import has shown
 /// that the rows still to come outnumber every row the table holds, it is dropped, and built
-/// anew when the rows are written (see `db::DroppedIndex`).
+/// anew when the rows are written (see `db::DroppedIndex`). On PostgreSQL the table's foreign keys
+/// go with it, and may its primary key (`set_key_aside`).
 #[derive(Default)]
 pub struct LearnerIndex {
     weighed: bool,
     dropped: DroppedIndex,
     /// PostgreSQL: the table's foreign keys set aside with the index, (name, definition). The
     /// server checks each row of a foreign key by a query of its own (three quarters of the
-    /// import's time); added again at the end, each is checked by one join over the table.
+    /// import's time). They are added again unchecked (`NOT VALID`): each row the import wrote
+    /// names a learner and a session it found or made, under locks that keep either from going.
     keys: Vec<(String, String)>,
+    /// PostgreSQL: the primary key, when set aside too, (name, definition).
+    primary: Option<(String, String)>,
 }
 
 /// New rows an import writes with the index kept before it weighs building it anew: on SQLite,
@@ -499,37 +525,40 @@ pub struct LearnerIndex {
 const WEIGH_AFTER: i64 = 1 << 16;
 const WEIGH_AFTER_ON_POSTGRES: i64 = 1 << 12;
 
+/// A table's constraints of one type ('f' foreign, 'p' primary), (name, definition).
+const CONSTRAINTS: &str = "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+                           WHERE conrelid = 'attendance'::regclass AND CAST(contype AS TEXT) = ?1
+                           ORDER BY conname";
+
+const NOT_VALID: &str = " NOT VALID";
+
 impl LearnerIndex {
     /// Weighs, once `new` rows are written (or about to be) and the share `read` of the sheet is
-    /// read, whether to build the index anew.
-    pub fn weigh(&mut self, tx: &Tx, new: i64, read: f64) -> Result<()> {
+    /// read, whether to build the index anew. True when it set the index aside now.
+    pub fn weigh(&mut self, tx: &Tx, new: i64, read: f64) -> Result<bool> {
         let after = match tx.engine() {
             Engine::Sqlite => WEIGH_AFTER,
             Engine::Postgres => WEIGH_AFTER_ON_POSTGRES,
         };
         if self.weighed || new < after {
-            return Ok(());
+            return Ok(false);
         }
         self.weighed = true;
         // Rows to come, foreseen from the share of the sheet read so far.
         let to_come = if read > 0.0 && read < 1.0 { (new as f64 * (1.0 / read - 1.0)) as i64 } else { 0 };
         let stored: i64 = tx.one("SELECT COUNT(*) FROM attendance", params![], |r| r.get(0))?;
-        if DroppedIndex::pays(to_come, stored) {
-            self.dropped = DroppedIndex::drop(tx, ATTENDANCE_LEARNER)?;
-            // Only a role that owns the table may alter it (`grant`ed roles keep index and keys).
-            if tx.engine() == Engine::Postgres && self.dropped.is_dropped() {
-                self.keys = tx.all(
-                    "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
-                     WHERE conrelid = 'attendance'::regclass AND contype = 'f' ORDER BY conname",
-                    params![],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?;
-                for (name, _) in &self.keys {
-                    tx.batch(&format!("ALTER TABLE attendance DROP CONSTRAINT {name}"))?;
-                }
+        if !DroppedIndex::pays(to_come, stored) {
+            return Ok(false);
+        }
+        self.dropped = DroppedIndex::drop(tx, ATTENDANCE_LEARNER)?;
+        // Only a role that owns the table may alter it (`grant`ed roles keep index and keys).
+        if tx.engine() == Engine::Postgres && self.dropped.is_dropped() {
+            self.keys = tx.all(CONSTRAINTS, params!["f"], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for (name, _) in &self.keys {
+                tx.batch(&format!("ALTER TABLE attendance DROP CONSTRAINT {name}"))?;
             }
         }
-        Ok(())
+        Ok(self.dropped.is_dropped())
     }
 
     /// Whether the table's foreign keys are set aside (PostgreSQL): rows may then be copied
@@ -538,10 +567,45 @@ impl LearnerIndex {
         !self.keys.is_empty()
     }
 
-    pub fn build(self, tx: &Tx) -> Result<()> {
-        for (name, definition) in &self.keys {
-            tx.batch(&format!("ALTER TABLE attendance ADD CONSTRAINT {name} {definition}"))?;
+    /// PostgreSQL, the foreign keys set aside: sets the primary key aside too, for an import whose
+    /// rows are all to be new (`Bulk::copy_new`). Kept, the key costs the server a B-tree insert
+    /// per row out of key order; built again at the end, one sort.
+    pub fn set_key_aside(&mut self, tx: &Tx) -> Result<()> {
+        if !self.set_aside() || self.primary.is_some() {
+            return Ok(());
         }
-        self.dropped.build(tx)
+        self.primary = tx.optional(CONSTRAINTS, params!["p"], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if let Some((name, _)) = &self.primary {
+            tx.batch(&format!("ALTER TABLE attendance DROP CONSTRAINT {name}"))?;
+        }
+        Ok(())
+    }
+
+    /// Whether the primary key is set aside.
+    pub fn key_aside(&self) -> bool {
+        self.primary.is_some()
+    }
+
+    /// Builds again what was set aside. False, the transaction as it was before the primary key
+    /// was tried, when the primary key could not be built (a key given twice in the sheet): the
+    /// import must then start over the careful way.
+    pub fn build(self, tx: &Tx) -> Result<bool> {
+        if let Some((name, definition)) = &self.primary {
+            const SAVEPOINT: &str = "primary_key";
+            tx.batch(&format!("SAVEPOINT {SAVEPOINT}"))?;
+            if let Err(refused) = tx.batch(&format!("ALTER TABLE attendance ADD CONSTRAINT {name} {definition}")) {
+                // A server that cannot roll back to the savepoint has lost the transaction.
+                return match tx.batch(&format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}")) {
+                    Ok(()) => Ok(false),
+                    Err(_) => Err(refused),
+                };
+            }
+        }
+        for (name, definition) in &self.keys {
+            let definition = definition.strip_suffix(NOT_VALID).unwrap_or(definition);
+            tx.batch(&format!("ALTER TABLE attendance ADD CONSTRAINT {name} {definition}{NOT_VALID}"))?;
+        }
+        self.dropped.build(tx)?;
+        Ok(true)
     }
 }

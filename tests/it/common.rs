@@ -598,12 +598,13 @@ fn pg_copy(from: &Path, to: &Path) {
 /// A backup of database `db` into `to` (a file of the folder, for a SQLite file), taken as its
 /// engine's users take one while others may write: `xueshi backup` of a SQLite file; for a school
 /// of a PostgreSQL server, which `backup` refuses, `pg_dump` of its schema restored by `psql` into
-/// a new database of the server. Returns the backup, as a database the harness opens.
-pub fn backup(dir: &Path, db: &Path, to: &Path) -> PathBuf {
+/// a new database of the server. Returns the backup, as a database the harness opens, or what
+/// `pg_dump` said when it stopped.
+pub fn backup(dir: &Path, db: &Path, to: &Path) -> Result<PathBuf, String> {
     let Some((url, school)) = pg_target(db) else {
         let run = Run::from_output(xueshi(dir, db).arg("backup").arg(to).output().expect("run xueshi backup"));
         assert_eq!(run.code, 0, "xueshi backup: {}", run.stderr);
-        return to.to_path_buf();
+        return Ok(to.to_path_buf());
     };
     let copy = crate::postgres::shared().database();
     let tool = |name: &str| crate::postgres::newest_bin().map_or_else(|| PathBuf::from(name), |bin| bin.join(name));
@@ -613,7 +614,9 @@ pub fn backup(dir: &Path, db: &Path, to: &Path) -> PathBuf {
         .arg(url)
         .output()
         .expect("run pg_dump");
-    assert!(dump.status.success(), "pg_dump: {}", String::from_utf8_lossy(&dump.stderr));
+    if !dump.status.success() {
+        return Err(String::from_utf8_lossy(&dump.stderr).into_owned());
+    }
     let restore = std::process::Command::new(tool("psql"))
         .args(["--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--file"])
         .arg(to)
@@ -621,7 +624,7 @@ pub fn backup(dir: &Path, db: &Path, to: &Path) -> PathBuf {
         .output()
         .expect("run psql");
     assert!(restore.status.success(), "psql: {}", String::from_utf8_lossy(&restore.stderr));
-    PathBuf::from(format!("{copy}#{school}"))
+    Ok(PathBuf::from(format!("{copy}#{school}")))
 }
 
 /// Folds a database's WAL into its file, so that the file alone holds the whole state.

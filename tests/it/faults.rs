@@ -430,7 +430,7 @@ fn a_backup_taken_during_a_large_import_is_the_state_before_or_after() {
     ok(&s, &db, &["import", "attendance", &sheet]);
     let full = clock.elapsed();
     let after = snapshot(&db);
-    let (mut saw_before, mut saw_after) = (0, 0);
+    let (mut saw_before, mut saw_after, mut stopped) = (0, 0, 0);
     for (i, fraction) in [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95, 1.1].into_iter().enumerate() {
         copy_db(&start, &db);
         let mut import: std::process::Child = {
@@ -441,6 +441,18 @@ fn a_backup_taken_during_a_large_import_is_the_state_before_or_after() {
         std::thread::sleep(full.mul_f64(fraction));
         let copy = backup(s.dir.path(), &db, &s.path(&format!("backup-{i}.db")));
         assert!(import.wait().expect("the import").success(), "the import under a backup failed");
+        let copy = match copy {
+            Ok(copy) => copy,
+            // pg_dump reads the schema as its snapshot has it, and stops when a table's index or
+            // key that its snapshot names was built anew meanwhile: a large import's commit does
+            // that. It says so and writes nothing; run again, it dumps the state after.
+            Err(said) if on_postgres() && said.contains("cache lookup failed") => {
+                stopped += 1;
+                assert_eq!(snapshot(&db), after, "the import under a backup");
+                continue;
+            }
+            Err(said) => panic!("pg_dump: {said}"),
+        };
         ok(&s, &copy, &["check"]);
         let copied = snapshot(&copy);
         if copied == before {
@@ -453,7 +465,7 @@ fn a_backup_taken_during_a_large_import_is_the_state_before_or_after() {
         assert_eq!(snapshot(&db), after, "the import under a backup");
     }
     println!(
-        "backups during an import of {} rows ({} ms): {saw_before} before, {saw_after} after",
+        "backups during an import of {} rows ({} ms): {saw_before} before, {saw_after} after, {stopped} stopped",
         per_engine(100_000, 20_000),
         full.as_millis()
     );
