@@ -66,6 +66,12 @@ impl Both {
     }
 }
 
+/// A sheet's row (`staff_id,course,date,status`) with the other of present and absent.
+fn flipped(row: &str) -> String {
+    let (rest, status) = row.rsplit_once(',').unwrap();
+    format!("{rest},{}", if status == "absent" { "present" } else { "absent" })
+}
+
 #[test]
 fn an_attendance_import_says_the_same_on_postgresql() {
     let Some(pair) = Both::new() else { return };
@@ -89,12 +95,11 @@ fn an_attendance_import_says_the_same_on_postgresql() {
         let (rest, _) = row.rsplit_once(',').unwrap();
         format!("{rest},{status}")
     };
-    let flip = |row: &str| other(row, if row.ends_with(",absent") { "present" } else { "absent" });
     let change = format!(
         "staff_id,course,date,status\n{}\n{}\n{}\n{}\n{}\n",
-        flip(rows[0]),
+        flipped(rows[0]),
         rows[1],
-        flip(rows[2]),
+        flipped(rows[2]),
         other(rows[0], "excused"),
         other(rows[2], "late"),
     );
@@ -106,7 +111,7 @@ fn an_attendance_import_says_the_same_on_postgresql() {
     assert!(out.stdout.contains("updated") || out.code == 65, "{} {}", out.stdout, out.stderr);
     report();
     // The rows given twice with other values are refused; without them the overwrite goes in.
-    let change = format!("staff_id,course,date,status\n{}\n{}\n{}\n", flip(rows[0]), rows[1], flip(rows[2]));
+    let change = format!("staff_id,course,date,status\n{}\n{}\n{}\n", flipped(rows[0]), rows[1], flipped(rows[2]));
     s.file("change.csv", change);
     let out = both(&["import", "attendance", "change.csv", "--update"]).ok();
     assert!(out.stdout.contains("0 new, 1 unchanged, 2 updated"), "{}", out.stdout);
@@ -143,10 +148,7 @@ fn a_large_import_meeting_stored_rows_says_the_same_on_postgresql() {
     let rows: Vec<&str> = text.lines().skip(1).collect();
     let header = "staff_id,course,date,status";
     // Two rows of the sheet's second chunk stored first, one of them with another status.
-    let flipped = {
-        let (rest, status) = rows[9000].rsplit_once(',').unwrap();
-        format!("{rest},{}", if status == "absent" { "present" } else { "absent" })
-    };
+    let flipped = flipped(rows[9000]);
     pair.s.file("stored.csv", format!("{header}\n{flipped}\n{}\n", rows[9001]));
     pair.run(&["import", "attendance", "stored.csv"]).ok();
     // And the sheet with its 100th row given again at its end, in its last chunk.
@@ -197,10 +199,7 @@ fn a_large_import_into_an_empty_table_says_the_same_on_postgresql() {
     let sheet = pair.generated();
     let text = std::fs::read_to_string(&sheet).unwrap();
     let rows: Vec<&str> = text.lines().skip(1).collect();
-    let flipped = {
-        let (rest, status) = rows[99].rsplit_once(',').unwrap();
-        format!("{rest},{}", if status == "absent" { "present" } else { "absent" })
-    };
+    let flipped = flipped(rows[99]);
     let connect = || postgres::Client::connect(pair.pg.to_str().unwrap(), postgres::NoTls).unwrap();
     let schema = || {
         let mut conn = connect();
