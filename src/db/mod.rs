@@ -170,8 +170,9 @@ fn open_postgres(url: &str, school: Option<&str>, create: bool) -> Result<(Conne
     // Only its schema (and the catalogue) is searched, so two schools' records never meet.
     client.batch_execute(&format!("SET search_path TO {schema}"))?;
     let mut tx = client.transaction()?;
-    // One migration at a time: a second process waits here, then finds the work done.
-    tx.batch_execute("SELECT pg_advisory_xact_lock(7873)")?;
+    // One migration of a school at a time: a second process waits here, then finds the work
+    // done. Other schools' commands go on.
+    tx.batch_execute(&format!("SELECT pg_advisory_xact_lock(7873, hashtext('{schema}'))"))?;
     if create && school.is_some() {
         tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))?;
     }

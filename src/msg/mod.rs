@@ -124,7 +124,7 @@ fn some_zh<T: Display>(items: &[T]) -> String {
 }
 
 /// "1 session", "3 sessions".
-fn count_en(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn count_en(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::document::{Cell, Document, Table};
 use super::year;
 use crate::hours::{div_half_up, ratio4, Fixed, Hours};
+use crate::msg::count_en;
 use crate::store::ledger::YearData;
 use crate::Lang;
 
@@ -84,7 +85,11 @@ impl SchoolsReport {
                 .to_string(),
             lines: vec![lang
                 .pick(
-                    &format!("{} schools; {learners} learners, {met} met their requirement.", self.schools.len()),
+                    &format!(
+                        "{}; {}, {met} met their requirement.",
+                        count_en(self.schools.len(), "school", "schools"),
+                        count_en(learners as usize, "learner", "learners")
+                    ),
                     &format!("共 {} 所学校；参训学员 {learners} 人，达标 {met} 人。", self.schools.len()),
                 )
                 .to_string()],
@@ -145,5 +150,7 @@ mod tests {
         let doc = report.document(Lang::En);
         assert_eq!(doc.tables[0].rows.len(), 3);
         assert!(doc.lines[0].contains("3 schools; 4 learners, 3 met"), "{:?}", doc.lines);
+        let one = from_data(2024, vec![("c".into(), school(&[3201]))]).document(Lang::En);
+        assert!(one.lines[0].starts_with("1 school; 1 learner, 1 met"), "{:?}", one.lines);
     }
 }

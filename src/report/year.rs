@@ -8,6 +8,7 @@ use super::render::{Cell, Document, Table};
 use crate::credit;
 use crate::hours::{div_half_up, ratio4, Fixed, Hours};
 use crate::model::Category;
+use crate::msg::count_en;
 use crate::store;
 use crate::Lang;
 
@@ -143,8 +144,8 @@ impl YearReport {
         let lines: Vec<String> = [
             lang.pick(
                 &format!(
-                    "{} learners; {} met their requirement; {} eligible for appraisal.",
-                    self.learners.len(),
+                    "{}; {} met their requirement; {} eligible for appraisal.",
+                    count_en(self.learners.len(), "learner", "learners"),
                     met,
                     eligible
                 ),
