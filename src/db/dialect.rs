@@ -77,6 +77,25 @@ impl Engine {
         }
     }
 
+    /// A query of the references the engine has not checked on every row itself, as (table,
+    /// column, parent table, parent column): on PostgreSQL the foreign keys a large import added
+    /// back `NOT VALID` (see `store::bulk::LearnerIndex`); SQLite checks all of them on request
+    /// (`PRAGMA foreign_key_check`), so none.
+    pub fn unchecked_references(self) -> Option<&'static str> {
+        match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some(
+                "SELECT c.conrelid::regclass::text, a.attname::text, c.confrelid::regclass::text, p.attname::text
+                 FROM pg_constraint c
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                 JOIN pg_attribute p ON p.attrelid = c.confrelid AND p.attnum = c.confkey[1]
+                 WHERE c.contype = 'f' AND NOT c.convalidated
+                   AND c.connamespace = current_schema()::regnamespace
+                 ORDER BY 1, 2",
+            ),
+        }
+    }
+
     /// A query of one index's definition (`CREATE INDEX …`) by its name, `?1`. On PostgreSQL only
     /// an index the role may drop (its table's owner's): a granted role (`grant`) keeps the index.
     pub fn index_definition(self) -> &'static str {

@@ -974,7 +974,10 @@ catalogue! {
     CheckOk => en: "ok", zh: "检查通过";
     CheckIntegrity { detail: String } => en: format!("integrity: {detail}"), zh: format!("完整性检查：{detail}");
     CheckForeignKey { table: String, row: Option<i64>, parent: String }
-        => en: format!("foreign key: {table} row {row:?} points to a missing {parent}"),
+        => en: format!(
+            "foreign key: {table} row {} points to a missing {parent}",
+            row.map_or_else(|| "?".to_string(), |r| r.to_string())
+        ),
         zh: format!(
             "外键：{table} 表第 {} 行指向不存在的 {parent} 记录",
             row.map_or_else(|| "?".to_string(), |r| r.to_string())

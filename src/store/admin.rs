@@ -41,7 +41,21 @@ pub fn table_counts(tx: &Tx) -> Result<Vec<(&'static str, i64)>> {
 /// enrolment, dates that are not ISO days). Empty when all is well.
 pub fn problems(tx: &Tx) -> Result<Vec<Msg>> {
     let mut problems: Vec<Msg> = Vec::new();
-    // SQLite's own checks; PostgreSQL keeps its pages and references whole itself.
+    // SQLite's own checks; PostgreSQL keeps its pages and references whole itself, but for the
+    // references added back unchecked: each of those is checked here, one query per key.
+    if let Some(unchecked) = tx.engine().unchecked_references() {
+        let keys: Vec<(String, String, String, String)> =
+            tx.all(unchecked, params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        for (table, column, parent, key) in keys {
+            let dangling = format!(
+                "SELECT c.{column} FROM {table} c
+                 WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})"
+            );
+            problems.extend(found(tx, &dangling, |_| {
+                Ok(Msg::CheckForeignKey { table: table.clone(), row: None, parent: parent.clone() })
+            })?);
+        }
+    }
     if tx.sqlite().is_some() {
         let integrity: Vec<String> = tx.all("PRAGMA integrity_check", params![], |r| r.get(0))?;
         if integrity != ["ok"] {

@@ -238,4 +238,16 @@ fn a_large_import_into_an_empty_table_says_the_same_on_postgresql() {
     assert_eq!(schema(), before);
     let stored: i64 = connect().query_one("SELECT COUNT(*) FROM attendance", &[]).unwrap().get(0);
     assert_eq!(stored, rows.len() as i64);
+    // The foreign keys came back unchecked by the server (the import checked every row): `check`
+    // checks them, and finds a learner deleted behind the keys' back.
+    pair.run(&["check"]).ok();
+    let mut conn = connect();
+    conn.batch_execute(
+        "SET session_replication_role = replica;
+         DELETE FROM learner WHERE id = (SELECT learner_id FROM attendance ORDER BY learner_id LIMIT 1)",
+    )
+    .unwrap();
+    let out = run(pair.dir(), &pair.pg, &["check"]);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+    assert!(out.stderr.contains("foreign key: attendance row ? points to a missing learner"), "{}", out.stderr);
 }
