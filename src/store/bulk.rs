@@ -21,7 +21,7 @@ use crate::db::{params, Actor, DroppedIndex, Engine, Param, ToParam, Tx, Value};
 use crate::error::Result;
 use crate::model::Counts;
 use crate::msg::Msg;
-use crate::store::{Put, Table, Writer, ATTENDANCE_LEARNER};
+use crate::store::{Overwrite, Put, Table, Verdict, Writer, ATTENDANCE_LEARNER};
 
 /// Rows `push` gathers before it writes them.
 const CHUNK: usize = 4096;
@@ -198,6 +198,8 @@ pub struct Bulk<'w, R: BulkRecord = Record> {
     refused: Vec<(u64, Msg)>,
     /// PostgreSQL: whether the temporary table that COPY fills has been made.
     staged: bool,
+    /// PostgreSQL: whether the temporary table of a chunk's overwrites has been made.
+    overwriting: bool,
     /// PostgreSQL: whether a chunk is first copied into the table itself (see `copy_straight`).
     straight: bool,
 }
@@ -213,6 +215,7 @@ impl<R: BulkRecord> Bulk<'static, R> {
             check: Vec::new(),
             refused: Vec::new(),
             staged: false,
+            overwriting: false,
             straight: false,
         }
     }
@@ -300,9 +303,10 @@ impl<R: BulkRecord> Bulk<'_, R> {
     /// PostgreSQL: the chunk goes into a temporary table through COPY and is merged into the
     /// table by one INSERT … SELECT … ON CONFLICT DO NOTHING (in key order, and the sheet's among
     /// rows of one key: the first is the one written). When it did not insert them all, the
-    /// chunk's rows are read back with what is stored under their keys, in one query, and go
-    /// through what SQLite's path does with the rows it reads back: unchanged, or `Writer::put`
-    /// (conflict, repeated, an overwrite audited), in the sheet's order.
+    /// chunk's rows are read back with what is stored under their keys, in one query, and are
+    /// judged in memory in the sheet's order as `Writer::put` judges a row (unchanged, conflict,
+    /// repeated, overwrite); the chunk's overwrites are then written and audited together
+    /// (`write_overwrites`).
     fn write_copied(&mut self, mut to: Target, records: &mut [R], describe: Describe) -> Result<()> {
         if records.is_empty() {
             return Ok(());
@@ -362,23 +366,97 @@ impl<R: BulkRecord> Bulk<'_, R> {
         })?;
         // What each key holds as the rows go by: SQLite's path reads it again for each row.
         let mut now: HashMap<R::Key, (Vec<Value>, Option<i64>)> = HashMap::new();
+        let mut overwrites = Vec::new();
         let mut ours = 0;
         for (line, stored, b) in rows {
             let Ok(i) = records.binary_search_by_key(&line, |r| r.line()) else { continue };
             let r = &records[i];
             let values = r.values();
             let (stored, b) = now.entry(r.key()).or_insert((stored, b));
-            if self.judge(&mut to, r, &values, Some((stored, *b)), &mut ours, describe)? {
-                // Overwritten: the key holds the given values (those the sheet has) and this batch.
-                for ((had, given), known) in stored.iter_mut().zip(values).zip(self.writer.known()) {
-                    if *known {
-                        *had = given;
-                    }
+            match self.writer.judge(stored, *b, &values, to.actor, to.update) {
+                Verdict::Same => same(&mut to, *b, &mut ours),
+                Verdict::Repeated => self.refuse(r, stored, true, describe),
+                Verdict::Conflict => self.refuse(r, stored, false, describe),
+                Verdict::Overwrite => {
+                    let key = r.key_values();
+                    let overwrite = self.writer.overwrite(to.actor, &key, stored, *b, &values);
+                    // The key holds the given values (those the sheet has) and this batch.
+                    stored.clone_from(&overwrite.merged);
+                    *b = batch;
+                    to.counts.updated += 1;
+                    overwrites.push(Overwritten { key, line, overwrite });
                 }
-                *b = batch;
             }
         }
+        self.write_overwrites(to.tx, to.actor, &overwrites)?;
         to.counts.unchanged += ours - inserted;
+        Ok(())
+    }
+
+    /// PostgreSQL: writes a chunk's overwrites, gathered in the sheet's order, in four statements
+    /// for the chunk (`Writer::put` takes four for each: insert, select, update, audit row): copied
+    /// into a temporary table, written over the stored rows by one UPDATE … FROM, and logged by one
+    /// INSERT … SELECT in the sheet's order (the audit rows get the ids, one after another, that
+    /// rows logged one by one get). The server checks each row as it checks `Writer::put`'s
+    /// UPDATE: a role's policy refuses it with the same error.
+    fn write_overwrites(&mut self, tx: &Tx, actor: &Actor, overwrites: &[Overwritten]) -> Result<()> {
+        if overwrites.is_empty() {
+            return Ok(());
+        }
+        let t = self.table;
+        let staging = format!("overwrite_{}", t.entity);
+        let columns: Vec<&str> = t.key.iter().chain(t.values).copied().collect();
+        let columns = columns.join(", ");
+        if self.overwriting {
+            tx.batch(&format!("TRUNCATE {staging}"))?;
+        } else {
+            tx.batch(&format!(
+                "CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS
+                 SELECT {columns}, CAST(0 AS BIGINT) AS line, CAST('' AS TEXT) AS audit_key,
+                        CAST('' AS TEXT) AS audit_old, CAST('' AS TEXT) AS audit_new
+                 FROM {} WITH NO DATA",
+                t.entity
+            ))?;
+            self.overwriting = true;
+        }
+        let logged: Vec<[String; 3]> = overwrites
+            .iter()
+            .map(|w| [w.overwrite.key.to_string(), w.overwrite.old.to_string(), w.overwrite.new.to_string()])
+            .collect();
+        let rows = overwrites.iter().zip(&logged).map(|(w, [key, old, new])| {
+            let logged = [Param::Int(w.line as i64), Param::Text(key), Param::Text(old), Param::Text(new)];
+            w.key.iter().chain(&w.overwrite.merged).map(Value::param).chain(logged)
+        });
+        tx.copy_in(&staging, &format!("{columns}, line, audit_key, audit_old, audit_new"), rows)?;
+        // Only the columns the sheet has; a key overwritten twice (only an import without a batch
+        // could) ends with its last values.
+        let keys = t.key.join(", ");
+        let set: Vec<String> = t
+            .values
+            .iter()
+            .zip(self.writer.known())
+            .filter(|(_, known)| **known)
+            .map(|(v, _)| format!("{v} = u.{v}"))
+            .collect();
+        let on: Vec<String> = t.key.iter().map(|k| format!("t.{k} = u.{k}")).collect();
+        tx.execute(
+            &format!(
+                "UPDATE {} t SET {}, batch_id = ?1
+                 FROM (SELECT DISTINCT ON ({keys}) * FROM {staging} ORDER BY {keys}, line DESC) u WHERE {}",
+                t.entity,
+                set.join(", "),
+                on.join(" AND ")
+            ),
+            params![actor.batch],
+        )?;
+        tx.execute(
+            &format!(
+                "INSERT INTO audit (at, operator, batch_id, entity, key, action, old, new)
+                 SELECT ?1, ?2, ?3, '{}', audit_key, 'update', audit_old, audit_new FROM {staging} ORDER BY line",
+                t.entity
+            ),
+            params![actor.at, actor.operator, actor.batch],
+        )?;
         Ok(())
     }
 
@@ -407,10 +485,9 @@ impl<R: BulkRecord> Bulk<'_, R> {
         }
     }
 
-    /// Judges a row whose key was stored already (`stored`: the values and batch the key holds, if
-    /// it still holds any), on both engines alike: one of this batch's own rows (counted in
-    /// `ours`), unchanged, or handed to `Writer::put` — a conflict or a repeated row refused, an
-    /// overwrite audited. True when it overwrote the stored row.
+    /// SQLite: judges a row whose key was stored already (`stored`: the values and batch the key
+    /// holds, if it still holds any): one of this batch's own rows (counted in `ours`), unchanged,
+    /// or handed to `Writer::put` — a conflict or a repeated row refused, an overwrite audited.
     fn judge(
         &mut self,
         to: &mut Target,
@@ -419,29 +496,25 @@ impl<R: BulkRecord> Bulk<'_, R> {
         stored: Option<(&[Value], Option<i64>)>,
         ours: &mut i64,
         describe: Describe,
-    ) -> Result<bool> {
+    ) -> Result<()> {
         if let Some((_, b)) = stored.filter(|(stored, _)| self.writer.same(stored, values)) {
-            if b == to.actor.batch {
-                *ours += 1;
-            } else {
-                to.counts.unchanged += 1;
-            }
-            return Ok(false);
+            same(to, b, ours);
+            return Ok(());
         }
-        let key = r.key_values();
-        match self.writer.put(to.tx, to.actor, &key, values, to.update)? {
-            Put::Conflict(stored) => {
-                self.refused.push((r.line(), Msg::Conflict { what: Box::new(describe(&stored, &key)) }))
-            }
-            Put::Repeated(stored) => {
-                self.refused.push((r.line(), Msg::RepeatedRow { what: Box::new(describe(&stored, &key)) }))
-            }
-            put => {
-                to.counts.add(&put);
-                return Ok(matches!(put, Put::Updated));
-            }
+        match self.writer.put(to.tx, to.actor, &r.key_values(), values, to.update)? {
+            Put::Conflict(stored) => self.refuse(r, &stored, false, describe),
+            Put::Repeated(stored) => self.refuse(r, &stored, true, describe),
+            put => to.counts.add(&put),
         }
-        Ok(false)
+        Ok(())
+    }
+
+    /// Keeps a row refused by what its key holds (`stored`): a conflict, or with `repeated` a key
+    /// given twice.
+    fn refuse(&mut self, r: &R, stored: &[Value], repeated: bool, describe: Describe) {
+        let what = Box::new(describe(stored, &r.key_values()));
+        let message = if repeated { Msg::RepeatedRow { what } } else { Msg::Conflict { what } };
+        self.refused.push((r.line(), message));
     }
 
     /// Inserts the rows whose keys are not stored yet; returns how many it inserted.
@@ -480,6 +553,23 @@ impl Bulk<'_, Record> {
         to.counts.new += to.tx.copy_in(t.entity, &columns.join(", "), rows)? as i64;
         Ok(())
     }
+}
+
+/// A row that says what its key holds (under batch `b`): one of this batch's own rows (counted in
+/// `ours`: the statement that wrote it counted it new) or unchanged.
+fn same(to: &mut Target, b: Option<i64>, ours: &mut i64) {
+    if b == to.actor.batch {
+        *ours += 1;
+    } else {
+        to.counts.unchanged += 1;
+    }
+}
+
+/// An overwrite a chunk gathers on PostgreSQL: its key, its sheet line, what it writes and logs.
+struct Overwritten {
+    key: Vec<Value>,
+    line: u64,
+    overwrite: Overwrite,
 }
 
 /// A record's fields and one more (its line, its batch), as COPY takes a row.

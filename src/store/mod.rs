@@ -66,6 +66,30 @@ pub enum Put {
     Repeated(Vec<Value>),
 }
 
+/// What a record's values come to against those its key holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The same, in the columns the caller knows.
+    Same,
+    /// Others, which this batch wrote: the key given twice.
+    Repeated,
+    /// Others, and the caller did not ask to update.
+    Conflict,
+    /// Others, to be written over the stored ones (and audited).
+    Overwrite,
+}
+
+/// An overwrite, as the key holds it after and the audit log keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overwrite {
+    /// The given values in the columns the caller knows, the stored ones in the rest.
+    pub merged: Vec<Value>,
+    /// The audit row's key, old values and new values (each with the batch the row carries).
+    pub key: Json,
+    pub old: Json,
+    pub new: Json,
+}
+
 /// Prepared SQL for one table; built once per command, used for every row.
 pub struct Writer<'t> {
     table: &'t Table,
@@ -140,27 +164,62 @@ impl<'t> Writer<'t> {
             let stored = (0..n).map(|i| r.get::<Value>(i)).collect::<Result<Vec<_>>>()?;
             Ok((stored, r.get::<Option<i64>>(n)?))
         })?;
-        if self.same(&stored, values) {
-            return Ok(Put::Unchanged);
-        }
-        if actor.batch.is_some() && stored_batch == actor.batch {
-            return Ok(Put::Repeated(stored));
-        }
-        if !update {
-            return Ok(Put::Conflict(stored));
+        match self.judge(&stored, stored_batch, values, actor, update) {
+            Verdict::Same => return Ok(Put::Unchanged),
+            Verdict::Repeated => return Ok(Put::Repeated(stored)),
+            Verdict::Conflict => return Ok(Put::Conflict(stored)),
+            Verdict::Overwrite => {}
         }
         let all: Vec<&Value> = key.iter().chain(values).chain(std::iter::once(&batch)).collect();
         tx.execute(&self.update, self.update_params.iter().map(|&i| all[i].param()))?;
+        let o = self.overwrite(actor, key, &stored, stored_batch, values);
+        db::audit(tx, actor, self.table.entity, &o.key, Action::Update, Some(&o.old), Some(&o.new))?;
+        Ok(Put::Updated)
+    }
+
+    /// What `values` come to against what their key holds (`stored`, under `stored_batch`): the
+    /// one judgement of `put` and of the bulk writes that read stored rows themselves.
+    pub fn judge(
+        &self,
+        stored: &[Value],
+        stored_batch: Option<i64>,
+        values: &[Value],
+        actor: &Actor,
+        update: bool,
+    ) -> Verdict {
+        if self.same(stored, values) {
+            Verdict::Same
+        } else if actor.batch.is_some() && stored_batch == actor.batch {
+            Verdict::Repeated
+        } else if !update {
+            Verdict::Conflict
+        } else {
+            Verdict::Overwrite
+        }
+    }
+
+    /// An overwrite of `stored` (under `stored_batch`) by `values`: what the key holds after it
+    /// and its audit row's key, old and new values.
+    pub fn overwrite(
+        &self,
+        actor: &Actor,
+        key: &[Value],
+        stored: &[Value],
+        stored_batch: Option<i64>,
+        values: &[Value],
+    ) -> Overwrite {
         let merged: Vec<Value> = values
             .iter()
-            .zip(&stored)
+            .zip(stored)
             .zip(&self.known)
             .map(|((given, had), known)| if *known { given.clone() } else { had.clone() })
             .collect();
-        let old = self.values_json(&stored, Some(stored_batch));
-        let new = self.values_json(&merged, Some(actor.batch));
-        db::audit(tx, actor, self.table.entity, &self.key_json(key), Action::Update, Some(&old), Some(&new))?;
-        Ok(Put::Updated)
+        Overwrite {
+            key: self.key_json(key),
+            old: self.values_json(stored, Some(stored_batch)),
+            new: self.values_json(&merged, Some(actor.batch)),
+            merged,
+        }
     }
 
     /// Which value columns the caller knows (see `partial`).

@@ -144,6 +144,20 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     as_admin(&["grant", &wide, "--school-wide"]);
     run(d, &as_user(&db, &wide, "pw"), &["attend", &id, "0031"]).ok();
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 4);
+    // Nor overwrite it with an import, alongside a row of theirs: refused, nothing written. Their
+    // own rows are overwritten, audited as the role.
+    std::fs::write(&sheet, "staff_id,status\n0040,absent\n0031,absent\n").unwrap();
+    let audit_before = count(&mut admin, "SELECT COUNT(*) FROM audit");
+    let r = as_nk1(&["import", "attendance", sheet.to_str().unwrap(), "--session", &id, "--update"]);
+    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance WHERE status = 'absent'"), 0);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM audit"), audit_before);
+    std::fs::write(&sheet, "staff_id,status\n0040,absent\n0050,late\n").unwrap();
+    let r = as_nk1(&["import", "attendance", sheet.to_str().unwrap(), "--session", &id, "--update"]).ok();
+    assert!(r.stdout.contains("0 new, 0 unchanged, 2 updated"), "{}", r.stdout);
+    let sql =
+        format!("SELECT COUNT(*) FROM audit WHERE entity = 'attendance' AND action = 'update' AND operator = '{nk1}'");
+    assert_eq!(count(&mut admin, &sql), 2);
     // The branch secretary cannot take that record back either.
     let r = as_nk1(&["attend", &id, "0031", "--remove"]);
     assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);

@@ -251,3 +251,122 @@ fn a_large_import_into_an_empty_table_says_the_same_on_postgresql() {
     assert_ne!(out.code, 0, "{}", out.stdout);
     assert!(out.stderr.contains("foreign key: attendance row ? points to a missing learner"), "{}", out.stderr);
 }
+
+/// A sheet that contradicts the stored one across every chunk of the import (on PostgreSQL a
+/// chunk's overwrites are judged in memory and written together): conflicts and a new key given
+/// twice refused together without `--update`; with it, rows given again with other values
+/// refused at their lines (one overwritten earlier in its own chunk, one in an earlier chunk);
+/// without those, the overwrites in, audited in the sheet's order, and undone to what was stored.
+#[test]
+fn overwrites_across_chunks_say_the_same_on_postgresql() {
+    let Some(pair) = Both::new() else { return };
+    let sheet = pair.generated();
+    pair.run(&["import", "attendance", &sheet]).ok();
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert!(rows.len() > 2 * 8192, "{} rows", rows.len());
+    let status = |row: &str| row.rsplit_once(',').unwrap().1.to_string();
+    let with = |row: &str, status: &str| format!("{},{status}", row.rsplit_once(',').unwrap().0);
+    // A status neither the stored row's nor its flipped one's.
+    let third = |row: &str| {
+        let s = ["late", "excused"].into_iter().find(|s| *s != status(row) && *s != status(&flipped(row))).unwrap();
+        with(row, s)
+    };
+    // A key the first sheet has not: row 700's learner at a session of its course the sheet
+    // does not hold (made by the import).
+    let (staff, rest) = rows[700].split_once(',').unwrap();
+    let course = rest.split(',').next().unwrap();
+    let new = format!("{staff},{course},2024-12-31");
+    assert!(!rows.iter().any(|r| r.starts_with(&format!("{new},"))), "{new}");
+
+    // Every thousandth row changed; rows 500 and 9500 given again with a third status (refused
+    // with --update: the first in its own chunk, the second in a later one), the new key twice with
+    // two statuses (refused either way), row 1500 again as changed, and row 2000, unchanged where
+    // it stands, changed at the end of the sheet.
+    let sheet = |repeated: bool| {
+        let mut out = vec!["staff_id,course,date,status".to_string()];
+        for (i, row) in rows.iter().enumerate() {
+            out.push(if i % 1000 == 500 { flipped(row) } else { row.to_string() });
+            match i {
+                600 if repeated => out.push(third(rows[500])),
+                700 => out.push(format!("{new},present")),
+                800 if repeated => out.push(format!("{new},absent")),
+                _ => {}
+            }
+        }
+        out.push(flipped(rows[1500]));
+        out.push(third(rows[2000]));
+        if repeated {
+            out.push(third(rows[9500]));
+        }
+        out.join("\n") + "\n"
+    };
+    pair.s.file("change.csv", sheet(true));
+    let out = pair.run(&["import", "attendance", "change.csv"]).expect(65);
+    assert!(out.stderr.contains("add --update") && out.stderr.contains(&format!("{staff} ")), "{}", out.stderr);
+    let out = pair.run(&["import", "attendance", "change.csv", "--update"]).expect(65);
+    assert!(!out.stderr.contains("add --update") && out.stderr.contains(&format!("{staff} ")), "{}", out.stderr);
+    pair.report();
+    pair.s.file("change.csv", sheet(false));
+    let out = pair.run(&["import", "attendance", "change.csv", "--update"]).ok();
+    let flips = (0..rows.len()).filter(|i| i % 1000 == 500).count();
+    let (unchanged, updated) = (rows.len() - flips + 1, flips + 1);
+    assert!(out.stdout.contains(&format!("1 new, {unchanged} unchanged, {updated} updated")), "{}", out.stdout);
+    pair.report();
+
+    // The same audit log (but for the clock and the operator, PostgreSQL's role), its rows in the
+    // same order; the batch's ids as far apart as SQLite's (the refused imports' rows leave a gap
+    // in PostgreSQL's identity before them).
+    let dir = pair.dir();
+    let audit = |db: &Path, args: &[&str]| {
+        let mut json = run(dir, db, &[&["audit", "--format", "json"], args].concat()).ok().json();
+        let rows = json.as_array_mut().unwrap();
+        let first = rows.first().map_or(0, |r| r["id"].as_i64().unwrap());
+        for row in rows {
+            let row = row.as_object_mut().unwrap();
+            let id = row["id"].as_i64().unwrap();
+            row.insert("id".into(), (id - first).into());
+            row.remove("at");
+            row.remove("operator");
+        }
+        json
+    };
+    let (on_sqlite, on_pg) = (pair.s.db(), pair.pg.clone());
+    let log = audit(&on_sqlite, &["--batch", "4"]);
+    let overwrites = log.as_array().unwrap().iter().filter(|r| r["entity"] == "attendance" && r["action"] == "update");
+    assert_eq!(overwrites.count(), updated, "{log}");
+    assert_eq!(audit(&on_pg, &["--batch", "4"]), log);
+    let strip = |mut log: serde_json::Value| {
+        log.as_array_mut().unwrap().iter_mut().for_each(|r| drop(r.as_object_mut().unwrap().remove("id")));
+        log
+    };
+    assert_eq!(strip(audit(&on_pg, &[])), strip(audit(&on_sqlite, &[])));
+
+    // What the keys hold, on each engine: the overwrites as the sheet says, and undone, the first
+    // sheet's again.
+    let stored = || {
+        let sql = "SELECT session_id, learner_id, status, hours, batch_id FROM attendance ORDER BY 1, 2";
+        let mut client = postgres::Client::connect(on_pg.to_str().unwrap(), postgres::NoTls).unwrap();
+        let on_pg: Vec<String> = client
+            .simple_query(sql)
+            .unwrap()
+            .iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => {
+                    Some((0..r.len()).map(|i| r.get(i).unwrap_or("-")).collect::<Vec<_>>().join("|"))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(on_pg, pair.s.sql(sql));
+        on_pg
+    };
+    let changed = stored();
+    assert_eq!(changed.iter().filter(|r| r.ends_with("|4")).count(), updated + 1, "{changed:?}");
+    pair.run(&["imports", "undo", "4"]).ok();
+    pair.report();
+    let undone = stored();
+    assert_eq!(undone.len(), rows.len());
+    assert!(undone.iter().all(|r| r.ends_with("|3")), "{undone:?}");
+    assert_eq!(audit(&on_pg, &["--batch", "4"]), audit(&on_sqlite, &["--batch", "4"]));
+}
