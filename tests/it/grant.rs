@@ -183,3 +183,41 @@ fn grant_is_refused_on_a_sqlite_file() {
     // On SQLite --operator is the operator, as before.
     run(dir.path(), &db, &["--operator", "li", "branch", "add", "NK1", "内科一支部"]).ok();
 }
+
+#[test]
+fn a_role_allowed_one_connection_reads_the_same_reports() {
+    // A read on a server takes a second connection for its attendance when it can have one; a
+    // role that may hold one connection at a time reads it all through its one.
+    let Some(server) = server() else { return };
+    let dir = School::empty();
+    let d = dir.dir.path();
+    let db = server.database();
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).expect("connect");
+    let as_admin = |args: &[&str]| run(d, &db, args).ok();
+    as_admin(&["init"]);
+    as_admin(&["branch", "add", "NK1", "内科一支部"]);
+    as_admin(&["learner", "add", "0012", "张三", "--branch", "NK1", "--category", "member"]);
+    as_admin(&["learner", "add", "0031", "李四", "--branch", "NK1", "--category", "candidate"]);
+    as_admin(&["course", "add", "DS01", "党史", "--kind", "theory", "--mode", "offline", "--hours", "2"]);
+    for date in ["2024-03-15", "2024-05-10"] {
+        let id = as_admin(&["session", "add", "--course", "DS01", "--date", date]).stdout.trim().to_string();
+        as_admin(&["attend", &id, "0012", "0031"]);
+    }
+    as_admin(&["online", "add", "0031", "2024-04-02", "1.5"]);
+    as_admin(&["assessment", "add", "Q1", "党章测试", "--kind", "quiz", "--date", "2024-04-01", "--hours", "1"]);
+    as_admin(&["result", "add", "Q1", "0012", "--score", "90"]);
+    let one = new_role(&mut admin, "one");
+    admin.batch_execute(&format!("ALTER ROLE {one} CONNECTION LIMIT 1")).expect("limit the role");
+    as_admin(&["grant", &one, "--school-wide"]);
+    let as_one = as_user(&db, &one, "pw");
+    let reads: [&[&str]; 3] = [
+        &["report", "year", "2024", "--format", "json"],
+        &["notice", "2024-Q2", "--format", "json"],
+        &["notice", "2024-H1", "--format", "text"],
+    ];
+    for args in reads {
+        let wanted = as_admin(args).stdout;
+        assert!(wanted.contains("0031"), "{wanted}");
+        assert_eq!(run(d, &as_one, args).ok().stdout, wanted, "{args:?}");
+    }
+}
