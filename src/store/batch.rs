@@ -5,7 +5,7 @@
 use rusqlite::OptionalExtension;
 use serde_json::{json, Value as Json};
 
-use crate::db::{self, params, Action, Actor, Connection, DroppedIndex, Engine, ToParam, Tx, Value};
+use crate::db::{self, params, Action, Actor, Connection, DroppedIndex, Engine, Param, ToParam, Tx, Value};
 use crate::error::{Error, Problem, Result};
 use crate::model::Counts;
 use crate::msg::Msg;
@@ -514,7 +514,31 @@ fn refuse_if_outside(tx: &Tx, batch: i64) -> Result<()> {
     }
 }
 
-/// Puts back the values the batch overwrote, newest overwrite first.
+/// A row a batch overwrote, as the audit log holds it: its table, key, old values (with its old
+/// batch id) and the values the batch wrote.
+struct Overwritten {
+    table: &'static Table,
+    key: Json,
+    old: Json,
+    new: Json,
+}
+
+impl Overwritten {
+    /// The columns undo writes back: the table's values and the row's batch id, as `old` has them.
+    fn columns(&self) -> impl Iterator<Item = &'static str> {
+        self.table.values.iter().copied().chain(std::iter::once("batch_id"))
+    }
+
+    fn old_values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.columns().map(|c| json_to_sql(&self.old[c]))
+    }
+
+    fn key_values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.table.key.iter().map(|k| json_to_sql(&self.key[*k]))
+    }
+}
+
+/// Puts back the values the batch overwrote, newest overwrite first, each logged.
 fn restore_overwritten(tx: &Tx, actor: &Actor, batch: i64) -> Result<usize> {
     let entities: Vec<String> = KEYED.iter().map(|t| format!("'{}'", t.entity)).collect();
     let sql = format!(
@@ -522,34 +546,91 @@ fn restore_overwritten(tx: &Tx, actor: &Actor, batch: i64) -> Result<usize> {
          AND entity IN ({}) ORDER BY id DESC",
         entities.join(", ")
     );
-    let overwrites: Vec<(String, String, Option<String>, Option<String>)> =
+    let logged: Vec<(String, String, Option<String>, Option<String>)> =
         tx.all(&sql, params![batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    for (entity, key, old, new) in &overwrites {
-        let table = KEYED
-            .iter()
-            .find(|t| t.entity == entity)
-            .ok_or_else(|| Error::Other(Msg::AuditUnknownEntity { entity: entity.clone() }))?;
-        let parse = |text: Option<&String>| -> Result<Json> {
-            serde_json::from_str(text.map_or("null", String::as_str)).map_err(|e| {
-                Error::Other(Msg::AuditBadJson { entity: entity.clone(), key: key.clone(), detail: e.to_string() })
-            })
-        };
-        let (key_json, old_json, new_json) = (parse(Some(key))?, parse(old.as_ref())?, parse(new.as_ref())?);
-        // Column names come from the table's definition, never from the log's text.
-        let columns: Vec<&str> = table.values.iter().copied().chain(std::iter::once("batch_id")).collect();
-        let sets: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
-        let wheres: Vec<String> =
-            table.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", columns.len() + i + 1)).collect();
-        let values: Vec<Value> = columns
-            .iter()
-            .map(|c| json_to_sql(&old_json[*c]))
-            .chain(table.key.iter().map(|k| json_to_sql(&key_json[*k])))
-            .collect();
-        let sql = format!("UPDATE {} SET {} WHERE {}", table.entity, sets.join(", "), wheres.join(" AND "));
-        tx.execute(&sql, values.iter().map(Value::param))?;
-        db::audit(tx, actor, entity, &key_json, Action::Update, Some(&new_json), Some(&old_json))?;
+    let overwrites: Vec<Overwritten> = logged
+        .iter()
+        .map(|(entity, key, old, new)| {
+            let table = KEYED
+                .iter()
+                .find(|t| t.entity == entity)
+                .ok_or_else(|| Error::Other(Msg::AuditUnknownEntity { entity: entity.clone() }))?;
+            let parse = |text: Option<&String>| -> Result<Json> {
+                serde_json::from_str(text.map_or("null", String::as_str)).map_err(|e| {
+                    Error::Other(Msg::AuditBadJson { entity: entity.clone(), key: key.clone(), detail: e.to_string() })
+                })
+            };
+            Ok(Overwritten { table, key: parse(Some(key))?, old: parse(old.as_ref())?, new: parse(new.as_ref())? })
+        })
+        .collect::<Result<_>>()?;
+    match tx.engine() {
+        Engine::Sqlite => {
+            for w in &overwrites {
+                // Column names come from the table's definition, never from the log's text.
+                let columns: Vec<&str> = w.columns().collect();
+                let sets: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+                let wheres: Vec<String> =
+                    w.table.key.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", columns.len() + i + 1)).collect();
+                let values: Vec<Value> = w.old_values().chain(w.key_values()).collect();
+                let sql = format!("UPDATE {} SET {} WHERE {}", w.table.entity, sets.join(", "), wheres.join(" AND "));
+                tx.execute(&sql, values.iter().map(Value::param))?;
+                db::audit(tx, actor, w.table.entity, &w.key, Action::Update, Some(&w.new), Some(&w.old))?;
+            }
+        }
+        Engine::Postgres => restore_on_server(tx, actor, &overwrites)?,
     }
     Ok(overwrites.len())
+}
+
+/// PostgreSQL: `restore_overwritten`'s writes without a round trip per row (two each, forty
+/// thousand rows took a quarter of a minute). Each table's old values are copied into a temporary
+/// table and written back by one UPDATE … FROM, the oldest value of a key overwritten twice last;
+/// the audit rows, copied likewise, go into the log by one INSERT … SELECT in the order a row at a
+/// time would write them, so that they get the same ids.
+fn restore_on_server(tx: &Tx, actor: &Actor, overwrites: &[Overwritten]) -> Result<()> {
+    for table in KEYED {
+        let ours: Vec<(usize, &Overwritten)> =
+            overwrites.iter().enumerate().filter(|(_, w)| w.table.entity == table.entity).collect();
+        let Some((_, first)) = ours.first() else { continue };
+        let staging = format!("undo_{}", table.entity);
+        let columns: Vec<&str> = table.key.iter().copied().chain(first.columns()).collect();
+        let columns = columns.join(", ");
+        tx.batch(&format!(
+            "CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS
+             SELECT {columns}, CAST(0 AS BIGINT) AS turn FROM {} WITH NO DATA",
+            table.entity
+        ))?;
+        let rows: Vec<Vec<Value>> = ours
+            .iter()
+            .map(|(turn, w)| w.key_values().chain(w.old_values()).chain([Value::Integer(*turn as i64)]).collect())
+            .collect();
+        tx.copy_in(&staging, &format!("{columns}, turn"), rows.iter().map(|r| r.iter().map(Value::param)))?;
+        let keys = table.key.join(", ");
+        let sets: Vec<String> = first.columns().map(|c| format!("{c} = u.{c}")).collect();
+        let on: Vec<String> = table.key.iter().map(|k| format!("t.{k} = u.{k}")).collect();
+        tx.batch(&format!(
+            "UPDATE {} t SET {} FROM (SELECT DISTINCT ON ({keys}) * FROM {staging} ORDER BY {keys}, turn DESC) u
+             WHERE {}",
+            table.entity,
+            sets.join(", "),
+            on.join(" AND ")
+        ))?;
+    }
+    tx.batch(
+        "CREATE TEMPORARY TABLE undo_audit (turn BIGINT, entity TEXT, key TEXT, old TEXT, new TEXT) ON COMMIT DROP",
+    )?;
+    let logged: Vec<[String; 3]> =
+        overwrites.iter().map(|w| [w.key.to_string(), w.new.to_string(), w.old.to_string()]).collect();
+    let rows = overwrites.iter().zip(&logged).enumerate().map(|(turn, (w, [key, old, new]))| {
+        [Param::Int(turn as i64), Param::Text(w.table.entity), Param::Text(key), Param::Text(old), Param::Text(new)]
+    });
+    tx.copy_in("undo_audit", "turn, entity, key, old, new", rows)?;
+    tx.execute(
+        "INSERT INTO audit (at, operator, batch_id, entity, key, action, old, new)
+         SELECT ?1, ?2, ?3, entity, key, 'update', old, new FROM undo_audit ORDER BY turn",
+        params![actor.at, actor.operator, actor.batch],
+    )?;
+    Ok(())
 }
 
 /// Branches `import learners --create-branches` made, logged as inserts under the batch.
