@@ -457,12 +457,21 @@ impl PgConn {
     /// A transaction; `read_only`: a read of one snapshot (repeatable read).
     pub(super) fn begin(&mut self, read_only: bool) -> Result<Tx<'_>> {
         let tx = if read_only {
+            let mut tx = self
+                .client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            // No JIT compilation: a report's big reads (a year's attendance) take well under a
+            // second, and compiling them first added a fifth of a second to the year report.
+            let mut first = "SET LOCAL jit = off".to_string();
             // Before the snapshot is taken (at the first query): see `LOCKED_TO_SET_ASIDE`.
-            let lock = match self.school {
-                true => format!("; LOCK TABLE {} IN ACCESS SHARE MODE", super::LOCKED_TO_SET_ASIDE),
-                false => String::new(),
-            };
-            read_transaction(&mut self.client, "", &lock)?
+            if self.school {
+                first += &format!("; LOCK TABLE {} IN ACCESS SHARE MODE", super::LOCKED_TO_SET_ASIDE);
+            }
+            tx.batch_execute(&first)?;
+            tx
         } else {
             let mut tx = self.client.transaction()?;
             // One writer at a time, as SQLite's IMMEDIATE transaction: a command reads, checks
@@ -480,31 +489,20 @@ impl PgConn {
     /// for this one, and no server would see that circle. It then fails, and the first reads alone.
     fn begin_at(&mut self, snapshot: &Snapshot) -> Result<Tx<'_>> {
         self.client.batch_execute(&format!("SET search_path TO {}", snapshot.search_path))?;
-        let tx = read_transaction(
-            &mut self.client,
-            &format!("SET TRANSACTION SNAPSHOT '{}'; ", snapshot.id),
-            &format!(
-                "; SET LOCAL lock_timeout = '5s'; LOCK TABLE {}, course IN ACCESS SHARE MODE NOWAIT",
-                super::LOCKED_TO_SET_ASIDE
-            ),
-        )?;
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        tx.batch_execute(&format!(
+            "SET TRANSACTION SNAPSHOT '{}'; SET LOCAL jit = off; SET LOCAL lock_timeout = '5s';
+             LOCK TABLE {}, course IN ACCESS SHARE MODE NOWAIT",
+            snapshot.id,
+            super::LOCKED_TO_SET_ASIDE
+        ))?;
         Ok(Tx(Inner::Pg(RefCell::new(PgTx { tx, statements: &mut self.statements, url: None }))))
     }
-}
-
-/// A read of one snapshot (repeatable read) on `client`, its first statements `before` (nothing
-/// may come before a snapshot imported) and `after` that it compiles no query: a report's big
-/// reads (a year's attendance) take well under a second, and JIT compiling them first added a
-/// fifth of a second to the year report.
-fn read_transaction<'a>(
-    client: &'a mut postgres::Client,
-    before: &str,
-    after: &str,
-) -> Result<postgres::Transaction<'a>> {
-    let mut tx =
-        client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()?;
-    tx.batch_execute(&format!("{before}SET LOCAL jit = off{after}"))?;
-    Ok(tx)
 }
 
 struct PgTx<'c> {

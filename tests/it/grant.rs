@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::common::{xueshi, Run, School};
-use crate::postgres::{server, Server};
+use crate::postgres::server;
 
 fn run(dir: &Path, db: &str, args: &[&str]) -> Run {
     Run::from_output(xueshi(dir, &PathBuf::from(db)).args(args).output().expect("run xueshi"))
@@ -28,27 +28,20 @@ fn new_role(admin: &mut postgres::Client, what: &str) -> String {
     name
 }
 
-/// A school on a throwaway server with branch NK1: the server (stopped when dropped), the school's
-/// directory, its URL and an administrator's connection. `None` without a server.
-fn school_with_nk1() -> Option<(Server, School, String, postgres::Client)> {
-    let server = server()?;
-    let dir = School::empty();
-    let db = server.database();
-    let admin = postgres::Client::connect(&db, postgres::NoTls).expect("connect");
-    run(dir.dir.path(), &db, &["init"]).ok();
-    run(dir.dir.path(), &db, &["branch", "add", "NK1", "内科一支部"]).ok();
-    Some((server, dir, db, admin))
-}
-
 fn count(admin: &mut postgres::Client, sql: &str) -> i64 {
     admin.query_one(sql, &[]).expect(sql).get(0)
 }
 
 #[test]
 fn a_secretary_changes_only_the_records_of_their_branch() {
-    let Some((_server, dir, db, mut admin)) = school_with_nk1() else { return };
+    let Some(server) = server() else { return };
+    let dir = School::empty();
     let d = dir.dir.path();
+    let db = server.database();
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).expect("connect");
     let as_admin = |args: &[&str]| run(d, &db, args).ok();
+    as_admin(&["init"]);
+    as_admin(&["branch", "add", "NK1", "内科一支部"]);
     as_admin(&["branch", "add", "WK1", "外科一支部"]);
     as_admin(&["learner", "add", "0012", "张三", "--branch", "NK1", "--category", "member"]);
     as_admin(&["learner", "add", "0040", "王五", "--branch", "NK1", "--category", "member"]);
@@ -195,9 +188,14 @@ fn grant_is_refused_on_a_sqlite_file() {
 fn a_role_allowed_one_connection_reads_the_same_reports() {
     // A read on a server takes a second connection for its attendance when it can have one; a
     // role that may hold one connection at a time reads it all through its one.
-    let Some((_server, dir, db, mut admin)) = school_with_nk1() else { return };
+    let Some(server) = server() else { return };
+    let dir = School::empty();
     let d = dir.dir.path();
+    let db = server.database();
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).expect("connect");
     let as_admin = |args: &[&str]| run(d, &db, args).ok();
+    as_admin(&["init"]);
+    as_admin(&["branch", "add", "NK1", "内科一支部"]);
     as_admin(&["learner", "add", "0012", "张三", "--branch", "NK1", "--category", "member"]);
     as_admin(&["learner", "add", "0031", "李四", "--branch", "NK1", "--category", "candidate"]);
     as_admin(&["course", "add", "DS01", "党史", "--kind", "theory", "--mode", "offline", "--hours", "2"]);
