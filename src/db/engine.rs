@@ -427,8 +427,6 @@ pub struct PgConn {
     pub(super) role: String,
     /// Whether it works inside a school (not the server's view across schools).
     school: bool,
-    /// The URL it connected with: a read's second connection comes from it (`Tx::alongside`).
-    url: String,
     statements: HashMap<String, Pg>,
 }
 
@@ -450,8 +448,8 @@ impl Pg {
 }
 
 impl PgConn {
-    pub fn new(client: postgres::Client, role: String, school: bool, url: &str) -> PgConn {
-        PgConn { client, role, school, url: url.to_string(), statements: HashMap::new() }
+    pub fn new(client: postgres::Client, role: String, school: bool) -> PgConn {
+        PgConn { client, role, school, statements: HashMap::new() }
     }
 
     /// A transaction; `read_only`: a read of one snapshot (repeatable read).
@@ -479,66 +477,13 @@ impl PgConn {
             tx.batch_execute("SELECT pg_advisory_xact_lock(7874, hashtext(current_schema()))")?;
             tx
         };
-        let url = read_only.then_some(self.url.as_str());
-        Ok(Tx(Inner::Pg(RefCell::new(PgTx { tx, statements: &mut self.statements, url }))))
-    }
-
-    /// A read transaction of the snapshot another exported (`Snapshot`), on this second connection.
-    /// It takes its tables shared as the first did, but without waiting: were a change queued for
-    /// them, this read would wait behind it while the change waits for the first read, which waits
-    /// for this one, and no server would see that circle. It then fails, and the first reads alone.
-    fn begin_at(&mut self, snapshot: &Snapshot) -> Result<Tx<'_>> {
-        self.client.batch_execute(&format!("SET search_path TO {}", snapshot.search_path))?;
-        let mut tx = self
-            .client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
-        tx.batch_execute(&format!(
-            "SET TRANSACTION SNAPSHOT '{}'; SET LOCAL jit = off; SET LOCAL lock_timeout = '5s';
-             LOCK TABLE {}, course IN ACCESS SHARE MODE NOWAIT",
-            snapshot.id,
-            super::LOCKED_TO_SET_ASIDE
-        ))?;
-        Ok(Tx(Inner::Pg(RefCell::new(PgTx { tx, statements: &mut self.statements, url: None }))))
+        Ok(Tx(Inner::Pg(RefCell::new(PgTx { tx, statements: &mut self.statements }))))
     }
 }
 
 struct PgTx<'c> {
     tx: postgres::Transaction<'c>,
     statements: &'c mut HashMap<String, Pg>,
-    /// A read's server URL, for a second connection to the same snapshot; `None` in a write, whose
-    /// own changes no other connection sees, and in a second connection itself.
-    url: Option<&'c str>,
-}
-
-/// What a second connection needs to read what a read transaction reads: the server, the schemas
-/// searched, the snapshot exported.
-struct Snapshot {
-    url: String,
-    search_path: String,
-    id: String,
-}
-
-impl Snapshot {
-    /// The snapshot of read transaction `pg`, exported; `None` in a write.
-    fn export(pg: &mut PgTx) -> Result<Option<Snapshot>> {
-        let Some(url) = pg.url else { return Ok(None) };
-        let row = pg.tx.query_one("SELECT pg_export_snapshot(), current_setting('search_path')", &[])?;
-        let (id, search_path): (String, String) = (row.get(0), row.get(1));
-        // Its id goes into SQL as a literal: the server's own hex digits and dashes, nothing else.
-        if !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
-            return Ok(None);
-        }
-        Ok(Some(Snapshot { url: url.to_string(), search_path, id }))
-    }
-
-    /// A second connection reading this snapshot; `None` when the server will not give one.
-    fn connect(&self) -> Option<PgConn> {
-        let client = postgres::Client::connect(&self.url, postgres::NoTls).ok()?;
-        Some(PgConn::new(client, String::new(), true, &self.url))
-    }
 }
 
 impl PgTx<'_> {
@@ -781,44 +726,6 @@ impl<'c> Tx<'c> {
             writer.write_raw(row.iter())?;
         }
         Ok(writer.finish()?)
-    }
-
-    /// Runs `there` and `here` and returns what each returns, at once where the engine can: a
-    /// PostgreSQL read hands `there` a second connection of the same role, on a thread of its own,
-    /// reading the same snapshot, so that a report's largest read goes on beside the others (the
-    /// server works on both). Elsewhere (SQLite, a write, a server that gives no second connection
-    /// or whose tables are about to change) `there` runs here, after `here`. The results are the
-    /// same either way.
-    pub fn alongside<T: Send, U>(
-        &self,
-        there: impl FnOnce(&Tx) -> Result<T> + Send,
-        here: impl FnOnce(&Tx) -> Result<U>,
-    ) -> Result<(T, U)> {
-        let snapshot = match &self.0 {
-            Inner::Pg(cell) => Snapshot::export(&mut *Self::pg(cell)?)?,
-            Inner::Sqlite(_) => None,
-        };
-        let Some(snapshot) = snapshot else {
-            let here = here(self)?;
-            return Ok((there(self)?, here));
-        };
-        std::thread::scope(|scope| {
-            let away = scope.spawn(move || {
-                let Some(mut conn) = snapshot.connect() else { return Err(there) };
-                let ran = match conn.begin_at(&snapshot) {
-                    Ok(tx) => Ok(there(&tx)),
-                    Err(_) => Err(there),
-                };
-                ran
-            });
-            let here = here(self)?;
-            let there = match away.join() {
-                Ok(Ok(done)) => done?,
-                Ok(Err(there)) => there(self)?,
-                Err(panic) => std::panic::resume_unwind(panic),
-            };
-            Ok((there, here))
-        })
     }
 
     pub fn commit(self) -> Result<()> {

@@ -124,7 +124,7 @@ pub fn open_server(path: &Path) -> Result<Connection> {
     let Some(url) = postgres_url(path) else { return open_school(path, None) };
     let mut client = postgres::Client::connect(url, postgres::NoTls)?;
     let role = session_user(&mut client)?;
-    Ok(Connection(Conn::Pg(Box::new(PgConn::new(client, role, false, url)))))
+    Ok(Connection(Conn::Pg(Box::new(PgConn::new(client, role, false)))))
 }
 
 /// The role a server connection logged in as: the operator of every change made through it.
@@ -202,7 +202,7 @@ fn open_postgres(url: &str, school: Option<&str>, create: bool) -> Result<(Conne
     }
     let role = session_user(&mut tx)?;
     tx.commit()?;
-    Ok((Connection(Conn::Pg(Box::new(PgConn::new(client, role, true, url)))), !exists))
+    Ok((Connection(Conn::Pg(Box::new(PgConn::new(client, role, true)))), !exists))
 }
 
 /// Drops school `code` from its server with all its records (the demo's own school, rebuilt).

@@ -61,51 +61,26 @@ pub(crate) fn stored<T: std::str::FromStr>(text: &str) -> Result<T> {
     text.parse::<T>().map_err(|_| not_a_code(text))
 }
 
-/// A date range as the ledger reads it: from, to (inclusive) and the day from which an item is
-/// also counted in the later range (past `to` when there is none), as stored.
-struct Range {
-    from: String,
-    to: String,
-    since: String,
+/// Every learner's totals for items dated `from` to `to` (inclusive), keyed by learner id.
+/// Learners with no items have no entry.
+pub fn totals(tx: &Tx, rules: &Rules, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
+    Ok(totals_and_since(tx, rules, from, to, None)?.0)
 }
 
-/// Every learner's totals for items dated `from` to `to` (inclusive), keyed by learner id, and with
-/// `since` (a later day) also those from `since` to `to`, read in one pass (a notice wants the
-/// year to date and the period itself); learners with no items have no entry. With them, what
-/// `also` reads in the same snapshot. On PostgreSQL the attendance (a million rows) is read on a
-/// second connection while this one reads the rest and `also` (`Tx::alongside`).
-pub fn totals_with<U>(
+/// Every learner's totals from `from` to `to`, and with `since` (a later day) also those from
+/// `since` to `to`, read in one pass: a notice wants the year to date and the period itself.
+pub fn totals_and_since(
     tx: &Tx,
     rules: &Rules,
-    (from, to): (NaiveDate, NaiveDate),
+    from: NaiveDate,
+    to: NaiveDate,
     since: Option<NaiveDate>,
-    also: impl FnOnce(&Tx) -> Result<U>,
-) -> Result<(Ledger, Ledger, U)> {
+) -> Result<(Ledger, Ledger)> {
+    let (from, to) = (date::iso(from), date::iso(to));
     // Past `to`, nothing is in the later range.
     let since = since.map_or_else(|| "9999-12-31".to_string(), date::iso);
-    let range = Range { from: date::iso(from), to: date::iso(to), since };
-    let ((mut all, mut later), (results, online, also)) =
-        tx.alongside(|tx| attendance(tx, &range), |tx| Ok((results(tx, &range)?, online(tx, &range)?, also(tx)?)))?;
-    for (id, rule, score, award, is_later) in results {
-        let credit = rule.credit(score, award);
-        all.entry(id).assessment += credit;
-        if is_later {
-            later.entry(id).assessment += credit;
-        }
-    }
-    for (learner, hours, in_later) in online {
-        all.entry(learner).online = rules.cap_online(Fixed(hours));
-        if in_later > 0 {
-            later.entry(learner).online = rules.cap_online(Fixed(in_later));
-        }
-    }
-    Ok((all, later, also))
-}
-
-/// Every learner's credit from the sessions of `range`, over all of it and over its later part.
-fn attendance(tx: &Tx, range: &Range) -> Result<(Ledger, Ledger)> {
-    let Range { from, to, since } = range;
     let (mut all, mut later) = (Ledger::default(), Ledger::default());
+
     // The sessions of the range first (a few thousand), then their records: the million
     // attendance rows are read once each, three columns.
     let sessions: Vec<Session> = tx.all(
@@ -169,22 +144,34 @@ fn attendance(tx: &Tx, range: &Range) -> Result<(Ledger, Ledger)> {
         }
     }
 
-    Ok((all, later))
-}
+    for (id, rule, score, award, is_later) in results(tx, &from, &to, &since)? {
+        let credit = rule.credit(score, award);
+        all.entry(id).assessment += credit;
+        if is_later {
+            later.entry(id).assessment += credit;
+        }
+    }
 
-/// Every learner's online hours of `range` (learner id, hours, hours in its later part), not yet
-/// capped. An online total is credited on its `to` date. The range is tested on each column, not
-/// on COALESCE(to_date, date): PostgreSQL guesses that an expression keeps 1 row in 200, and for
-/// that few it sorted the year's hundred thousand rows on disk; the columns have statistics.
-fn online(tx: &Tx, range: &Range) -> Result<Vec<(i64, i64, i64)>> {
-    tx.all(
+    // An online total is credited on its `to` date. The range is tested on each column, not on
+    // COALESCE(to_date, date): PostgreSQL guesses that an expression keeps 1 row in 200, and for
+    // that few it sorted the year's hundred thousand rows on disk; the columns have statistics.
+    tx.each(
         "SELECT learner_id, CAST(SUM(hours) AS BIGINT),
                 CAST(SUM(CASE WHEN COALESCE(to_date, date) >= ?3 THEN hours ELSE 0 END) AS BIGINT)
          FROM online WHERE to_date BETWEEN ?1 AND ?2 OR (to_date IS NULL AND date BETWEEN ?1 AND ?2)
          GROUP BY learner_id",
-        params![range.from, range.to, range.since],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
+        params![from, to, since],
+        |r| {
+            let learner: i64 = r.get(0)?;
+            all.entry(learner).online = rules.cap_online(Fixed(r.get(1)?));
+            let in_later: i64 = r.get(2)?;
+            if in_later > 0 {
+                later.entry(learner).online = rules.cap_online(Fixed(in_later));
+            }
+            Ok(())
+        },
+    )?;
+    Ok((all, later))
 }
 
 /// A session as the ledger reads it: id, hours, its course's kind, whether it is in the later range.
@@ -273,13 +260,13 @@ impl Drop for Raw<'_> {
 type ResultRow = (i64, AssessmentRule, Option<Fixed>, Option<Award>, bool);
 
 /// Results of assessments dated in the range.
-fn results(tx: &Tx, range: &Range) -> Result<Vec<ResultRow>> {
+fn results(tx: &Tx, from: &str, to: &str, since: &str) -> Result<Vec<ResultRow>> {
     tx.all(
         "SELECT r.learner_id, a.kind, a.hours, a.pass_mark, a.first, a.second, a.third, a.merit, r.score, r.award,
                 a.date >= ?3
          FROM assessment a JOIN result r ON r.assessment_id = a.id
          WHERE a.date BETWEEN ?1 AND ?2",
-        params![range.from, range.to, range.since],
+        params![from, to, since],
         |r| {
             let (rule, score, award) = assessment_result(r, 1)?;
             Ok((r.get(0)?, rule, score, award, r.get(10)?))
@@ -330,10 +317,15 @@ pub fn year_data(tx: &Tx, year: i32) -> Result<YearData> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year");
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year");
     let rules = rules(tx, year)?;
-    let (totals, _, (learners, branches, programme)) = totals_with(tx, &rules, (from, to), None, |tx| {
-        Ok((super::lives::learners(tx, None)?, super::lives::branches(tx)?, programme(tx, from, to)?))
-    })?;
-    Ok(YearData { year, totals, rules, learners, branches, programme })
+    let totals = totals(tx, &rules, from, to)?;
+    Ok(YearData {
+        year,
+        totals,
+        rules,
+        learners: super::lives::learners(tx, None)?,
+        branches: super::lives::branches(tx)?,
+        programme: programme(tx, from, to)?,
+    })
 }
 
 /// Everything a notice is built from: the period's year's rules, every learner with their life,
@@ -358,21 +350,14 @@ pub fn notice_data(tx: &Tx, period: Period) -> Result<NoticeData> {
     let rules = rules(tx, period.year)?;
     let year_start = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a period's year is valid");
     let later = (period.from() != year_start).then(|| period.from());
-    let (to_date, own, (learners, branches, programme)) =
-        totals_with(tx, &rules, (year_start, period.to()), later, |tx| {
-            Ok((
-                super::lives::learners(tx, None)?,
-                super::lives::branches(tx)?,
-                programme(tx, period.from(), period.to())?,
-            ))
-        })?;
+    let (to_date, own) = totals_and_since(tx, &rules, year_start, period.to(), later)?;
     Ok(NoticeData {
         period,
         rules,
-        learners,
+        learners: super::lives::learners(tx, None)?,
         to_date,
         in_period: later.map(|_| own),
-        branches,
-        sessions: programme.sessions,
+        branches: super::lives::branches(tx)?,
+        sessions: programme(tx, period.from(), period.to())?.sessions,
     })
 }
