@@ -86,7 +86,7 @@ pub enum Command {
     },
     /// Check the database's integrity and its records' consistency
     Check,
-    /// PostgreSQL: let a database role change one branch's learners' records, or every branch's
+    /// PostgreSQL: let a database role change one branch's learners' records, or every branch's, or take that back
     Grant(GrantArgs),
     /// Write deterministic synthetic data for benchmarks
     Gen(GenArgs),
@@ -622,11 +622,14 @@ pub struct GrantArgs {
     /// The database role (CREATE ROLE … LOGIN), e.g. nk1_secretary
     pub role: String,
     /// The branch (code or name) whose learners' records the role changes
-    #[arg(long, required_unless_present = "school_wide", conflicts_with = "school_wide")]
+    #[arg(long, required_unless_present_any = ["school_wide", "revoke"], conflicts_with_all = ["school_wide", "revoke"])]
     pub branch: Option<String>,
     /// The role changes the records of every branch
-    #[arg(long)]
+    #[arg(long, conflicts_with = "revoke")]
     pub school_wide: bool,
+    /// Take the role's grant in this school back: it then neither reads nor changes its records
+    #[arg(long)]
+    pub revoke: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
-//! `grant` (PostgreSQL only): a branch secretary's database role, and what it may change.
+//! `grant` (PostgreSQL only): a branch secretary's database role, and what it may change; or the
+//! grant taken back.
 
 use crate::cli::GrantArgs;
 use crate::db::{self, Engine};
@@ -15,6 +16,12 @@ pub fn grant(ctx: &Ctx, args: GrantArgs) -> Result<()> {
     debug_assert_eq!(conn.engine(), Engine::Postgres);
     let tx = db::write(&mut conn)?;
     let role = grant::role(&tx, args.role.trim())?;
+    if args.revoke {
+        grant::revoke(&tx, &ctx.actor(), &role)?;
+        tx.commit()?;
+        ctx.note(Msg::Revoked { role });
+        return Ok(());
+    }
     let scope = match &args.branch {
         Some(b) => {
             let id = lookup::branch(&tx, b)?;

@@ -360,8 +360,14 @@ catalogue! {
             None => format!("角色 {role} 没有修改记录的授权（xueshi grant）：未写入任何内容"),
         };
     NotGranted { detail: String }
-        => en: format!("this database role may not make this change ({detail}): ask the school's administrator (xueshi grant); nothing was written"),
-        zh: format!("当前数据库角色无权进行此修改（{detail}）：请联系党校管理员（xueshi grant）；未写入任何内容");
+        => en: format!("this database role is not allowed to do this ({detail}): ask the school's administrator (xueshi grant); nothing was written"),
+        zh: format!("当前数据库角色无权执行此操作（{detail}）：请联系党校管理员（xueshi grant）；未写入任何内容");
+    NotGrantedHere { role: String }
+        => en: format!("role {role} has no grant in this school: nothing to revoke"),
+        zh: format!("角色 {role} 在本校没有授权，无可收回");
+    Revoked { role: String }
+        => en: format!("role {role} no longer reads or changes this school's records"),
+        zh: format!("角色 {role} 已不能再查看或修改本校的记录");
     /// `branch`: the branch granted, or none (the whole school).
     Granted { role: String, branch: Option<String> }
         => en: match branch {
@@ -404,6 +410,9 @@ catalogue! {
     NoSchool { school: String, path: String }
         => en: format!("no school {school} at {path}: create it with `xueshi init --school {school}`"),
         zh: format!("{path} 上没有学校 {school}：请用 `xueshi init --school {school}` 创建");
+    SchoolNotReadable { school: String, detail: String }
+        => en: format!("this database role may not read school {school} ({detail}): its owner can grant it (xueshi --school {school} grant ROLE --school-wide)"),
+        zh: format!("当前数据库角色无权查看学校 {school}（{detail}）：可请该校管理员授权（xueshi --school {school} grant 角色 --school-wide）");
     ServerOnly { command: String }
         => en: format!("`{command}` is for a PostgreSQL server (--db postgres://…); a SQLite file is one school"),
         zh: format!("`{command}` 用于 PostgreSQL 服务器（--db postgres://…）；一个 SQLite 文件只是一所学校");

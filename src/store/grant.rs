@@ -91,3 +91,27 @@ pub fn grant(tx: &Tx, actor: &Actor, role: &str, scope: &Scope) -> Result<()> {
     };
     audit(tx, actor, "grant", &json!({ "role": role }), action, old.as_ref(), Some(&new))
 }
+
+/// Takes `role`'s grant in the connection's schema back: its privileges there and its row in
+/// `grant_role`; audited. A role without a grant here is refused.
+pub fn revoke(tx: &Tx, actor: &Actor, role: &str) -> Result<()> {
+    let granted = tx.one("SELECT to_regclass('grant_role') IS NOT NULL", params![], |r| r.get::<bool>(0))?;
+    let old: Option<Option<String>> = match granted {
+        true => tx.optional(
+            "SELECT b.code FROM grant_role g LEFT JOIN branch b ON b.id = g.branch_id WHERE g.role = ?1",
+            params![role],
+            |r| r.get(0),
+        )?,
+        false => None,
+    };
+    let Some(branch) = old else { return Err(Error::invalid(Msg::NotGrantedHere { role: role.to_string() })) };
+    let schema: String = tx.one("SELECT current_schema()::text", params![], |r| r.get(0))?;
+    let (r, s) = (quoted(role), quoted(&schema));
+    tx.batch(&format!(
+        "REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r};
+         REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r};
+         REVOKE USAGE ON SCHEMA {s} FROM {r};"
+    ))?;
+    tx.execute("DELETE FROM grant_role WHERE role = ?1", params![role])?;
+    audit(tx, actor, "grant", &json!({ "role": role }), Action::Delete, Some(&json!({ "branch": branch })), None)
+}

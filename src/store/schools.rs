@@ -3,7 +3,7 @@
 //! in one snapshot.
 
 use crate::db::{params, Engine, Tx};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::msg::Msg;
 use crate::store::ledger::{self, YearData};
 
@@ -35,7 +35,23 @@ pub fn year_data(tx: &Tx, year: i32) -> Result<Vec<(String, YearData)>> {
     let mut out = Vec::new();
     for (code, schema) in schools(tx)? {
         tx.batch(&format!("SET LOCAL search_path TO \"{}\"", schema.replace('"', "\"\"")))?;
-        out.push((code, ledger::year_data(tx, year)?));
+        // A school the role may not read is named, not left out: the table would then be wrong.
+        // Without the schema's use its tables are not even found.
+        let usable: bool = tx.one("SELECT has_schema_privilege(?1, 'USAGE')", params![schema], |r| r.get(0))?;
+        if !usable {
+            let detail = format!("permission denied for schema {schema}");
+            return Err(Error::invalid(Msg::SchoolNotReadable { school: code, detail }));
+        }
+        let data = ledger::year_data(tx, year).map_err(|e| match e {
+            Error::Invalid(problems) => match problems.as_slice() {
+                [Problem { place: None, message: Msg::NotGranted { detail } }] => {
+                    Error::invalid(Msg::SchoolNotReadable { school: code.clone(), detail: detail.clone() })
+                }
+                _ => Error::Invalid(problems),
+            },
+            other => other,
+        })?;
+        out.push((code, data));
     }
     Ok(out)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::common::{xueshi, Run, School};
-use crate::postgres::server;
+use crate::postgres::{in_school, server};
 
 fn run(dir: &Path, db: &str, args: &[&str]) -> Run {
     Run::from_output(xueshi(dir, &PathBuf::from(db)).args(args).output().expect("run xueshi"))
@@ -124,7 +124,7 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     let audit_before = count(&mut admin, "SELECT COUNT(*) FROM audit");
     let r = as_nk1(&["course", "add", "DS02", "党章", "--kind", "theory", "--mode", "offline", "--hours", "2"]);
     assert_eq!(r.code, 65, "{}", r.stderr);
-    assert!(r.stderr.contains("may not make this change"), "{}", r.stderr);
+    assert!(r.stderr.contains("is not allowed to do this"), "{}", r.stderr);
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM audit"), audit_before);
 
     // An import is all or nothing: one row outside the branch, and none of the file goes in.
@@ -169,6 +169,32 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
         &[],
     );
     assert!(forged.is_err(), "a forged operator was accepted");
+    drop(forger);
+
+    // The grant taken back, audited: the role then neither writes nor reads the school. Taken back
+    // again, or from a role never granted, it is refused.
+    let r = as_admin(&["grant", &nk1, "--revoke"]);
+    assert!(r.stderr.contains(&format!("role {nk1} no longer reads or changes this school's records")), "{}", r.stderr);
+    let sql =
+        "SELECT COUNT(*) FROM audit WHERE entity = 'grant' AND action = 'delete' AND old = '{\"branch\":\"NK1\"}'";
+    assert_eq!(count(&mut admin, sql), 1);
+    let attended = count(&mut admin, "SELECT COUNT(*) FROM attendance");
+    let r = as_nk1(&["attend", &id, "0098"]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), attended);
+    let r = as_nk1(&["learner", "list"]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    assert!(r.stderr.contains("is not allowed to do this (permission denied"), "{}", r.stderr);
+    for role in [nk1.as_str(), wide.as_str()] {
+        let r = run(d, &db, &["grant", role, "--revoke", "--branch", "NK1"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+    }
+    as_admin(&["grant", &wide, "--revoke"]);
+    let r = run(d, &db, &["--lang", "zh", "grant", &nk1, "--revoke"]);
+    assert!(r.code == 65 && r.stderr.contains(&format!("角色 {nk1} 在本校没有授权")), "{}", r.stderr);
+    let never = new_role(&mut admin, "never");
+    let r = run(d, &db, &["grant", &never, "--revoke"]);
+    assert!(r.code == 65 && r.stderr.contains("has no grant in this school"), "{}", r.stderr);
 }
 
 #[test]
@@ -182,4 +208,28 @@ fn grant_is_refused_on_a_sqlite_file() {
     assert!(r.stderr.contains("grant works on a PostgreSQL database"), "{}", r.stderr);
     // On SQLite --operator is the operator, as before.
     run(dir.path(), &db, &["--operator", "li", "branch", "add", "NK1", "内科一支部"]).ok();
+}
+
+#[test]
+fn a_role_that_may_not_read_a_school_is_told_which() {
+    let Some(server) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.database();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    for school in ["renji", "ruijin"] {
+        in_school(dir.path(), &url, school, &["init"]).ok();
+    }
+    // Granted in one school of the two: the commission's table is refused, the other school named.
+    let reader = new_role(&mut admin, "commission");
+    in_school(dir.path(), &url, "renji", &["grant", &reader, "--school-wide"]).ok();
+    let as_reader = as_user(&url, &reader, "pw");
+    in_school(dir.path(), &as_reader, "renji", &["report", "year", "2024"]).ok();
+    let r = run(dir.path(), &as_reader, &["report", "schools", "2024"]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    assert!(r.stderr.contains("may not read school ruijin") && !r.stderr.contains("renji"), "{}", r.stderr);
+    let r = run(dir.path(), &as_reader, &["--lang", "zh", "report", "schools", "2024"]);
+    assert!(r.stderr.contains("无权查看学校 ruijin"), "{}", r.stderr);
+    in_school(dir.path(), &url, "ruijin", &["grant", &reader, "--school-wide"]).ok();
+    let table = run(dir.path(), &as_reader, &["report", "schools", "2024", "--format", "csv"]).ok().stdout;
+    assert!(table.contains("renji") && table.contains("ruijin"), "{table}");
 }

@@ -198,7 +198,7 @@ fn the_same_commands_say_the_same_on_postgresql() {
 }
 
 /// A run of xueshi on `url` (a server's database) in school `school`, in folder `dir`.
-fn in_school(dir: &Path, url: &str, school: &str, args: &[&str]) -> Run {
+pub fn in_school(dir: &Path, url: &str, school: &str, args: &[&str]) -> Run {
     let db = PathBuf::from(format!("{url}#{school}"));
     Run::from_output(xueshi(dir, &db).args(args).output().expect("run xueshi"))
 }
