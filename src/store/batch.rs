@@ -588,6 +588,9 @@ fn restore_overwritten(tx: &Tx, actor: &Actor, batch: i64) -> Result<usize> {
 /// the audit rows, copied likewise, go into the log by one INSERT … SELECT in the order a row at a
 /// time would write them, so that they get the same ids.
 fn restore_on_server(tx: &Tx, actor: &Actor, overwrites: &[Overwritten]) -> Result<()> {
+    if overwrites.is_empty() {
+        return Ok(());
+    }
     for table in KEYED {
         let ours: Vec<(usize, &Overwritten)> =
             overwrites.iter().enumerate().filter(|(_, w)| w.table.entity == table.entity).collect();
