@@ -86,7 +86,7 @@ pub enum Command {
     },
     /// Check the database's integrity and its records' consistency
     Check,
-    /// PostgreSQL: let a database role change one branch's learners' records, or every branch's, or take that back
+    /// PostgreSQL: let a database role change one branch's learners' records, or every branch's, or only read; or take that back
     Grant(GrantArgs),
     /// Write deterministic synthetic data for benchmarks
     Gen(GenArgs),
@@ -622,11 +622,18 @@ pub struct GrantArgs {
     /// The database role (CREATE ROLE … LOGIN), e.g. nk1_secretary
     pub role: String,
     /// The branch (code or name) whose learners' records the role changes
-    #[arg(long, required_unless_present_any = ["school_wide", "revoke"], conflicts_with_all = ["school_wide", "revoke"])]
+    #[arg(
+        long,
+        required_unless_present_any = ["school_wide", "read_only", "revoke"],
+        conflicts_with_all = ["school_wide", "read_only", "revoke"]
+    )]
     pub branch: Option<String>,
     /// The role changes the records of every branch
-    #[arg(long, conflicts_with = "revoke")]
+    #[arg(long, conflicts_with_all = ["read_only", "revoke"])]
     pub school_wide: bool,
+    /// The role reads the whole school and changes nothing (a commission's, for `report schools`)
+    #[arg(long, conflicts_with = "revoke")]
+    pub read_only: bool,
     /// Take the role's grant in this school back: it then neither reads nor changes its records
     #[arg(long)]
     pub revoke: bool,

@@ -23,6 +23,7 @@ pub fn grant(ctx: &Ctx, args: GrantArgs) -> Result<()> {
         return Ok(());
     }
     let scope = match &args.branch {
+        None if args.read_only => grant::Scope::Read,
         Some(b) => {
             let id = lookup::branch(&tx, b)?;
             let code: String = lookup::branches(&tx)?
@@ -36,10 +37,10 @@ pub fn grant(ctx: &Ctx, args: GrantArgs) -> Result<()> {
     };
     grant::grant(&tx, &ctx.actor(), &role, &scope)?;
     tx.commit()?;
-    let branch = match scope {
-        grant::Scope::Branch(_, code) => Some(code),
-        grant::Scope::School => None,
-    };
-    ctx.note(Msg::Granted { role, branch });
+    ctx.note(match scope {
+        grant::Scope::Branch(_, code) => Msg::Granted { role, branch: Some(code) },
+        grant::Scope::School => Msg::Granted { role, branch: None },
+        grant::Scope::Read => Msg::GrantedRead { role },
+    });
     Ok(())
 }

@@ -362,6 +362,12 @@ catalogue! {
     NotGranted { detail: String }
         => en: format!("this database role is not allowed to do this ({detail}): ask the school's administrator (xueshi grant); nothing was written"),
         zh: format!("当前数据库角色无权执行此操作（{detail}）：请联系党校管理员（xueshi grant）；未写入任何内容");
+    GrantedRead { role: String }
+        => en: format!("role {role} reads the whole school and changes nothing"),
+        zh: format!("角色 {role} 可查看全校数据，不能修改任何记录");
+    GrantUnbound { role: String }
+        => en: format!("role {role} is a superuser or owns this school's tables: it reads and changes everything whatever a grant says; grant a login role of the secretary's own (CREATE ROLE … LOGIN)"),
+        zh: format!("角色 {role} 是超级用户或本校数据表的所有者：无论如何授权，它都能查看和修改一切；请为书记单独创建登录角色（CREATE ROLE … LOGIN）再授权");
     NotGrantedHere { role: String }
         => en: format!("role {role} has no grant in this school: nothing to revoke"),
         zh: format!("角色 {role} 在本校没有授权，无可收回");
@@ -410,9 +416,10 @@ catalogue! {
     NoSchool { school: String, path: String }
         => en: format!("no school {school} at {path}: create it with `xueshi init --school {school}`"),
         zh: format!("{path} 上没有学校 {school}：请用 `xueshi init --school {school}` 创建");
-    SchoolNotReadable { school: String, detail: String }
-        => en: format!("this database role may not read school {school} ({detail}): its owner can grant it (xueshi --school {school} grant ROLE --school-wide)"),
-        zh: format!("当前数据库角色无权查看学校 {school}（{detail}）：可请该校管理员授权（xueshi --school {school} grant 角色 --school-wide）");
+    /// `option`: the `--school CODE ` that names it on the command line ("" for the default school).
+    SchoolNotReadable { school: String, detail: String, option: String }
+        => en: format!("this database role may not read school {school} ({detail}): its owner can grant it (xueshi {option}grant ROLE --read-only)"),
+        zh: format!("当前数据库角色无权查看学校 {school}（{detail}）：可请该校管理员授权（xueshi {option}grant 角色 --read-only）");
     ServerOnly { command: String }
         => en: format!("`{command}` is for a PostgreSQL server (--db postgres://…); a SQLite file is one school"),
         zh: format!("`{command}` 用于 PostgreSQL 服务器（--db postgres://…）；一个 SQLite 文件只是一所学校");

@@ -622,10 +622,12 @@ fn restore_on_server(tx: &Tx, actor: &Actor, overwrites: &[Overwritten]) -> Resu
     tx.batch(
         "CREATE TEMPORARY TABLE undo_audit (turn BIGINT, entity TEXT, key TEXT, old TEXT, new TEXT) ON COMMIT DROP",
     )?;
+    // The undo's old values are what the batch wrote; its new ones, what the batch overwrote.
     let logged: Vec<[String; 3]> =
         overwrites.iter().map(|w| [w.key.to_string(), w.new.to_string(), w.old.to_string()]).collect();
-    let rows = overwrites.iter().zip(&logged).enumerate().map(|(turn, (w, [key, old, new]))| {
-        [Param::Int(turn as i64), Param::Text(w.table.entity), Param::Text(key), Param::Text(old), Param::Text(new)]
+    let rows = overwrites.iter().zip(&logged).enumerate().map(|(turn, (w, [key, written, restored]))| {
+        let entity = Param::Text(w.table.entity);
+        [Param::Int(turn as i64), entity, Param::Text(key), Param::Text(written), Param::Text(restored)]
     });
     tx.copy_in("undo_audit", "turn, entity, key, old, new", rows)?;
     tx.execute(

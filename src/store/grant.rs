@@ -25,6 +25,8 @@ pub enum Scope {
     Branch(i64, String),
     /// Every record of the school.
     School,
+    /// Nothing: the role reads the school (a commission's, for `report schools`).
+    Read,
 }
 
 /// A name as SQL quotes it: `"nk1"`.
@@ -48,70 +50,123 @@ pub fn role(tx: &Tx, role: &str) -> Result<String> {
 /// Grants `role` (as the server spells it) `scope`, in the schema the connection works in;
 /// audited. A role granted before gets the new scope instead of the old.
 pub fn grant(tx: &Tx, actor: &Actor, role: &str, scope: &Scope) -> Result<()> {
+    refuse_unbound(tx, role)?;
     tx.batch(SETUP)?;
-    let schema: String = tx.one("SELECT current_schema()::text", params![], |r| r.get(0))?;
-    let (r, s) = (quoted(role), quoted(&schema));
+    let old = granted(tx, role)?;
+    let (r, s) = (quoted(role), quoted(&schema(tx)?));
     tx.batch(&format!(
         "REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r};
+         REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r};
          GRANT USAGE ON SCHEMA {s} TO {r};
-         GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r};
-         GRANT USAGE ON ALL SEQUENCES IN SCHEMA {s} TO {r};
-         GRANT INSERT ON session, audit, import_batch TO {r};
-         GRANT UPDATE ON import_batch TO {r};"
+         GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r};"
     ))?;
+    let writes = "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {s} TO {r};
+                  GRANT INSERT ON session, audit, import_batch TO {r};
+                  GRANT UPDATE ON import_batch TO {r};";
+    let writes = writes.replace("{s}", &s).replace("{r}", &r);
     match scope {
-        Scope::Branch(..) => tx.batch(&format!("GRANT INSERT, UPDATE, DELETE ON {LEARNER_TABLES} TO {r}"))?,
+        Scope::Branch(..) => tx.batch(&format!("{writes} GRANT INSERT, UPDATE, DELETE ON {LEARNER_TABLES} TO {r}"))?,
         Scope::School => tx.batch(&format!(
-            "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {r};
+            "{writes}
+             GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {r};
              REVOKE INSERT, UPDATE, DELETE ON {KEPT_TABLES} FROM {r};
              REVOKE UPDATE, DELETE ON audit FROM {r};"
         ))?,
+        Scope::Read => {}
     }
-    let branch = match scope {
-        Scope::Branch(id, _) => Some(*id),
-        Scope::School => None,
-    };
-    let old: Option<Option<String>> = tx.optional(
-        "SELECT b.code FROM grant_role g LEFT JOIN branch b ON b.id = g.branch_id WHERE g.role = ?1",
-        params![role],
-        |r| r.get(0),
-    )?;
-    tx.execute(
-        "INSERT INTO grant_role (role, branch_id) VALUES (?1, ?2)
-         ON CONFLICT (role) DO UPDATE SET branch_id = EXCLUDED.branch_id",
-        params![role, branch],
-    )?;
-    let new = match scope {
-        Scope::Branch(_, code) => json!({ "branch": code }),
-        Scope::School => json!({ "branch": null }),
-    };
-    let (action, old) = match old {
-        Some(code) => (Action::Update, Some(json!({ "branch": code }))),
-        None => (Action::Insert, None),
-    };
-    audit(tx, actor, "grant", &json!({ "role": role }), action, old.as_ref(), Some(&new))
+    // A role without a row in grant_role changes nothing (grant.sql).
+    match scope {
+        Scope::Branch(id, _) => set_row(tx, role, Some(*id))?,
+        Scope::School => set_row(tx, role, None)?,
+        Scope::Read => drop(tx.execute("DELETE FROM grant_role WHERE role = ?1", params![role])?),
+    }
+    let action = if old.is_some() { Action::Update } else { Action::Insert };
+    audit(tx, actor, "grant", &json!({ "role": role }), action, old.as_ref(), Some(&logged(scope)))
 }
 
 /// Takes `role`'s grant in the connection's schema back: its privileges there and its row in
 /// `grant_role`; audited. A role without a grant here is refused.
 pub fn revoke(tx: &Tx, actor: &Actor, role: &str) -> Result<()> {
-    let granted = tx.one("SELECT to_regclass('grant_role') IS NOT NULL", params![], |r| r.get::<bool>(0))?;
-    let old: Option<Option<String>> = match granted {
-        true => tx.optional(
-            "SELECT b.code FROM grant_role g LEFT JOIN branch b ON b.id = g.branch_id WHERE g.role = ?1",
-            params![role],
-            |r| r.get(0),
-        )?,
-        false => None,
+    refuse_unbound(tx, role)?;
+    let Some(old) = granted(tx, role)? else {
+        return Err(Error::invalid(Msg::NotGrantedHere { role: role.to_string() }));
     };
-    let Some(branch) = old else { return Err(Error::invalid(Msg::NotGrantedHere { role: role.to_string() })) };
-    let schema: String = tx.one("SELECT current_schema()::text", params![], |r| r.get(0))?;
-    let (r, s) = (quoted(role), quoted(&schema));
+    let (r, s) = (quoted(role), quoted(&schema(tx)?));
     tx.batch(&format!(
         "REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r};
          REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r};
          REVOKE USAGE ON SCHEMA {s} FROM {r};"
     ))?;
-    tx.execute("DELETE FROM grant_role WHERE role = ?1", params![role])?;
-    audit(tx, actor, "grant", &json!({ "role": role }), Action::Delete, Some(&json!({ "branch": branch })), None)
+    if has_rows_table(tx)? {
+        tx.execute("DELETE FROM grant_role WHERE role = ?1", params![role])?;
+    }
+    audit(tx, actor, "grant", &json!({ "role": role }), Action::Delete, Some(&old), None)
+}
+
+/// Refuses a role no grant binds: a superuser, one that bypasses row-level security, or one that
+/// owns the school's tables (or belongs to the role that does). It reads and changes everything
+/// whatever a grant says; and granting or revoking would take the owner's own privileges away.
+fn refuse_unbound(tx: &Tx, role: &str) -> Result<()> {
+    let unbound: bool = tx.one(
+        "SELECT r.rolsuper OR r.rolbypassrls
+                OR pg_has_role(r.oid, (SELECT relowner FROM pg_class WHERE oid = to_regclass('learner')), 'USAGE')
+         FROM pg_roles r WHERE r.rolname = ?1",
+        params![role],
+        |r| r.get(0),
+    )?;
+    match unbound {
+        true => Err(Error::invalid(Msg::GrantUnbound { role: role.to_string() })),
+        false => Ok(()),
+    }
+}
+
+fn schema(tx: &Tx) -> Result<String> {
+    tx.one("SELECT current_schema()::text", params![], |r| r.get(0))
+}
+
+fn has_rows_table(tx: &Tx) -> Result<bool> {
+    tx.one("SELECT to_regclass('grant_role') IS NOT NULL", params![], |r| r.get(0))
+}
+
+fn set_row(tx: &Tx, role: &str, branch: Option<i64>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO grant_role (role, branch_id) VALUES (?1, ?2)
+         ON CONFLICT (role) DO UPDATE SET branch_id = EXCLUDED.branch_id",
+        params![role, branch],
+    )?;
+    Ok(())
+}
+
+/// A scope as the audit log holds it: `{"branch": "NK1"}`, `{"branch": null}` (every branch),
+/// `{"read_only": true}`.
+fn logged(scope: &Scope) -> serde_json::Value {
+    match scope {
+        Scope::Branch(_, code) => json!({ "branch": code }),
+        Scope::School => json!({ "branch": null }),
+        Scope::Read => json!({ "read_only": true }),
+    }
+}
+
+/// `role`'s grant in this school as the audit log holds it, if it has one: its row in grant_role,
+/// or else its own right to read the school's learners, given to it by name (which only a grant
+/// does; a right it has through another role or PUBLIC is not its grant).
+fn granted(tx: &Tx, role: &str) -> Result<Option<serde_json::Value>> {
+    if has_rows_table(tx)? {
+        let row: Option<Option<String>> = tx.optional(
+            "SELECT b.code FROM grant_role g LEFT JOIN branch b ON b.id = g.branch_id WHERE g.role = ?1",
+            params![role],
+            |r| r.get(0),
+        )?;
+        if let Some(code) = row {
+            return Ok(Some(json!({ "branch": code })));
+        }
+    }
+    let reads: bool = tx.one(
+        "SELECT EXISTS (SELECT 1 FROM pg_class c, aclexplode(c.relacl) a
+                        WHERE c.oid = to_regclass('learner') AND a.privilege_type = 'SELECT'
+                          AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?1))",
+        params![role],
+        |r| r.get(0),
+    )?;
+    Ok(reads.then(|| logged(&Scope::Read)))
 }

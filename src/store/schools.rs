@@ -37,16 +37,17 @@ pub fn year_data(tx: &Tx, year: i32) -> Result<Vec<(String, YearData)>> {
         tx.batch(&format!("SET LOCAL search_path TO \"{}\"", schema.replace('"', "\"\"")))?;
         // A school the role may not read is named, not left out: the table would then be wrong.
         // Without the schema's use its tables are not even found.
+        let unreadable = |detail: String| {
+            let option = if schema == DEFAULT_SCHOOL { String::new() } else { format!("--school {code} ") };
+            Error::invalid(Msg::SchoolNotReadable { school: code.clone(), detail, option })
+        };
         let usable: bool = tx.one("SELECT has_schema_privilege(?1, 'USAGE')", params![schema], |r| r.get(0))?;
         if !usable {
-            let detail = format!("permission denied for schema {schema}");
-            return Err(Error::invalid(Msg::SchoolNotReadable { school: code, detail }));
+            return Err(unreadable(format!("permission denied for schema {schema}")));
         }
         let data = ledger::year_data(tx, year).map_err(|e| match e {
             Error::Invalid(problems) => match problems.as_slice() {
-                [Problem { place: None, message: Msg::NotGranted { detail } }] => {
-                    Error::invalid(Msg::SchoolNotReadable { school: code.clone(), detail: detail.clone() })
-                }
+                [Problem { place: None, message: Msg::NotGranted { detail } }] => unreadable(detail.clone()),
                 _ => Error::Invalid(problems),
             },
             other => other,

@@ -71,7 +71,8 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     // Granted school-wide first, then NK1 alone: the second grant replaces the first, audited.
     as_admin(&["grant", &nk1, "--school-wide"]);
     let granted = as_admin(&["grant", &nk1, "--branch", "NK1"]);
-    assert!(granted.stderr.contains(&format!("role {nk1} reads the whole school")), "{}", granted.stderr);
+    let said = format!("role {nk1} reads the whole school and changes only the records of branch NK1's learners");
+    assert!(granted.stderr.contains(&said), "{}", granted.stderr);
     let grants = count(&mut admin, "SELECT COUNT(*) FROM audit WHERE entity = 'grant'");
     assert_eq!(grants, 2);
     let log = as_admin(&["audit", "--format", "json"]).stdout;
@@ -185,11 +186,53 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     let r = as_nk1(&["learner", "list"]);
     assert_eq!(r.code, 65, "{}", r.stderr);
     assert!(r.stderr.contains("is not allowed to do this (permission denied"), "{}", r.stderr);
-    for role in [nk1.as_str(), wide.as_str()] {
-        let r = run(d, &db, &["grant", role, "--revoke", "--branch", "NK1"]);
-        assert_eq!(r.code, 2, "{}", r.stderr);
+    for conflict in [["--revoke", "--branch"], ["--read-only", "--branch"], ["--read-only", "--revoke"]] {
+        let mut args = vec!["grant", &wide, conflict[0], conflict[1]];
+        if conflict[1] == "--branch" {
+            args.push("NK1");
+        }
+        let r = run(d, &db, &args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
     }
+    // The school-wide role made a reader: it writes nothing more, keeps no row of grant_role and no
+    // right to write, and the log holds each step.
+    let r = as_admin(&["grant", &wide, "--read-only"]);
+    assert!(r.stderr.contains(&format!("role {wide} reads the whole school and changes nothing")), "{}", r.stderr);
+    let as_wide = |args: &[&str]| run(d, &as_user(&db, &wide, "pw"), args);
+    let r = as_wide(&["attend", &id, "0098"]);
+    assert!(r.code == 65 && r.stderr.contains("is not allowed to do this"), "{}", r.stderr);
+    as_wide(&["learner", "list"]).ok();
+    let rights = format!(
+        "SELECT COUNT(*) FROM grant_role WHERE role = '{wide}'
+         UNION ALL SELECT COUNT(*) FROM information_schema.role_table_grants
+                   WHERE grantee = '{wide}' AND privilege_type <> 'SELECT'
+         UNION ALL SELECT COUNT(*) FROM information_schema.role_usage_grants
+                   WHERE grantee = '{wide}' AND object_type = 'SEQUENCE'"
+    );
+    let left: Vec<i64> = admin.query(&rights, &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(left, [0, 0, 0]);
     as_admin(&["grant", &wide, "--revoke"]);
+    let r = as_wide(&["learner", "list"]);
+    assert!(r.code == 65 && r.stderr.contains("is not allowed to do this"), "{}", r.stderr);
+    let sql = format!(
+        "SELECT string_agg(action || ' ' || COALESCE(old, '-') || ' ' || COALESCE(new, '-'), ' | ' ORDER BY id)
+                       FROM audit WHERE entity = 'grant' AND key = '{{\"role\":\"{wide}\"}}'"
+    );
+    let chain: String = admin.query_one(&sql, &[]).unwrap().get(0);
+    assert_eq!(
+        chain,
+        "insert - {\"branch\":null} | update {\"branch\":null} {\"read_only\":true} | delete {\"read_only\":true} -"
+    );
+    // A role no grant binds is refused: the server's superuser, and the owner of the school's tables.
+    let user: String = admin.query_one("SELECT session_user::text", &[]).unwrap().get(0);
+    for flag in ["--read-only", "--revoke"] {
+        let r = run(d, &db, &["grant", &user, flag]);
+        assert!(r.code == 65 && r.stderr.contains("is a superuser or owns this school's tables"), "{}", r.stderr);
+    }
+    // A role that may not read the default school is told how to be let in, without --school.
+    let r = run(d, &as_user(&db, &nk1, "pw"), &["report", "schools", "2024"]);
+    assert!(r.code == 65 && r.stderr.contains("may not read school public"), "{}", r.stderr);
+    assert!(r.stderr.contains("(xueshi grant ROLE --read-only)"), "{}", r.stderr);
     let r = run(d, &db, &["--lang", "zh", "grant", &nk1, "--revoke"]);
     assert!(r.code == 65 && r.stderr.contains(&format!("角色 {nk1} 在本校没有授权")), "{}", r.stderr);
     let never = new_role(&mut admin, "never");
@@ -210,8 +253,10 @@ fn grant_is_refused_on_a_sqlite_file() {
     run(dir.path(), &db, &["--operator", "li", "branch", "add", "NK1", "内科一支部"]).ok();
 }
 
+/// A commission's role: granted reading alone in each school, it reads the table of schools and
+/// changes nothing; a school it may not read is named.
 #[test]
-fn a_role_that_may_not_read_a_school_is_told_which() {
+fn a_read_only_role_reads_every_school_and_is_told_which_it_may_not() {
     let Some(server) = server() else { return };
     let dir = tempfile::tempdir().unwrap();
     let url = server.database();
@@ -221,15 +266,28 @@ fn a_role_that_may_not_read_a_school_is_told_which() {
     }
     // Granted in one school of the two: the commission's table is refused, the other school named.
     let reader = new_role(&mut admin, "commission");
-    in_school(dir.path(), &url, "renji", &["grant", &reader, "--school-wide"]).ok();
+    let r = in_school(dir.path(), &url, "renji", &["grant", &reader, "--read-only"]).ok();
+    assert!(r.stderr.contains(&format!("role {reader} reads the whole school and changes nothing")), "{}", r.stderr);
     let as_reader = as_user(&url, &reader, "pw");
     in_school(dir.path(), &as_reader, "renji", &["report", "year", "2024"]).ok();
+    let r = in_school(dir.path(), &as_reader, "renji", &["branch", "add", "NK1", "内科一支部"]);
+    assert!(r.code == 65 && r.stderr.contains("is not allowed to do this"), "{}", r.stderr);
     let r = run(dir.path(), &as_reader, &["report", "schools", "2024"]);
     assert_eq!(r.code, 65, "{}", r.stderr);
     assert!(r.stderr.contains("may not read school ruijin") && !r.stderr.contains("renji"), "{}", r.stderr);
     let r = run(dir.path(), &as_reader, &["--lang", "zh", "report", "schools", "2024"]);
-    assert!(r.stderr.contains("无权查看学校 ruijin"), "{}", r.stderr);
-    in_school(dir.path(), &url, "ruijin", &["grant", &reader, "--school-wide"]).ok();
+    assert!(r.stderr.contains("无权查看学校 ruijin") && r.stderr.contains("--read-only"), "{}", r.stderr);
+    in_school(dir.path(), &url, "ruijin", &["grant", &reader, "--read-only"]).ok();
     let table = run(dir.path(), &as_reader, &["report", "schools", "2024", "--format", "csv"]).ok().stdout;
     assert!(table.contains("renji") && table.contains("ruijin"), "{table}");
+    // Reading alone is a grant like the others: audited, and taken back.
+    let log = in_school(dir.path(), &url, "ruijin", &["audit", "--format", "json"]).ok().json();
+    let grants: Vec<_> = log.as_array().unwrap().iter().filter(|r| r["entity"] == "grant").collect();
+    assert_eq!(grants.len(), 1, "{log}");
+    assert_eq!(grants[0]["new"]["read_only"], true, "{log}");
+    in_school(dir.path(), &url, "ruijin", &["grant", &reader, "--revoke"]).ok();
+    let r = run(dir.path(), &as_reader, &["report", "schools", "2024"]);
+    assert!(r.code == 65 && r.stderr.contains("may not read school ruijin"), "{}", r.stderr);
+    let r = in_school(dir.path(), &url, "ruijin", &["grant", &reader, "--revoke"]);
+    assert!(r.code == 65 && r.stderr.contains("has no grant in this school"), "{}", r.stderr);
 }
