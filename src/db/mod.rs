@@ -36,6 +36,22 @@ fn steps(schema: &'static str) -> impl Iterator<Item = &'static str> {
 
 pub const VERSION: i64 = 2;
 
+/// A school's tables on PostgreSQL at the current version: those its schema's steps create and do
+/// not drop, with the two the program makes itself (its version; `grant`'s roles, grant.sql).
+/// What `grant` gives and takes: the default school may share its schema with others' tables.
+pub fn school_tables() -> Vec<&'static str> {
+    let mut tables = vec!["schema_version", "grant_role"];
+    for line in SCHEMA_PG.lines() {
+        let name = |rest: &'static str| rest.split(|c: char| c.is_whitespace() || c == '(' || c == ';').next();
+        if let Some(table) = line.strip_prefix("CREATE TABLE ").and_then(name) {
+            tables.push(table);
+        } else if let Some(table) = line.strip_prefix("DROP TABLE ").and_then(name) {
+            tables.retain(|t| *t != table);
+        }
+    }
+    tables
+}
+
 /// The page size of a new database, in bytes. Larger than SQLite's 4 KiB: a bulk import splits
 /// and logs a quarter as many pages (importing a million attendance rows takes about 13% less
 /// time), and reports read whole tables. A database keeps the size it was created with.
@@ -416,6 +432,25 @@ mod tests {
     fn the_schema_has_one_step_per_version() {
         assert_eq!(steps(SCHEMA).count() as i64, VERSION);
         assert_eq!(steps(SCHEMA_PG).count() as i64, VERSION);
+    }
+
+    #[test]
+    fn a_schools_tables_are_those_of_a_new_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, _) = create(&dir.path().join("x.db")).unwrap();
+        let mut stmt = conn
+            .sqlite()
+            .unwrap()
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .unwrap();
+        let mut on_sqlite: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        // SQLite keeps its version in a pragma; grant is PostgreSQL's.
+        on_sqlite.extend(["schema_version".to_string(), "grant_role".to_string()]);
+        on_sqlite.sort();
+        let mut ours = school_tables();
+        ours.sort_unstable();
+        assert_eq!(ours, on_sqlite);
+        assert!(!ours.contains(&"rule"), "dropped in step 2");
     }
 
     #[test]

@@ -54,21 +54,23 @@ pub fn grant(tx: &Tx, actor: &Actor, role: &str, scope: &Scope) -> Result<()> {
     tx.batch(SETUP)?;
     let old = granted(tx, role)?;
     let (r, s) = (quoted(role), quoted(&schema(tx)?));
+    let Own { tables, sequences } = own(tx)?;
     tx.batch(&format!(
-        "REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r};
-         REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r};
+        "REVOKE ALL ON {tables} FROM {r};
+         REVOKE ALL ON SEQUENCE {sequences} FROM {r};
          GRANT USAGE ON SCHEMA {s} TO {r};
-         GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r};"
+         GRANT SELECT ON {tables} TO {r};"
     ))?;
-    let writes = "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {s} TO {r};
-                  GRANT INSERT ON session, audit, import_batch TO {r};
-                  GRANT UPDATE ON import_batch TO {r};";
-    let writes = writes.replace("{s}", &s).replace("{r}", &r);
+    let writes = format!(
+        "GRANT USAGE ON SEQUENCE {sequences} TO {r};
+         GRANT INSERT ON session, audit, import_batch TO {r};
+         GRANT UPDATE ON import_batch TO {r};"
+    );
     match scope {
         Scope::Branch(..) => tx.batch(&format!("{writes} GRANT INSERT, UPDATE, DELETE ON {LEARNER_TABLES} TO {r}"))?,
         Scope::School => tx.batch(&format!(
             "{writes}
-             GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {r};
+             GRANT INSERT, UPDATE, DELETE ON {tables} TO {r};
              REVOKE INSERT, UPDATE, DELETE ON {KEPT_TABLES} FROM {r};
              REVOKE UPDATE, DELETE ON audit FROM {r};"
         ))?,
@@ -91,12 +93,14 @@ pub fn revoke(tx: &Tx, actor: &Actor, role: &str) -> Result<()> {
     let Some(old) = granted(tx, role)? else {
         return Err(Error::invalid(Msg::NotGrantedHere { role: role.to_string() }));
     };
-    let (r, s) = (quoted(role), quoted(&schema(tx)?));
-    tx.batch(&format!(
-        "REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {r};
-         REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r};
-         REVOKE USAGE ON SCHEMA {s} FROM {r};"
-    ))?;
+    let schema = schema(tx)?;
+    let (r, s) = (quoted(role), quoted(&schema));
+    let Own { tables, sequences } = own(tx)?;
+    tx.batch(&format!("REVOKE ALL ON {tables} FROM {r}; REVOKE ALL ON SEQUENCE {sequences} FROM {r};"))?;
+    // A school's own schema is the program's; the default school's may serve others too.
+    if schema != "public" {
+        tx.batch(&format!("REVOKE USAGE ON SCHEMA {s} FROM {r}"))?;
+    }
     if has_rows_table(tx)? {
         tx.execute("DELETE FROM grant_role WHERE role = ?1", params![role])?;
     }
@@ -118,6 +122,34 @@ fn refuse_unbound(tx: &Tx, role: &str) -> Result<()> {
         true => Err(Error::invalid(Msg::GrantUnbound { role: role.to_string() })),
         false => Ok(()),
     }
+}
+
+/// The school's own tables and the sequences of their ids, as SQL lists.
+struct Own {
+    tables: String,
+    sequences: String,
+}
+
+/// What a grant gives and takes: the school's own tables and their sequences by name, never all
+/// of a schema's (the default school's, `public`, may hold another application's tables).
+fn own(tx: &Tx) -> Result<Own> {
+    let tables = crate::db::school_tables();
+    let names: Vec<String> = tables.iter().map(|t| format!("'{t}'")).collect();
+    let sequences: Option<String> = tx.one(
+        &format!(
+            "SELECT string_agg(quote_ident(s.relname), ', ' ORDER BY s.relname)
+             FROM pg_class s
+             JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')
+             JOIN pg_class t ON t.oid = d.refobjid
+             WHERE s.relkind = 'S' AND s.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+               AND t.relname IN ({})",
+            names.join(", ")
+        ),
+        params![],
+        |r| r.get(0),
+    )?;
+    let sequences = sequences.ok_or_else(|| Error::Other(Msg::Database { detail: "no sequences of ids".into() }))?;
+    Ok(Own { tables: tables.join(", "), sequences })
 }
 
 fn schema(tx: &Tx) -> Result<String> {

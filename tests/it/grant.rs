@@ -140,9 +140,18 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     as_nk1(&["import", "attendance", sheet.to_str().unwrap(), "--session", &id]).ok();
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 3);
 
-    // A school-wide role writes any branch.
+    // A school-wide role writes any branch; of the default school's schema, only the school's
+    // tables (another application's table beside them is not the grant's).
+    admin.batch_execute("CREATE TABLE other_app (x INT); INSERT INTO other_app VALUES (1)").unwrap();
     let wide = new_role(&mut admin, "wide");
     as_admin(&["grant", &wide, "--school-wide"]);
+    let mut as_wide_sql = postgres::Client::connect(&as_user(&db, &wide, "pw"), postgres::NoTls).unwrap();
+    assert!(as_wide_sql.query("SELECT x FROM other_app", &[]).is_err(), "another application's table read");
+    assert!(
+        as_wide_sql.execute("INSERT INTO other_app VALUES (2)", &[]).is_err(),
+        "another application's table written"
+    );
+    drop(as_wide_sql);
     run(d, &as_user(&db, &wide, "pw"), &["attend", &id, "0031"]).ok();
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 4);
     // Nor overwrite it with an import, alongside a row of theirs: refused, nothing written. Their
