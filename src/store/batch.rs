@@ -608,16 +608,7 @@ fn restore_on_server(tx: &Tx, actor: &Actor, overwrites: &[Overwritten]) -> Resu
             .map(|(turn, w)| w.key_values().chain(w.old_values()).chain([Value::Integer(*turn as i64)]).collect())
             .collect();
         tx.copy_in(&staging, &format!("{columns}, turn"), rows.iter().map(|r| r.iter().map(Value::param)))?;
-        let keys = table.key.join(", ");
-        let sets: Vec<String> = first.columns().map(|c| format!("{c} = u.{c}")).collect();
-        let on: Vec<String> = table.key.iter().map(|k| format!("t.{k} = u.{k}")).collect();
-        tx.batch(&format!(
-            "UPDATE {} t SET {} FROM (SELECT DISTINCT ON ({keys}) * FROM {staging} ORDER BY {keys}, turn DESC) u
-             WHERE {}",
-            table.entity,
-            sets.join(", "),
-            on.join(" AND ")
-        ))?;
+        tx.batch(&table.update_from_staging(&staging, first.columns(), "", "turn"))?;
     }
     tx.batch(
         "CREATE TEMPORARY TABLE undo_audit (turn BIGINT, entity TEXT, key TEXT, old TEXT, new TEXT) ON COMMIT DROP",

@@ -430,25 +430,8 @@ impl<R: BulkRecord> Bulk<'_, R> {
         tx.copy_in(&staging, &format!("{columns}, line, audit_key, audit_old, audit_new"), rows)?;
         // Only the columns the sheet has; a key overwritten twice (only an import without a batch
         // could) ends with its last values.
-        let keys = t.key.join(", ");
-        let set: Vec<String> = t
-            .values
-            .iter()
-            .zip(self.writer.known())
-            .filter(|(_, known)| **known)
-            .map(|(v, _)| format!("{v} = u.{v}"))
-            .collect();
-        let on: Vec<String> = t.key.iter().map(|k| format!("t.{k} = u.{k}")).collect();
-        tx.execute(
-            &format!(
-                "UPDATE {} t SET {}, batch_id = ?1
-                 FROM (SELECT DISTINCT ON ({keys}) * FROM {staging} ORDER BY {keys}, line DESC) u WHERE {}",
-                t.entity,
-                set.join(", "),
-                on.join(" AND ")
-            ),
-            params![actor.batch],
-        )?;
+        let known = t.values.iter().zip(self.writer.known()).filter(|(_, known)| **known).map(|(v, _)| *v);
+        tx.execute(&t.update_from_staging(&staging, known, "batch_id = ?1", "line"), params![actor.batch])?;
         tx.execute(
             &format!(
                 "INSERT INTO audit (at, operator, batch_id, entity, key, action, old, new)

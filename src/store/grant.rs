@@ -66,22 +66,32 @@ pub fn grant(tx: &Tx, actor: &Actor, role: &str, scope: &Scope) -> Result<()> {
          GRANT INSERT ON session, audit, import_batch TO {r};
          GRANT UPDATE ON import_batch TO {r};"
     );
-    match scope {
-        Scope::Branch(..) => tx.batch(&format!("{writes} GRANT INSERT, UPDATE, DELETE ON {LEARNER_TABLES} TO {r}"))?,
-        Scope::School => tx.batch(&format!(
-            "{writes}
-             GRANT INSERT, UPDATE, DELETE ON {tables} TO {r};
-             REVOKE INSERT, UPDATE, DELETE ON {KEPT_TABLES} FROM {r};
-             REVOKE UPDATE, DELETE ON audit FROM {r};"
-        ))?,
-        Scope::Read => {}
-    }
-    // A role without a row in grant_role changes nothing (grant.sql).
-    match scope {
-        Scope::Branch(id, _) => set_row(tx, role, Some(*id))?,
-        Scope::School => set_row(tx, role, None)?,
-        Scope::Read => drop(tx.execute("DELETE FROM grant_role WHERE role = ?1", params![role])?),
-    }
+    // A role's row in grant_role says whose records it changes; without one it changes none
+    // (grant.sql).
+    let branch = match scope {
+        Scope::Branch(id, _) => {
+            tx.batch(&format!("{writes} GRANT INSERT, UPDATE, DELETE ON {LEARNER_TABLES} TO {r}"))?;
+            Some(Some(*id))
+        }
+        Scope::School => {
+            tx.batch(&format!(
+                "{writes}
+                 GRANT INSERT, UPDATE, DELETE ON {tables} TO {r};
+                 REVOKE INSERT, UPDATE, DELETE ON {KEPT_TABLES} FROM {r};
+                 REVOKE UPDATE, DELETE ON audit FROM {r};"
+            ))?;
+            Some(None)
+        }
+        Scope::Read => None,
+    };
+    match branch {
+        Some(branch) => tx.execute(
+            "INSERT INTO grant_role (role, branch_id) VALUES (?1, ?2)
+             ON CONFLICT (role) DO UPDATE SET branch_id = EXCLUDED.branch_id",
+            params![role, branch],
+        )?,
+        None => tx.execute("DELETE FROM grant_role WHERE role = ?1", params![role])?,
+    };
     let action = if old.is_some() { Action::Update } else { Action::Insert };
     audit(tx, actor, "grant", &json!({ "role": role }), action, old.as_ref(), Some(&logged(scope)))
 }
@@ -98,7 +108,7 @@ pub fn revoke(tx: &Tx, actor: &Actor, role: &str) -> Result<()> {
     let Own { tables, sequences } = own(tx)?;
     tx.batch(&format!("REVOKE ALL ON {tables} FROM {r}; REVOKE ALL ON SEQUENCE {sequences} FROM {r};"))?;
     // A school's own schema is the program's; the default school's may serve others too.
-    if schema != "public" {
+    if schema != super::schools::DEFAULT_SCHOOL {
         tx.batch(&format!("REVOKE USAGE ON SCHEMA {s} FROM {r}"))?;
     }
     if has_rows_table(tx)? {
@@ -158,15 +168,6 @@ fn schema(tx: &Tx) -> Result<String> {
 
 fn has_rows_table(tx: &Tx) -> Result<bool> {
     tx.one("SELECT to_regclass('grant_role') IS NOT NULL", params![], |r| r.get(0))
-}
-
-fn set_row(tx: &Tx, role: &str, branch: Option<i64>) -> Result<()> {
-    tx.execute(
-        "INSERT INTO grant_role (role, branch_id) VALUES (?1, ?2)
-         ON CONFLICT (role) DO UPDATE SET branch_id = EXCLUDED.branch_id",
-        params![role, branch],
-    )?;
-    Ok(())
 }
 
 /// A scope as the audit log holds it: `{"branch": "NK1"}`, `{"branch": null}` (every branch),

@@ -32,6 +32,31 @@ pub struct Table {
     pub values: &'static [&'static str],
 }
 
+impl Table {
+    /// PostgreSQL: an UPDATE of this table from the temporary table `staging` (the key columns and
+    /// the columns written, and `order`): `columns` set from it (`assignments` appended as
+    /// they are), a key staged twice taking its row of the highest `order`.
+    pub fn update_from_staging<'a>(
+        &self,
+        staging: &str,
+        columns: impl Iterator<Item = &'a str>,
+        assignments: &str,
+        order: &str,
+    ) -> String {
+        let keys = self.key.join(", ");
+        let mut sets: Vec<String> = columns.map(|c| format!("{c} = u.{c}")).collect();
+        sets.extend((!assignments.is_empty()).then(|| assignments.to_string()));
+        let on: Vec<String> = self.key.iter().map(|k| format!("t.{k} = u.{k}")).collect();
+        format!(
+            "UPDATE {} t SET {} FROM (SELECT DISTINCT ON ({keys}) * FROM {staging} ORDER BY {keys}, {order} DESC) u
+             WHERE {}",
+            self.entity,
+            sets.join(", "),
+            on.join(" AND ")
+        )
+    }
+}
+
 pub const ATTENDANCE: Table =
     Table { entity: "attendance", key: &["session_id", "learner_id"], values: &["status", "hours"] };
 /// The attendance table's index on learners, as schema.sql names it.
