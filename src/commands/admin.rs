@@ -42,8 +42,9 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     let tx = db::read(&mut conn)?;
     let problems = admin::problems(&tx)?;
     let counts = admin::table_counts(&tx)?;
+    let width = counts.iter().map(|(t, _)| t.len()).max().unwrap_or(0);
     for (t, n) in &counts {
-        crate::say(format_args!("{t:<12} {n:>10}"))?;
+        crate::say(format_args!("{t:<width$} {n:>10}"))?;
     }
     if problems.is_empty() {
         ctx.say(Msg::CheckOk)

@@ -77,22 +77,27 @@ impl Engine {
         }
     }
 
-    /// A query of the references the engine has not checked on every row itself, as (table,
-    /// column, parent table, parent column): on PostgreSQL the foreign keys a large import added
-    /// back `NOT VALID` (see `store::bulk::LearnerIndex`); SQLite checks all of them on request
-    /// (`PRAGMA foreign_key_check`), so none.
-    pub fn unchecked_references(self) -> Option<&'static str> {
+    /// A query of the references `check` looks into row by row, as (table, column, parent table,
+    /// parent column): on SQLite the foreign keys its own check finds broken (a file written with
+    /// them not enforced), which names no row of a table without row ids; on PostgreSQL those the
+    /// server has not checked on every row itself, the foreign keys a large import added back
+    /// `NOT VALID` (see `store::bulk::LearnerIndex`).
+    pub fn references_to_check(self) -> &'static str {
         match self {
-            Engine::Sqlite => None,
-            Engine::Postgres => Some(
+            Engine::Sqlite => {
+                "SELECT DISTINCT k.\"table\", f.\"from\", f.\"table\", f.\"to\"
+                 FROM pragma_foreign_key_check k JOIN pragma_foreign_key_list(k.\"table\") f ON f.id = k.fkid
+                 ORDER BY 1, 2"
+            }
+            Engine::Postgres => {
                 "SELECT c.conrelid::regclass::text, a.attname::text, c.confrelid::regclass::text, p.attname::text
                  FROM pg_constraint c
                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
                  JOIN pg_attribute p ON p.attrelid = c.confrelid AND p.attnum = c.confkey[1]
                  WHERE c.contype = 'f' AND NOT c.convalidated
                    AND c.connamespace = current_schema()::regnamespace
-                 ORDER BY 1, 2",
-            ),
+                 ORDER BY 1, 2"
+            }
         }
     }
 

@@ -989,20 +989,17 @@ catalogue! {
         zh: format!("已将 {from} 备份到 {to}");
     CheckOk => en: "ok", zh: "检查通过";
     CheckIntegrity { detail: String } => en: format!("integrity: {detail}"), zh: format!("完整性检查：{detail}");
-    CheckForeignKey { table: String, row: Option<i64>, parent: String }
+    CheckForeignKey { table: String, column: String, value: i64, parent: String, rows: i64 }
         => en: format!(
-            "foreign key: {table} row {} points to a missing {parent}",
-            row.map_or_else(|| "?".to_string(), |r| r.to_string())
+            "foreign key: {rows} {table} {} {column} {value}, and {parent} {value} does not exist",
+            if *rows == 1 { "row has" } else { "rows have" }
         ),
-        zh: format!(
-            "外键：{table} 表第 {} 行指向不存在的 {parent} 记录",
-            row.map_or_else(|| "?".to_string(), |r| r.to_string())
-        );
+        zh: format!("外键：{table} 表有 {rows} 行的 {column} 为 {value}，而 {parent} 中没有 {value} 这条记录");
     CheckOwnHoursAbove { session: i64, staff_id: String, hours: i64, session_hours: i64 }
-        => en: format!("own hours above the session's: session {session}, staff id {staff_id}: credited {hours} hundredths, more than the session's {session_hours}"),
+        => en: format!("own hours above the session's: session {session}, staff id {staff_id}: credited {} hours, more than the session's {}", Fixed(*hours), Fixed(*session_hours)),
         zh: format!("个人学时超过课次学时：课次 {session}，工号 {staff_id}：计 {} 学时，超过课次的 {} 学时", Fixed(*hours), Fixed(*session_hours));
     CheckHoursWithoutCredit { session: i64, staff_id: String, status: String, hours: i64 }
-        => en: format!("hours on a record that earns none: session {session}, staff id {staff_id}: {status} with {hours} hundredths"),
+        => en: format!("hours on a record that earns none: session {session}, staff id {staff_id}: {status} with hours {}", Fixed(*hours)),
         zh: format!("不计学时的记录带有学时：课次 {session}，工号 {staff_id}：{}却带 {} 学时", status_zh(status), Fixed(*hours));
     CheckLeftBeforeJoined { staff_id: String, left: String, joined: String }
         => en: format!("leaving before joining: staff id {staff_id}: left {left}, before joining {joined}"),

@@ -35,34 +35,36 @@ pub fn table_counts(tx: &Tx) -> Result<Vec<(&'static str, i64)>> {
     TABLES.iter().map(|t| Ok((*t, tx.one(&format!("SELECT COUNT(*) FROM {t}"), params![], |r| r.get(0))?))).collect()
 }
 
-/// Everything wrong with the stored data, each offending record named: SQLite's integrity and
-/// foreign key checks, then the record-level rules the schema cannot state (own hours above the
+/// Everything wrong with the stored data, each offending record named: SQLite's integrity check,
+/// references to missing records, then the record-level rules the schema cannot state (own hours above the
 /// session's, hours on a record that earns none, leaving before joining, records outside
 /// enrolment, dates that are not ISO days). Empty when all is well.
 pub fn problems(tx: &Tx) -> Result<Vec<Msg>> {
     let mut problems: Vec<Msg> = Vec::new();
-    // SQLite's own checks; PostgreSQL keeps its pages and references whole itself, but for the
-    // references added back unchecked: each of those is checked here, one query per key.
-    if let Some(unchecked) = tx.engine().unchecked_references() {
-        let keys: Vec<(String, String, String, String)> =
-            tx.all(unchecked, params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        for (table, column, parent, key) in keys {
-            let dangling = format!(
-                "SELECT c.{column} FROM {table} c
-                 WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})"
-            );
-            problems.extend(found(tx, &dangling, |_| {
-                Ok(Msg::CheckForeignKey { table: table.clone(), row: None, parent: parent.clone() })
-            })?);
-        }
-    }
     if tx.sqlite().is_some() {
         let integrity: Vec<String> = tx.all("PRAGMA integrity_check", params![], |r| r.get(0))?;
         if integrity != ["ok"] {
             problems.extend(integrity.into_iter().map(|detail| Msg::CheckIntegrity { detail }));
         }
-        problems.extend(found(tx, "PRAGMA foreign_key_check", |r| {
-            Ok(Msg::CheckForeignKey { table: r.get(0)?, row: r.get(1)?, parent: r.get(2)? })
+    }
+    // Each reference that names a missing record, once per missing record with the rows naming
+    // it (a learner deleted behind the keys' back is named by each of their attendance rows).
+    let references: Vec<(String, String, String, String)> =
+        tx.all(tx.engine().references_to_check(), params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    for (table, column, parent, key) in references {
+        let dangling = format!(
+            "SELECT c.{column}, COUNT(*) FROM {table} c
+             WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})
+             GROUP BY c.{column} ORDER BY c.{column}"
+        );
+        problems.extend(found(tx, &dangling, |r| {
+            Ok(Msg::CheckForeignKey {
+                table: table.clone(),
+                column: column.clone(),
+                value: r.get(0)?,
+                parent: parent.clone(),
+                rows: r.get(1)?,
+            })
         })?);
     }
     let own_above = "SELECT s.id, l.staff_id, a.hours, s.hours

@@ -576,3 +576,34 @@ fn check_names_records_that_break_the_rules() {
     assert!(r.stderr.contains("hours on a record that earns none: session 1, staff id 0001: absent"), "{}", r.stderr);
     assert!(r.stderr.contains("not a date: session 1: \"2024-02-30\""), "{}", r.stderr);
 }
+
+/// A learner deleted behind the foreign keys' back: in a file written with them not enforced, or
+/// on a server past the keys a large import adds back unchecked (`NOT VALID`). `check` names the
+/// missing learner once, with the number of rows that name them, in both languages.
+#[test]
+fn check_names_a_missing_record_once_with_the_rows_that_name_it() {
+    let s = school();
+    for date in ["2024-03-15", "2024-04-15"] {
+        let id = session(&s, "DS01", date, &[]);
+        s.run(&["attend", &id, "0002"]).ok();
+    }
+    let learner = s.number("SELECT id FROM learner WHERE staff_id = '0002'");
+    s.execute(&if on_postgres() {
+        format!(
+            "SET session_replication_role = replica;
+             DELETE FROM learner WHERE id = {learner};
+             ALTER TABLE attendance DROP CONSTRAINT attendance_learner_id_fkey;
+             ALTER TABLE attendance ADD CONSTRAINT attendance_learner_id_fkey
+                 FOREIGN KEY (learner_id) REFERENCES learner(id) NOT VALID"
+        )
+    } else {
+        format!("PRAGMA foreign_keys = OFF; DELETE FROM learner WHERE id = {learner}")
+    });
+    let r = s.run(&["check"]).expect(65);
+    let said =
+        format!("foreign key: 2 attendance rows have learner_id {learner}, and learner {learner} does not exist");
+    assert!(r.stderr.contains(&said), "{}", r.stderr);
+    let r = s.run(&["--lang", "zh", "check"]).expect(65);
+    let said = format!("外键：attendance 表有 2 行的 learner_id 为 {learner}，而 learner 中没有 {learner} 这条记录");
+    assert!(r.stderr.contains(&said), "{}", r.stderr);
+}
