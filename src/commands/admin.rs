@@ -10,7 +10,7 @@ use crate::Ctx;
 
 pub fn init(ctx: &Ctx) -> Result<()> {
     let (_, created) = db::create_school(&ctx.db, ctx.school.as_deref())?;
-    let (path, version) = (ctx.db.display().to_string(), db::VERSION);
+    let (path, version) = (db::shown(&ctx.db), db::VERSION);
     ctx.note(match (ctx.school.clone(), created) {
         (Some(school), true) => Msg::SchoolCreated { school, path, version },
         (Some(school), false) => Msg::SchoolUpToDate { school, path, version },
@@ -33,7 +33,7 @@ pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
     let (dest, _) = db::create(file)?;
     drop(dest);
     admin::backup(&conn, file)?;
-    ctx.note(Msg::BackedUp { from: ctx.db.display().to_string(), to: file.display().to_string() });
+    ctx.note(Msg::BackedUp { from: db::shown(&ctx.db), to: file.display().to_string() });
     Ok(())
 }
 

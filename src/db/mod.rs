@@ -104,6 +104,31 @@ pub fn postgres_url(db: &Path) -> Option<&str> {
     db.to_str().filter(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
 }
 
+/// The database as messages name it: a file's path, a server's URL without its password (in the
+/// user part, or a `password=` parameter), which a terminal or a log should not show.
+pub fn shown(db: &Path) -> String {
+    let Some(url) = postgres_url(db) else { return db.display().to_string() };
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => format!("{}@{host}", user.split(':').next().unwrap_or(user)),
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let kept: Vec<&str> = query.split('&').filter(|p| !p.starts_with("password=")).collect();
+            if kept.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{}", kept.join("&"))
+            }
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}://{authority}{tail}")
+}
+
 /// The schema that holds school `code` on a PostgreSQL server (`school_` and the code in lower
 /// case), or `None` when the code is not letters, digits and underscores (at most 40 of them).
 pub fn school_schema(code: &str) -> Option<String> {
@@ -192,11 +217,14 @@ fn open_postgres(url: &str, school: Option<&str>, create: bool) -> Result<(Conne
     if create && school.is_some() {
         tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))?;
     }
+    if !create {
+        readable(&mut tx, &schema, school)?;
+    }
     let exists: bool = tx.query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])?.get(0);
     if !exists && !create {
         return Err(Error::Other(match school {
-            Some(code) => Msg::NoSchool { school: code.to_string(), path: url.to_string() },
-            None => Msg::NoDatabase { path: url.to_string() },
+            Some(code) => Msg::NoSchool { school: code.to_string(), path: shown(Path::new(url)) },
+            None => Msg::NoDatabase { path: shown(Path::new(url)) },
         }));
     }
     if !exists {
@@ -219,6 +247,29 @@ fn open_postgres(url: &str, school: Option<&str>, create: bool) -> Result<(Conne
     let role = session_user(&mut tx)?;
     tx.commit()?;
     Ok((Connection(Conn::Pg(Box::new(PgConn::new(client, role, true)))), !exists))
+}
+
+/// Refuses a school that is there but that the role may not read (never granted, or the grant
+/// taken back): said as such, not as a school to create, nor as the server's bare refusal of its
+/// first table.
+fn readable(tx: &mut postgres::Transaction, schema: &str, school: Option<&str>) -> Result<()> {
+    let row = tx.query_opt(
+        "SELECT has_schema_privilege(oid, 'USAGE'),
+                has_schema_privilege(oid, 'USAGE') AND (to_regclass(nspname || '.schema_version') IS NULL
+                    OR has_table_privilege(nspname || '.schema_version', 'SELECT'))
+         FROM pg_namespace WHERE nspname = $1",
+        &[&schema],
+    )?;
+    let Some(row) = row else { return Ok(()) };
+    let detail = match (row.get(0), row.get(1)) {
+        (false, _) => format!("permission denied for schema {schema}"),
+        (true, false) => "permission denied for table schema_version".to_string(),
+        (true, true) => return Ok(()),
+    };
+    Err(Error::invalid(match school {
+        Some(code) => Msg::SchoolNotReadable { school: code.to_string(), detail, option: format!("--school {code} ") },
+        None => Msg::DefaultSchoolNotReadable { detail },
+    }))
 }
 
 /// Drops school `code` from its server with all its records (the demo's own school, rebuilt).
@@ -427,6 +478,16 @@ pub fn audit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_is_shown_without_its_password() {
+        let shown = |db: &str| shown(Path::new(db));
+        assert_eq!(shown("postgresql://li:s3cr@t@db.example:5432/xs"), "postgresql://li@db.example:5432/xs");
+        assert_eq!(shown("postgres://li@db/xs?sslmode=require&password=x"), "postgres://li@db/xs?sslmode=require");
+        assert_eq!(shown("postgres://db/xs?password=x"), "postgres://db/xs");
+        assert_eq!(shown("postgres://li:pw@db"), "postgres://li@db");
+        assert_eq!(shown("学时.db"), "学时.db");
+    }
 
     #[test]
     fn the_schema_has_one_step_per_version() {

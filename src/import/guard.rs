@@ -1,6 +1,7 @@
 //! What every row of a record sheet must respect besides its own cells (SPEC v2 §2): its date
-//! lies in the learner's enrolment, and not in a closed year. Loaded once per import, checked in
-//! memory for every row. The same lives find the learner of a row that names them by name alone.
+//! lies in the learner's enrolment, and not in a closed year; on a server, its learner is one the
+//! role may change (`grant`). Loaded once per import, checked in memory for every row. The same
+//! lives find the learner of a row that names them by name alone.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -14,6 +15,7 @@ use crate::db::Tx;
 use crate::error::Result;
 use crate::msg::Msg;
 use crate::store::closed::Closed;
+use crate::store::grant::{self, Scope};
 use crate::store::lives::{self, Branch};
 
 pub struct Guard {
@@ -24,13 +26,21 @@ pub struct Guard {
     branches: HashMap<i64, Branch>,
     /// Learners' row ids by name with white space removed; built when a row first needs it.
     by_name: OnceLock<HashMap<String, Vec<i64>>>,
+    /// The role and what it may change, when row-level security binds it (`grant::bound_scope`).
+    bound: Option<(String, Scope)>,
 }
 
 impl Guard {
     pub fn load(tx: &Tx) -> Result<Guard> {
         let mut learners = lives::learners(tx, None)?;
         learners.sort_unstable_by_key(|l| l.id);
-        Ok(Guard { learners, closed: Closed::load(tx)?, branches: lives::branches(tx)?, by_name: OnceLock::new() })
+        Ok(Guard {
+            learners,
+            closed: Closed::load(tx)?,
+            branches: lives::branches(tx)?,
+            by_name: OnceLock::new(),
+            bound: grant::bound_scope(tx)?,
+        })
     }
 
     /// Every learner, by row id.
@@ -53,6 +63,28 @@ impl Guard {
             return Some(Closed::refusal(day.year(), Msg::WhatRecordDatedIn));
         }
         lives::outside(self.get(id)?, day)
+    }
+
+    /// Why the role may not change learner `id`'s records, if it may not: a branch role changes
+    /// only those of the learners in its branch now (grant.sql's `learner_branch`), a role with no
+    /// grant none. The server would refuse the row as it is written; said here, it is said where
+    /// it is, with every other bad row of the sheet.
+    pub fn refuse_role(&self, id: i64) -> Option<Msg> {
+        self.bound.as_ref()?;
+        let learner = self.get(id)?;
+        self.refuse_role_in(learner.life.branch_now(), &learner.staff_id)
+    }
+
+    /// Why the role may not add learner `staff_id` to branch `branch`, if it may not.
+    pub fn refuse_role_in(&self, branch: i64, staff_id: &str) -> Option<Msg> {
+        let (role, scope) = self.bound.as_ref()?;
+        let granted = match scope {
+            Scope::School => return None,
+            Scope::Branch(b, _) if *b == branch => return None,
+            Scope::Branch(_, code) => Some(code.clone()),
+            Scope::Read => None,
+        };
+        Some(Msg::RowOutsideGrant { role: role.clone(), branch: granted, staff_id: staff_id.to_string() })
     }
 
     /// Learner `id`'s staff id as stored, for messages.

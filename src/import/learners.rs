@@ -193,7 +193,12 @@ pub fn learners(job: &mut Job, args: &Options) -> Result<()> {
         }
         let joined_on = joined.map(date::iso);
         let Some(stored) = stored else {
-            // A staff id new to the school and to this file: a learner to add.
+            // A staff id new to the school and to this file: a learner to add, in a branch the
+            // role may add to.
+            if let Some(why) = guard.refuse_role_in(branch, &staff_id) {
+                job.bad(&row, L_BRANCH, why);
+                continue;
+            }
             let id = adding.reserve();
             known.insert(Learner { id, staff_id: staff_id.clone(), name: name.clone() });
             added.insert(id);

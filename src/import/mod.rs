@@ -386,9 +386,20 @@ impl Reading {
         day: Option<NaiveDate>,
     ) -> Option<i64> {
         let staff_id = row.get(0);
-        if staff_id.is_empty() {
-            return self.learner_by_name(guard, row, name, day);
+        let (id, column) = if staff_id.is_empty() {
+            (self.learner_by_name(guard, row, name, day)?, name)
+        } else {
+            (self.learner_by_staff_id(learners, row, name)?, 0)
+        };
+        if let Some(why) = guard.refuse_role(id) {
+            self.bad(row, column, why);
+            return None;
         }
+        Some(id)
+    }
+
+    fn learner_by_staff_id(&mut self, learners: &Learners, row: &Row, name: usize) -> Option<i64> {
+        let staff_id = row.get(0);
         let found = match learners.find(staff_id).or_message(staff_id) {
             Ok(found) => found,
             Err(message) => {

@@ -183,6 +183,25 @@ fn hint_zh(hint: &Option<Box<Msg>>) -> String {
 }
 
 /// A stored status code in Chinese (the code itself if it is none).
+/// Why role `role`, granted `branch` (or nothing), may not change learner `staff_id`'s records.
+fn outside_en(role: &str, branch: &Option<String>, staff_id: &str) -> String {
+    match branch {
+        Some(b) => {
+            format!(
+                "role {role} may change only the records of branch {b}'s learners, and {staff_id} is not in branch {b}"
+            )
+        }
+        None => format!("role {role} has no grant to change records (xueshi grant)"),
+    }
+}
+
+fn outside_zh(role: &str, branch: &Option<String>, staff_id: &str) -> String {
+    match branch {
+        Some(b) => format!("角色 {role} 只能修改 {b} 支部学员的记录，工号 {staff_id} 不属于 {b} 支部"),
+        None => format!("角色 {role} 没有修改记录的授权（xueshi grant）"),
+    }
+}
+
 fn status_zh(code: &str) -> String {
     code.parse::<Status>().map_or_else(|_| code.to_string(), |s| s.zh().to_string())
 }
@@ -351,14 +370,12 @@ catalogue! {
         zh: format!("没有数据库角色 {role:?}：请先创建（CREATE ROLE {role} LOGIN PASSWORD '…'），再授权");
     /// `branch`: the branch granted, or none (a role without a grant).
     OutsideBranch { role: String, branch: Option<String>, staff_id: String }
-        => en: match branch {
-            Some(b) => format!("role {role} may change only the records of branch {b}'s learners, and {staff_id} is not in branch {b}: nothing was written"),
-            None => format!("role {role} has no grant to change records (xueshi grant): nothing was written"),
-        },
-        zh: match branch {
-            Some(b) => format!("角色 {role} 只能修改 {b} 支部学员的记录，工号 {staff_id} 不属于 {b} 支部：未写入任何内容"),
-            None => format!("角色 {role} 没有修改记录的授权（xueshi grant）：未写入任何内容"),
-        };
+        => en: format!("{}: nothing was written", outside_en(role, branch, staff_id)),
+        zh: format!("{}：未写入任何内容", outside_zh(role, branch, staff_id));
+    /// A sheet's row of a learner the role may not change (`OutsideBranch`, said where it is).
+    RowOutsideGrant { role: String, branch: Option<String>, staff_id: String }
+        => en: outside_en(role, branch, staff_id),
+        zh: outside_zh(role, branch, staff_id);
     NotGranted { detail: String }
         => en: format!("this database role is not allowed to do this ({detail}): ask the school's administrator (xueshi grant); nothing was written"),
         zh: format!("当前数据库角色无权执行此操作（{detail}）：请联系党校管理员（xueshi grant）；未写入任何内容");
@@ -420,6 +437,9 @@ catalogue! {
     SchoolNotReadable { school: String, detail: String, option: String }
         => en: format!("this database role may not read school {school} ({detail}): its owner can grant it (xueshi {option}grant ROLE --read-only)"),
         zh: format!("当前数据库角色无权查看学校 {school}（{detail}）：可请该校管理员授权（xueshi {option}grant 角色 --read-only）");
+    DefaultSchoolNotReadable { detail: String }
+        => en: format!("this database role may not read the server's default school ({detail}): name the school you were granted with --school CODE (or $XUESHI_SCHOOL), or ask its owner to grant it (xueshi grant ROLE --read-only)"),
+        zh: format!("当前数据库角色无权查看服务器的默认学校（{detail}）：请用 --school 代码（或 $XUESHI_SCHOOL）指定您获授权的学校，或请该校管理员授权（xueshi grant 角色 --read-only）");
     ServerOnly { command: String }
         => en: format!("`{command}` is for a PostgreSQL server (--db postgres://…); a SQLite file is one school"),
         zh: format!("`{command}` 用于 PostgreSQL 服务器（--db postgres://…）；一个 SQLite 文件只是一所学校");

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::db::{audit, params, Action, Actor, Tx};
+use crate::db::{audit, params, Action, Actor, Engine, Tx};
 use crate::error::{Error, Result};
 use crate::msg::Msg;
 
@@ -61,8 +61,10 @@ pub fn grant(tx: &Tx, actor: &Actor, role: &str, scope: &Scope) -> Result<()> {
          GRANT USAGE ON SCHEMA {s} TO {r};
          GRANT SELECT ON {tables} TO {r};"
     ))?;
+    // UPDATE on the id sequences: a roster import moves the learner identity past the ids it
+    // reserved (setval).
     let writes = format!(
-        "GRANT USAGE ON SEQUENCE {sequences} TO {r};
+        "GRANT USAGE, UPDATE ON SEQUENCE {sequences} TO {r};
          GRANT INSERT ON session, audit, import_batch TO {r};
          GRANT UPDATE ON import_batch TO {r};"
     );
@@ -160,6 +162,28 @@ fn own(tx: &Tx) -> Result<Own> {
     )?;
     let sequences = sequences.ok_or_else(|| Error::Other(Msg::Database { detail: "no sequences of ids".into() }))?;
     Ok(Own { tables: tables.join(", "), sequences })
+}
+
+/// What the role this command runs as may change, when row-level security binds it (a granted
+/// role on PostgreSQL, `grant.sql`), with the role's name: an import then names each row of a
+/// learner outside it where it is, as the policies would refuse them. None where nothing binds
+/// the role (a SQLite file, the tables' owner, a superuser): it may change every record.
+pub fn bound_scope(tx: &Tx) -> Result<Option<(String, Scope)>> {
+    if tx.engine() != Engine::Postgres || !tx.one("SELECT row_security_active('learner')", params![], |r| r.get(0))? {
+        return Ok(None);
+    }
+    let role: String = tx.one("SELECT current_user::text", params![], |r| r.get(0))?;
+    let granted: Option<(Option<i64>, Option<String>)> = tx.optional(
+        "SELECT g.branch_id, b.code FROM grant_role g LEFT JOIN branch b ON b.id = g.branch_id WHERE g.role = ?1",
+        params![role],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let scope = match granted {
+        Some((Some(id), code)) => Scope::Branch(id, code.unwrap_or_default()),
+        Some((None, _)) => Scope::School,
+        None => Scope::Read,
+    };
+    Ok(Some((role, scope)))
 }
 
 fn schema(tx: &Tx) -> Result<String> {

@@ -128,13 +128,56 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     assert!(r.stderr.contains("is not allowed to do this"), "{}", r.stderr);
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM audit"), audit_before);
 
-    // An import is all or nothing: one row outside the branch, and none of the file goes in.
+    // An import is all or nothing: rows outside the branch, and none of the file goes in. Each is
+    // said where it is, beside the sheet's other bad rows, as a dry run says them too.
     let sheet = d.join("attendance.csv");
-    std::fs::write(&sheet, "staff_id,status\n0040,present\n0031,present\n").unwrap();
-    let r = as_nk1(&["import", "attendance", sheet.to_str().unwrap(), "--session", &id]);
-    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    std::fs::write(&sheet, "staff_id,status\n0040,present\n0031,present\n0555,present\n").unwrap();
+    let sheet_arg = sheet.to_str().unwrap();
+    for dry in [false, true] {
+        let mut args = vec!["import", "attendance", sheet_arg, "--session", &id];
+        if dry {
+            args.push("--dry-run");
+        }
+        let r = as_nk1(&args);
+        assert_eq!(r.code, 65, "{}", r.stderr);
+        let said = format!(
+            "attendance.csv:3: staff_id: role {nk1} may change only the records of branch NK1's learners, and 0031 is not in branch NK1\n"
+        );
+        assert!(r.stderr.contains(&said), "{}", r.stderr);
+        assert!(r.stderr.contains("attendance.csv:4: staff_id: staff id 0555 is not a known learner"), "{}", r.stderr);
+        assert!(r.stderr.ends_with("2 problems; nothing was written\n"), "{}", r.stderr);
+    }
+    let r = run(d, &secretary, &["--lang", "zh", "import", "attendance", sheet_arg, "--session", &id]);
+    assert!(
+        r.stderr.contains("attendance.csv:3: staff_id: 角色 ") && r.stderr.contains("工号 0031 不属于 NK1 支部\n"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), 1);
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM import_batch"), 0);
+    // A roster: a new learner of another branch is refused at its row; the other branch's learners
+    // it lists as stored are unchanged, and its new learner of the branch goes in, its id past the
+    // identity (the next learner added gets the next id).
+    let roster = d.join("roster.csv");
+    let rows = "staff_id,name,branch,category\n0012,张三,NK1,member\n0031,李四,WK1,member\n0077,新人,WK1,member\n";
+    std::fs::write(&roster, format!("{rows}0078,新人二,NK1,member\n")).unwrap();
+    let r = as_nk1(&["import", "learners", roster.to_str().unwrap()]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    let said = format!("roster.csv:4: branch: role {nk1} may change only the records of branch NK1's learners, and 0077 is not in branch NK1");
+    assert!(r.stderr.contains(&said), "{}", r.stderr);
+    std::fs::write(
+        &roster,
+        "staff_id,name,branch,category\n0012,张三,NK1,member\n0031,李四,WK1,member\n0078,新人二,NK1,member\n",
+    )
+    .unwrap();
+    let r = as_nk1(&["import", "learners", roster.to_str().unwrap()]).ok();
+    assert!(r.stdout.contains("1 new, 2 unchanged"), "{}", r.stdout);
+    as_nk1(&["learner", "add", "0079", "再一个", "--branch", "NK1", "--category", "member"]).ok();
+    let ids = count(&mut admin, "SELECT MAX(id) - MIN(id) FROM learner WHERE staff_id IN ('0078', '0079')");
+    assert_eq!(ids, 1);
+    assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM import_batch"), 1);
+    as_admin(&["imports", "undo", "1"]);
+    as_admin(&["learner", "delete", "0079"]);
     // Their own branch's rows go in, more than the table held (no index is set aside: it is not theirs).
     std::fs::write(&sheet, "staff_id,status\n0040,present\n0050,present\n").unwrap();
     as_nk1(&["import", "attendance", sheet.to_str().unwrap(), "--session", &id]).ok();
@@ -159,7 +202,12 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     std::fs::write(&sheet, "staff_id,status\n0040,absent\n0031,absent\n").unwrap();
     let audit_before = count(&mut admin, "SELECT COUNT(*) FROM audit");
     let r = as_nk1(&["import", "attendance", sheet.to_str().unwrap(), "--session", &id, "--update"]);
-    assert!(r.code == 65 && r.stderr.contains(outside), "{}", r.stderr);
+    let said = "attendance.csv:3: staff_id: role ";
+    assert!(
+        r.code == 65 && r.stderr.contains(said) && r.stderr.contains("0031 is not in branch NK1\n"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance WHERE status = 'absent'"), 0);
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM audit"), audit_before);
     std::fs::write(&sheet, "staff_id,status\n0040,absent\n0050,late\n").unwrap();
@@ -192,9 +240,13 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     let r = as_nk1(&["attend", &id, "0098"]);
     assert_eq!(r.code, 65, "{}", r.stderr);
     assert_eq!(count(&mut admin, "SELECT COUNT(*) FROM attendance"), attended);
+    // Told that the school is there but not theirs to read, and how to name the one that is.
+    let unreadable = "may not read the server's default school (permission denied for table schema_version): \
+                      name the school you were granted with --school CODE";
     let r = as_nk1(&["learner", "list"]);
-    assert_eq!(r.code, 65, "{}", r.stderr);
-    assert!(r.stderr.contains("is not allowed to do this (permission denied"), "{}", r.stderr);
+    assert!(r.code == 65 && r.stderr.contains(unreadable), "{}", r.stderr);
+    let r = run(d, &secretary, &["--lang", "zh", "learner", "list"]);
+    assert!(r.code == 65 && r.stderr.contains("无权查看服务器的默认学校"), "{}", r.stderr);
     for conflict in [["--revoke", "--branch"], ["--read-only", "--branch"], ["--read-only", "--revoke"]] {
         let mut args = vec!["grant", &wide, conflict[0], conflict[1]];
         if conflict[1] == "--branch" {
@@ -222,7 +274,7 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     assert_eq!(left, [0, 0, 0]);
     as_admin(&["grant", &wide, "--revoke"]);
     let r = as_wide(&["learner", "list"]);
-    assert!(r.code == 65 && r.stderr.contains("is not allowed to do this"), "{}", r.stderr);
+    assert!(r.code == 65 && r.stderr.contains(unreadable), "{}", r.stderr);
     let sql = format!(
         "SELECT string_agg(action || ' ' || COALESCE(old, '-') || ' ' || COALESCE(new, '-'), ' | ' ORDER BY id)
                        FROM audit WHERE entity = 'grant' AND key = '{{\"role\":\"{wide}\"}}'"
@@ -286,6 +338,14 @@ fn a_read_only_role_reads_every_school_and_is_told_which_it_may_not() {
     assert!(r.stderr.contains("may not read school ruijin") && !r.stderr.contains("renji"), "{}", r.stderr);
     let r = run(dir.path(), &as_reader, &["--lang", "zh", "report", "schools", "2024"]);
     assert!(r.stderr.contains("无权查看学校 ruijin") && r.stderr.contains("--read-only"), "{}", r.stderr);
+    // Named by --school, the school it may not read is said to be there, not to be created.
+    let r = in_school(dir.path(), &as_reader, "ruijin", &["report", "year", "2024"]);
+    let said = "may not read school ruijin (permission denied for schema school_ruijin): its owner can grant it \
+                (xueshi --school ruijin grant ROLE --read-only)";
+    assert!(r.code == 65 && r.stderr.contains(said), "{}", r.stderr);
+    // A school that is not there is one to create; the URL's password is not shown.
+    let r = in_school(dir.path(), &as_reader, "nosuch", &["report", "year", "2024"]);
+    assert!(r.stderr.contains("no school nosuch at ") && !r.stderr.contains(":pw@"), "{}", r.stderr);
     in_school(dir.path(), &url, "ruijin", &["grant", &reader, "--read-only"]).ok();
     let table = run(dir.path(), &as_reader, &["report", "schools", "2024", "--format", "csv"]).ok().stdout;
     assert!(table.contains("renji") && table.contains("ruijin"), "{table}");
