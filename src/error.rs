@@ -8,12 +8,56 @@ use crate::Lang;
 /// or a command-line flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub place: Option<String>,
+    pub place: Option<Place>,
     pub message: Msg,
 }
 
+/// Where a problem is: a file, a row of it (`sheet.csv:14`, `roster.xlsx:Sheet1!B7`) or a value
+/// typed on the command line, and the column, when it is a cell's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub at: String,
+    pub column: Option<ColumnName>,
+}
+
+/// A sheet's column as a message names it: in English by its name in SPEC §3 (`hours`), in
+/// Chinese as the sheet's own header names it, which the reader finds in the file (`学时`,
+/// `出勤情况`), else by its Chinese name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnName {
+    pub en: &'static str,
+    pub zh: String,
+}
+
+impl Place {
+    fn render(&self, lang: Lang) -> String {
+        match &self.column {
+            None => self.at.clone(),
+            Some(c) => format!("{}: {}", self.at, lang.pick(c.en, &c.zh)),
+        }
+    }
+}
+
+impl From<String> for Place {
+    fn from(at: String) -> Place {
+        Place { at, column: None }
+    }
+}
+
+impl From<&str> for Place {
+    fn from(at: &str) -> Place {
+        Place::from(at.to_string())
+    }
+}
+
+impl From<&String> for Place {
+    fn from(at: &String) -> Place {
+        Place::from(at.clone())
+    }
+}
+
 impl Problem {
-    pub fn at(place: impl Into<String>, message: Msg) -> Problem {
+    pub fn at(place: impl Into<Place>, message: Msg) -> Problem {
         Problem { place: Some(place.into()), message }
     }
 
@@ -24,7 +68,7 @@ impl Problem {
     /// `sheet.csv:14: hours: "2..5" is not a number`, in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         match &self.place {
-            Some(p) => format!("{p}: {}", self.message.render(lang)),
+            Some(p) => format!("{}: {}", p.render(lang), self.message.render(lang)),
             None => self.message.render(lang),
         }
     }
@@ -54,7 +98,7 @@ impl Error {
         Error::Invalid(vec![Problem::new(message)])
     }
 
-    pub fn invalid_at(place: impl Into<String>, message: Msg) -> Error {
+    pub fn invalid_at(place: impl Into<Place>, message: Msg) -> Error {
         Error::Invalid(vec![Problem::at(place, message)])
     }
 
@@ -191,7 +235,7 @@ impl From<std::io::Error> for Error {
 pub struct Problems(pub Vec<Problem>);
 
 impl Problems {
-    pub fn push(&mut self, place: impl Into<String>, message: Msg) {
+    pub fn push(&mut self, place: impl Into<Place>, message: Msg) {
         self.0.push(Problem::at(place, message));
     }
 

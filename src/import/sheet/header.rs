@@ -38,6 +38,8 @@ impl Layout {
 pub(super) struct Header {
     /// For each layout column, the index of the sheet's column that holds it.
     pub positions: Vec<Option<usize>>,
+    /// For each layout column, the header cell that names it in the sheet.
+    pub titles: Vec<Option<String>>,
     /// The rows of the head after the header: the first data rows.
     pub pending: VecDeque<RawRow>,
     /// The header's named cells that no layout column takes (序号, 签名, 打卡时间, or a second
@@ -78,16 +80,20 @@ pub(super) fn find(layout: &Layout, mut head: Vec<RawRow>, file: &str) -> Result
         years.first().copied().filter(|y| years.iter().all(|o| o == y))
     };
     let mut positions = vec![None; layout.columns.len()];
+    let mut titles = vec![None; layout.columns.len()];
     let mut ignored = Vec::new();
     for (i, name) in header.into_iter().enumerate() {
         match layout.column_of(&name) {
             // The first column of a name wins; a second one (a copy, a note) is ignored.
-            Some(c) if positions[c].is_none() => positions[c] = Some(i),
+            Some(c) if positions[c].is_none() => {
+                positions[c] = Some(i);
+                titles[c] = Some(name);
+            }
             _ if name.is_empty() => {}
             _ => ignored.push(name),
         }
     }
-    Ok(Header { positions, pending, ignored, title_year })
+    Ok(Header { positions, titles, pending, ignored, title_year })
 }
 
 /// Full-width spaces, digits, letters and punctuation (what Chinese input methods type) become

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{ColumnName, Error, Place, Problem, Result};
 use crate::msg::{IoWhy, Msg};
 pub use decode::Encoding;
 use decode::{decoding_reader, sniff_delimiter};
@@ -95,6 +95,8 @@ pub struct Sheet {
     layout: Layout,
     /// For each layout column, the index of the sheet's column that holds it.
     positions: Vec<Option<usize>>,
+    /// For each layout column, the header cell that names it, to name it in messages.
+    titles: Vec<Option<String>>,
     source: Source,
     /// Rows read while looking for the header that come after it.
     pending: VecDeque<RawRow>,
@@ -149,6 +151,7 @@ impl Sheet {
             worksheet,
             layout,
             positions: header.positions,
+            titles: header.titles,
             source,
             pending: header.pending,
             bytes_read: 0,
@@ -228,19 +231,25 @@ impl Sheet {
         Ok(self.years.in_dates.get_or_insert_with(BTreeSet::new))
     }
 
-    /// The place of a cell for messages: `sheet.csv:14: hours` or `roster.xlsx:Sheet1!D7: hours`.
-    pub fn place(&self, row: &Row, column: usize) -> String {
+    /// The place of a cell for messages: `sheet.csv:14: hours` or `roster.xlsx:Sheet1!D7: hours`;
+    /// in Chinese the column as the sheet's header names it (`ColumnName`).
+    pub fn place(&self, row: &Row, column: usize) -> Place {
         self.place_at(row.line, column)
     }
 
     /// The place of a cell of the row at `line` (a row number in a worksheet).
-    pub fn place_at(&self, line: u64, column: usize) -> String {
-        let name = self.layout.columns[column].name;
-        match (&self.worksheet, self.positions.get(column).copied().flatten()) {
-            (Some(ws), Some(c)) => format!("{}:{ws}!{}{line}: {name}", self.file, column_letters(c)),
-            (Some(ws), None) => format!("{}:{ws}: row {line}: {name}", self.file),
-            (None, _) => format!("{}:{line}: {name}", self.file),
-        }
+    pub fn place_at(&self, line: u64, column: usize) -> Place {
+        let at = match (&self.worksheet, self.positions.get(column).copied().flatten()) {
+            (Some(ws), Some(c)) => format!("{}:{ws}!{}{line}", self.file, column_letters(c)),
+            (Some(ws), None) => format!("{}:{ws}: row {line}", self.file),
+            (None, _) => format!("{}:{line}", self.file),
+        };
+        let c = &self.layout.columns[column];
+        let zh = match self.titles.get(column).cloned().flatten() {
+            Some(title) => title,
+            None => c.aliases.first().copied().unwrap_or(c.name).to_string(),
+        };
+        Place { at, column: Some(ColumnName { en: c.name, zh }) }
     }
 
     /// Requires the layout columns an import cannot do without.
@@ -375,6 +384,8 @@ mod tests {
     use encoding_rs::GB18030;
 
     use super::*;
+    use crate::msg::Msg;
+    use crate::Lang;
 
     const LAYOUT: Layout = Layout {
         columns: &[
@@ -412,7 +423,13 @@ mod tests {
         assert_eq!(cells(&rows), vec![vec!["0001", "王建国", "√"], vec!["0002", "李秀英", ""]]);
         assert_eq!(rows[0].line, 5);
         assert_eq!(rows[1].line, 8);
-        assert_eq!(sheet.place(&rows[1], 1), "t.csv:8: name");
+        // The column by its name in English, in Chinese as the sheet's header names it.
+        let place = Problem::at(sheet.place(&rows[1], 1), Msg::NotALearner);
+        assert!(place.render(Lang::En).starts_with("t.csv:8: name: "), "{place:?}");
+        assert!(place.render(Lang::Zh).starts_with("t.csv:8: 姓名: "), "{place:?}");
+        let place = Problem::at(sheet.place(&rows[1], 2), Msg::NotALearner);
+        assert!(place.render(Lang::En).starts_with("t.csv:8: status: "), "{place:?}");
+        assert!(place.render(Lang::Zh).starts_with("t.csv:8: 签到: "), "{place:?}");
     }
 
     /// SPEC v2: a paper sign-in sheet has names and no staff ids; the summary names what it skips.
@@ -426,7 +443,10 @@ mod tests {
         assert_eq!(cells(&rows), vec![vec!["", "王建国", "√"], vec!["", "", "√"], vec!["", "王 伟", ""]]);
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 5, 7]);
         assert_eq!(sheet.ignored(), ["序号", "签名", "签名"]);
-        assert_eq!(sheet.place(&rows[1], 0), "t.csv:5: staff_id");
+        // A column the sheet lacks is named in the message's language.
+        let place = Problem::at(sheet.place(&rows[1], 0), Msg::NotALearner);
+        assert!(place.render(Lang::En).starts_with("t.csv:5: staff_id: "), "{place:?}");
+        assert!(place.render(Lang::Zh).starts_with("t.csv:5: 工号: "), "{place:?}");
         // Without the name fallback the same sheet has no header.
         let err = read(text.as_bytes(), &Options::default()).err().expect("no staff id column");
         assert!(err.to_string().contains("no header row"), "{err}");
@@ -441,7 +461,7 @@ mod tests {
             let (sheet, rows) = read(text.as_bytes(), &Options::default()).unwrap();
             let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
             assert_eq!(lines, vec![4, 6, 8], "{text:?}");
-            assert_eq!(sheet.place(&rows[2], 0), "t.csv:8: staff_id");
+            assert_eq!(sheet.place(&rows[2], 0).at, "t.csv:8");
         }
     }
 
