@@ -253,7 +253,7 @@ pub fn attend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
                 continue;
             }
             Found::Unknown => {
-                problems.push(staff_id.trim(), Msg::NotALearner);
+                problems.add(Msg::NotAKnownLearner { staff_id: staff_id.trim().to_string() });
                 continue;
             }
         };
@@ -290,7 +290,7 @@ fn unattend(ctx: &Ctx, a: AttendArgs) -> Result<()> {
         let learner = match lookup::learner(&tx, staff_id) {
             Ok(id) => id,
             Err(_) => {
-                problems.push(staff_id.trim(), Msg::NotALearner);
+                problems.add(Msg::NotAKnownLearner { staff_id: staff_id.trim().to_string() });
                 continue;
             }
         };

@@ -37,6 +37,18 @@ pub fn imports(ctx: &Ctx, cmd: ImportsCmd) -> Result<()> {
     }
 }
 
+/// A batch's kind: its code in JSON and English, what it imported in Chinese.
+fn kind_cell(kind: String) -> Cell {
+    match kind.as_str() {
+        "learners" => Cell::Word("learners", "学员名册"),
+        "courses" => Cell::Word("courses", "课程"),
+        "attendance" => Cell::Word("attendance", "出勤"),
+        "results" => Cell::Word("results", "成绩"),
+        "online" => Cell::Word("online", "线上自学"),
+        _ => Cell::Text(kind),
+    }
+}
+
 fn list(ctx: &Ctx, output: &Output) -> Result<()> {
     let mut conn = ctx.open()?;
     let tx = db::read(&mut conn)?;
@@ -45,7 +57,7 @@ fn list(ctx: &Ctx, output: &Output) -> Result<()> {
         .map(|b| {
             vec![
                 Cell::Int(b.id),
-                Cell::Text(b.kind),
+                kind_cell(b.kind),
                 Cell::Text(b.file),
                 Cell::Text(b.sha256),
                 Cell::Int(b.new),

@@ -43,21 +43,22 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
                 Cell::Int(rules.max_absences),
                 since(MAX_ABSENCES),
             ]);
+            let heading = ctx.lang.pick(&format!("Rules of {year}"), &format!("{year}年度学时规则")).to_string();
             Listing {
-                title: ("Rules of the year", "学时规则（本年度）"),
+                title: ("Rules", "学时规则"),
                 narrow: &[],
                 columns: &[("rule", "Rule", "规则"), ("value", "Value", "数值"), ("from", "Since", "起始年度")],
                 rows,
             }
-            .emit(&output, ctx.lang)
+            .emit_with(&output, ctx.lang, heading, None)
         }
         RulesCmd::Set { name, value, from } => {
             let (rule, value) = parse_rule(&name, &value)?;
             let tx = db::write(&mut conn)?;
             let closed = Closed::load(&tx)?;
             let what = match from {
-                Some(year) => Msg::WhatRuleFrom { name: name.clone(), year },
-                None => Msg::WhatRuleEvery { name: name.clone() },
+                Some(year) => Msg::WhatRuleFrom { name: rule.to_string(), year },
+                None => Msg::WhatRuleEvery { name: rule.to_string() },
             };
             closed.check_years(from.unwrap_or(i32::MIN), None, what)?;
             crate::store::rules::set_rule(&tx, &ctx.actor(), rule, from.unwrap_or(0), value)?;

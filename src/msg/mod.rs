@@ -216,6 +216,30 @@ fn category_zh(code: &str) -> String {
     code.parse::<Category>().map_or_else(|_| code.to_string(), |c| c.zh().to_string())
 }
 
+/// A command line's value as Chinese names it: a flag as typed, a positional value (`HOURS`) by
+/// what it is, with the name usage shows.
+fn flag_zh(flag: &str) -> String {
+    match flag {
+        "HOURS" => "学时（HOURS）".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A rule (its stored name) as `rules set` takes it: `online-cap`.
+fn rule_en(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+/// A rule (its stored name) as `rules show` names it in Chinese: a category's requirement, the online cap, the
+/// absences allowed.
+fn rule_zh(name: &str) -> String {
+    match name {
+        crate::credit::ONLINE_CAP => "线上自学上限".to_string(),
+        crate::credit::MAX_ABSENCES => "评优允许缺勤次数".to_string(),
+        other => format!("{}学时要求", category_zh(other)),
+    }
+}
+
 /// A platform as people read it: its name, or that none was given.
 fn source_en(source: &str) -> String {
     if source.is_empty() {
@@ -489,7 +513,7 @@ catalogue! {
     /// A flag's amount: `--hours: "30" is more than 24`.
     Amount { flag: String, text: String, why: Box<Msg>, hint: Option<Box<Msg>> }
         => en: format!("{flag}: {text:?} {}{}", why.en(), hint_en(hint)),
-        zh: format!("{flag}：{text:?} {}{}", why.zh(), hint_zh(hint));
+        zh: format!("{}：{text:?} {}{}", flag_zh(flag), why.zh(), hint_zh(hint));
     /// A cell's amount: `"2..5" is not a number`.
     BadAmount { text: String, why: Box<Msg> }
         => en: format!("{text:?} {}", why.en()),
@@ -535,8 +559,6 @@ catalogue! {
     NotAKnownLearner { staff_id: String }
         => en: format!("staff id {staff_id} is not a known learner"),
         zh: format!("工号 {staff_id} 不是已登记的学员");
-    /// A staff id cell or argument, named at its place.
-    NotALearner => en: "not a known learner", zh: "不是已登记的学员";
     LostZeros { fits: Vec<String> }
         => en: format!("lost its leading zeros and could be any of {}: write it in full", fits.join(", ")),
         zh: format!("丢失了开头的 0，可能是 {} 中的任何一个：请写完整的工号", fits.join("、"));
@@ -578,11 +600,11 @@ catalogue! {
         zh: format!("{year} 年度没有关闭（见 `xueshi year list`）");
     YearReopened { year: i32 } => en: format!("{year} is open again"), zh: format!("{year} 年度已重新开放");
     WhatRuleFrom { name: String, year: i32 }
-        => en: format!("the rule {name} from {year} on"),
-        zh: format!("自 {year} 年起的规则 {name}");
+        => en: format!("the rule {} from {year} on", rule_en(name)),
+        zh: format!("自 {year} 年起的规则“{}”", rule_zh(name));
     WhatRuleEvery { name: String }
-        => en: format!("the rule {name} for every year"),
-        zh: format!("各年度的规则 {name}");
+        => en: format!("the rule {} for every year", rule_en(name)),
+        zh: format!("各年度的规则“{}”", rule_zh(name));
     WhatEnrolledFrom { day: String }
         => en: format!("a learner enrolled from {day}"),
         zh: format!("自 {day} 起在籍的学员");
@@ -1492,13 +1514,13 @@ pub(crate) mod tests {
 
     impl Sample for Box<Msg> {
         fn sample() -> Box<Msg> {
-            Box::new(Msg::NotALearner)
+            Box::new(Msg::NotAKnownLearner { staff_id: "0099".into() })
         }
     }
 
     impl Sample for Msg {
         fn sample() -> Msg {
-            Msg::NotALearner
+            Msg::NotAKnownLearner { staff_id: "0099".into() }
         }
     }
 
@@ -1516,7 +1538,7 @@ pub(crate) mod tests {
 
     impl Sample for Problem {
         fn sample() -> Problem {
-            Problem::at("sheet.csv:2: staff_id", Msg::NotALearner)
+            Problem::at("sheet.csv:2: staff_id", Msg::NotAKnownLearner { staff_id: "0099".into() })
         }
     }
 

@@ -150,27 +150,32 @@ impl YearReport {
                     eligible
                 ),
                 &format!("参训学员 {} 人，达标 {} 人，具备评优资格 {} 人。", self.learners.len(), met, eligible),
-            ),
-            lang.pick(
-                &format!(
-                    "Programme: {} sessions, {} hours, of which theory {} hours ({:.1}%; target at least 70%).",
-                    p.sessions,
-                    p.session_hours,
-                    p.theory_hours,
-                    p.theory_share * 100.0
-                ),
-                &format!(
-                    "全年举办课程 {} 次，共 {} 学时，其中党性教育基本课 {} 学时，占 {:.1}%（目标不低于70%）。",
-                    p.sessions,
-                    p.session_hours,
-                    p.theory_hours,
-                    p.theory_share * 100.0
-                ),
-            ),
+            )
+            .to_string(),
+            // No hours held, no share of them (not 0.0%).
+            if p.session_hours.0 == 0 {
+                lang.pick("Programme: no sessions held.", "全年未举办课程。").to_string()
+            } else {
+                lang.pick(
+                    &format!(
+                        "Programme: {} sessions, {} hours, of which theory {} hours ({:.1}%; target at least 70%).",
+                        p.sessions,
+                        p.session_hours,
+                        p.theory_hours,
+                        p.theory_share * 100.0
+                    ),
+                    &format!(
+                        "全年举办课程 {} 次，共 {} 学时，其中党性教育基本课 {} 学时，占 {:.1}%（目标不低于70%）。",
+                        p.sessions,
+                        p.session_hours,
+                        p.theory_hours,
+                        p.theory_share * 100.0
+                    ),
+                )
+                .to_string()
+            },
         ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        .into();
         let learner_table = Table {
             title: lang.pick("Learners", "学员学时明细").to_string(),
             columns: lang.labels(&[

@@ -154,7 +154,7 @@ fn unknown_records_are_invalid_data_and_nothing_is_written() {
     let id = session(&s, "DS01", "2024-03-15", &[]);
     let before = s.dump();
     let r = s.run(&["attend", &id, "0001", "9999", "0002"]).expect(65);
-    assert!(r.stderr.contains("error: 9999: not a known learner"), "{}", r.stderr);
+    assert!(r.stderr.contains("error: staff id 9999 is not a known learner"), "{}", r.stderr);
     assert_eq!(s.dump(), before, "no record of the command is kept when one id is bad");
     let r = s.run(&["attend", "999", "0001"]).expect(65);
     assert!(r.stderr.contains("session 999 is not a known session"), "{}", r.stderr);
@@ -606,4 +606,18 @@ fn check_names_a_missing_record_once_with_the_rows_that_name_it() {
     let r = s.run(&["--lang", "zh", "check"]).expect(65);
     let said = format!("外键：attendance 表有 2 行的 learner_id 为 {learner}，而 learner 中没有 {learner} 这条记录");
     assert!(r.stderr.contains(&said), "{}", r.stderr);
+}
+
+/// `rules show` says which year it shows; a year without sessions has no share of theory hours.
+#[test]
+fn rules_show_names_its_year_and_a_year_without_sessions_says_so() {
+    let s = school();
+    let r = s.run(&["--lang", "zh", "rules", "show", "--year", "2024"]).ok();
+    assert!(r.stdout.starts_with("2024年度学时规则\n"), "{}", r.stdout);
+    let r = s.run(&["rules", "show", "--year", "2025"]).ok();
+    assert!(r.stdout.starts_with("Rules of 2025\n"), "{}", r.stdout);
+    let r = s.run(&["report", "year", "2024"]).ok();
+    assert!(r.stdout.contains("Programme: no sessions held.") && !r.stdout.contains("of which theory"), "{}", r.stdout);
+    let r = s.run(&["--lang", "zh", "report", "year", "2024"]).ok();
+    assert!(r.stdout.contains("全年未举办课程。"), "{}", r.stdout);
 }

@@ -302,7 +302,7 @@ fn attend_remove_takes_records_back_and_audits_each() {
     let s = school();
     let id = session(&s, "DS01", "2024-04-01", &[]);
     s.run(&["attend", &id, "0001", "0002", "0003"]).ok();
-    refused(&s, &["attend", &id, "0001", "0009", "--remove"], &["0009: not a known learner"]);
+    refused(&s, &["attend", &id, "0001", "0009", "--remove"], &["staff id 0009 is not a known learner"]);
     s.run(&["attend", &id, "0001"]).ok();
     s.run(&["attend", &id, "0002", "--remove"]).ok();
     refused(&s, &["attend", &id, "0002", "--remove"], &["has no record of this learner"]);

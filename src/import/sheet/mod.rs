@@ -424,10 +424,10 @@ mod tests {
         assert_eq!(rows[0].line, 5);
         assert_eq!(rows[1].line, 8);
         // The column by its name in English, in Chinese as the sheet's header names it.
-        let place = Problem::at(sheet.place(&rows[1], 1), Msg::NotALearner);
+        let place = Problem::at(sheet.place(&rows[1], 1), Msg::NotAKnownLearner { staff_id: "0099".into() });
         assert!(place.render(Lang::En).starts_with("t.csv:8: name: "), "{place:?}");
         assert!(place.render(Lang::Zh).starts_with("t.csv:8: 姓名: "), "{place:?}");
-        let place = Problem::at(sheet.place(&rows[1], 2), Msg::NotALearner);
+        let place = Problem::at(sheet.place(&rows[1], 2), Msg::NotAKnownLearner { staff_id: "0099".into() });
         assert!(place.render(Lang::En).starts_with("t.csv:8: status: "), "{place:?}");
         assert!(place.render(Lang::Zh).starts_with("t.csv:8: 签到: "), "{place:?}");
     }
@@ -444,7 +444,7 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 5, 7]);
         assert_eq!(sheet.ignored(), ["序号", "签名", "签名"]);
         // A column the sheet lacks is named in the message's language.
-        let place = Problem::at(sheet.place(&rows[1], 0), Msg::NotALearner);
+        let place = Problem::at(sheet.place(&rows[1], 0), Msg::NotAKnownLearner { staff_id: "0099".into() });
         assert!(place.render(Lang::En).starts_with("t.csv:5: staff_id: "), "{place:?}");
         assert!(place.render(Lang::Zh).starts_with("t.csv:5: 工号: "), "{place:?}");
         // Without the name fallback the same sheet has no header.
