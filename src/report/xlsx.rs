@@ -46,6 +46,14 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
             .collect::<Vec<_>>()
             .join(lang.pick(" — ", "——"));
         sheet_of(sheet, table, &title, lang)?;
+        // The report's summary lines (how many met, the programme) under the first sheet's table,
+        // after a blank row: the committee's workbook says what the other formats say.
+        if i == 0 && !doc.lines.is_empty() {
+            let below = 2 + table.rows.len() as u32;
+            for (k, line) in doc.lines.iter().enumerate() {
+                sheet.write_string(below + 1 + k as u32, 0, defuse(line)).map_err(xerr)?;
+            }
+        }
     }
     if doc.tables.is_empty() {
         book.add_worksheet();

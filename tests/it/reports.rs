@@ -335,8 +335,13 @@ fn year_report_xlsx_matches_the_json_cell_by_cell() {
     let rows: Vec<&[Data]> = branches.rows().collect();
     assert_eq!(rows[0][0], Data::String("Credit hours 2024: year report — Branches".into()));
     assert_eq!(rows[1][0], Data::String("Branch".into()));
-    assert_eq!(rows.len(), 2 + json["branches"].as_array().unwrap().len());
-    for (row, b) in rows[2..].iter().zip(json["branches"].as_array().unwrap()) {
+    // Under the branches, after a blank row, the report's summary lines.
+    let n = json["branches"].as_array().unwrap().len();
+    assert_eq!(rows.len(), 2 + n + 1 + 2);
+    assert_eq!(rows[2 + n][0], Data::Empty);
+    assert!(matches!(&rows[3 + n][0], Data::String(t) if t.contains("met their requirement")), "{:?}", rows[3 + n]);
+    assert!(matches!(&rows[4 + n][0], Data::String(t) if t.starts_with("Programme: ")), "{:?}", rows[4 + n]);
+    for (row, b) in rows[2..2 + n].iter().zip(json["branches"].as_array().unwrap()) {
         assert_eq!(row[0], Data::String(b["code"].as_str().unwrap().into()));
         assert_eq!(row[1], Data::String(b["name"].as_str().unwrap().into()));
         assert_eq!(row[2], Data::Float(num(&b["learners"])));
