@@ -126,7 +126,8 @@ pub struct Ctx {
     /// Whether the database was named by --db (demo uses its own default otherwise).
     pub db_named: bool,
     pub lang: Lang,
-    pub operator: String,
+    /// --operator, else $XUESHI_OPERATOR, $USER or $LOGNAME (`actor`).
+    pub operator: Option<String>,
     /// On PostgreSQL, the database role the connection logged in as (`session_user`): the
     /// operator of every change there, known once the database is opened.
     pub role: std::sync::OnceLock<String>,
@@ -135,7 +136,12 @@ pub struct Ctx {
     pub school: Option<String>,
     /// `$XUESHI_TODAY`, else today: for default years and periods and the date of issue.
     pub today: NaiveDate,
+    /// Whether the audit log's unknown operator has been warned of (`actor`).
+    warned_operator: std::cell::Cell<bool>,
 }
+
+/// The audit log's operator when nothing names one.
+const UNKNOWN_OPERATOR: &str = "unknown";
 
 impl Ctx {
     pub fn from_cli(cli: &cli::Cli) -> Result<Ctx> {
@@ -153,8 +159,8 @@ impl Ctx {
             .clone()
             .or_else(|| std::env::var("XUESHI_OPERATOR").ok())
             .or_else(|| std::env::var("USER").ok())
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "unknown".to_string());
+            .or_else(|| std::env::var("LOGNAME").ok())
+            .filter(|s| !s.trim().is_empty());
         let today = match std::env::var("XUESHI_TODAY") {
             Ok(v) if !v.trim().is_empty() => {
                 date::parse(&v).ok_or_else(|| Error::usage(msg::Msg::TodayEnvInvalid { value: v.clone() }))?
@@ -181,6 +187,7 @@ impl Ctx {
             lang: Lang::resolve(cli.lang)?,
             operator,
             role: std::sync::OnceLock::new(),
+            warned_operator: std::cell::Cell::new(false),
             school,
             today,
         })
@@ -192,9 +199,22 @@ impl Ctx {
         period::Period::last_complete_month(self.today).year
     }
 
-    /// Who changes records: on PostgreSQL the role the database was opened as, else the operator.
+    /// Who changes records: on PostgreSQL the role the database was opened as, else the operator;
+    /// with neither (no --operator, $XUESHI_OPERATOR, $USER or $LOGNAME, as under cron), `unknown`,
+    /// said once as a warning so that the audit log's gap is seen.
     pub fn actor(&self) -> db::Actor {
-        db::Actor::new(self.role.get().unwrap_or(&self.operator))
+        if let Some(role) = self.role.get() {
+            return db::Actor::new(role);
+        }
+        match &self.operator {
+            Some(operator) => db::Actor::new(operator),
+            None => {
+                if !self.warned_operator.replace(true) {
+                    self.warn(msg::Msg::OperatorUnknown);
+                }
+                db::Actor::new(UNKNOWN_OPERATOR)
+            }
+        }
     }
 
     pub fn open(&self) -> Result<db::Connection> {

@@ -383,6 +383,9 @@ catalogue! {
 
     // ---- Who did it, on a server (issue 12): the role is the operator; `grant` ----
 
+    OperatorUnknown
+        => en: "the audit log records this change's operator as unknown: name yourself with --operator NAME or $XUESHI_OPERATOR",
+        zh: "操作日志将本次修改的操作人记为 unknown：请用 --operator 姓名 或 $XUESHI_OPERATOR 注明操作人";
     OperatorOnServer
         => en: "--operator cannot be used with a PostgreSQL database: there the audit log records the database role you connect as (the user of the --db URL), which no flag can change",
         zh: "连接 PostgreSQL 数据库时不能使用 --operator：操作日志记录的是连接所用的数据库角色（--db 地址中的用户），任何参数都不能改变它";

@@ -533,6 +533,27 @@ fn every_change_is_audited_with_its_operator() {
     assert_eq!(inserts, 2 + 4 + 4, "branches, learners, courses");
 }
 
+/// With nothing to name the operator (no --operator, $XUESHI_OPERATOR, $USER or $LOGNAME, as
+/// under cron), a change is logged as unknown's and says so once; a read says nothing.
+#[test]
+fn a_change_with_no_operator_named_says_so() {
+    if crate::common::sqlite_only("the operator is the database role there (tests/it/grant.rs)") {
+        return;
+    }
+    let s = school();
+    let bare = |args: &[&str]| {
+        let mut cmd = crate::common::xueshi(s.dir.path(), &s.db());
+        cmd.env_remove("XUESHI_OPERATOR").env_remove("USER").env_remove("LOGNAME").args(args);
+        crate::common::Run::from_output(cmd.output().expect("run xueshi"))
+    };
+    let r = bare(&["learner", "leave", "0002", "--date", "2024-06-30"]).ok();
+    let warned = "warning: the audit log records this change's operator as unknown: name yourself with --operator NAME";
+    assert_eq!(r.stderr.matches(warned).count(), 1, "{}", r.stderr);
+    assert!(bare(&["learner", "list"]).ok().stderr.is_empty());
+    let rows = s.sql("SELECT operator FROM audit WHERE action = 'update'");
+    assert_eq!(rows, ["unknown"]);
+}
+
 #[test]
 fn an_award_level_given_twice_is_refused() {
     let s = school();
