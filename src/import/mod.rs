@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 
 use crate::args::hours_arg;
 use crate::db::{self, Actor, Tx};
-use crate::error::{Error, Problems, Result};
+use crate::error::{Error, Problem, Problems, Result};
 use crate::model::Counts;
 use crate::msg::Msg;
 use crate::staff_id::{self, Found};
@@ -117,10 +117,27 @@ pub fn run(ctx: &Ctx, args: Options) -> Result<()> {
     batch::ready_for_import(&conn, args.kind == ImportKind::Attendance)?;
     let mut pass = Pass::First;
     // A pass that starts over leaves nothing behind: its transaction is dropped, rolled back.
-    while import(ctx, &args, &mut conn, &file, &fp, pass)? == Passed::StartOver {
+    // What is wrong with the sheet as a whole (a closed year its session is in) is said of it.
+    while import(ctx, &args, &mut conn, &file, &fp, pass).map_err(|e| of_file(e, &file))? == Passed::StartOver {
         pass = Pass::Careful;
     }
     Ok(())
+}
+
+/// An import's invalid data, each problem that says no place of its own placed in `file`.
+fn of_file(e: Error, file: &str) -> Error {
+    match e {
+        Error::Invalid(problems) => Error::Invalid(
+            problems
+                .into_iter()
+                .map(|p| match p.place {
+                    Some(_) => p,
+                    None => Problem::at(file, p.message),
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// One pass over the sheet, in a transaction of its own; what it says is said only when done.
