@@ -384,8 +384,8 @@ catalogue! {
     // ---- Who did it, on a server (issue 12): the role is the operator; `grant` ----
 
     OperatorUnknown
-        => en: "the audit log records this change's operator as unknown: name yourself with --operator NAME or $XUESHI_OPERATOR",
-        zh: "操作日志将本次修改的操作人记为 unknown：请用 --operator 姓名 或 $XUESHI_OPERATOR 注明操作人";
+        => en: "no operator is named, so the audit log records changes as unknown's: name yourself with --operator NAME or $XUESHI_OPERATOR",
+        zh: "未注明操作人，操作日志会把修改记为 unknown 所做：请用 --operator 姓名 或 $XUESHI_OPERATOR 注明操作人";
     OperatorOnServer
         => en: "--operator cannot be used with a PostgreSQL database: there the audit log records the database role you connect as (the user of the --db URL), which no flag can change",
         zh: "连接 PostgreSQL 数据库时不能使用 --operator：操作日志记录的是连接所用的数据库角色（--db 地址中的用户），任何参数都不能改变它";
@@ -1346,6 +1346,9 @@ catalogue! {
     MissingColumn { column: String, names: String }
         => en: format!("the header row has no {column} column (name it {names})"),
         zh: format!("表头没有 {column} 列（列名可写：{names}）");
+    EmptySheet
+        => en: "the sheet is empty: it has no header and no rows (was it saved before it was filled in?)",
+        zh: "表格是空的：没有表头，也没有数据行（是否在填写前就保存了？）";
     NoHeader { rows: usize, key: String, key_names: String, by_name: Option<(String, String)> }
         => en: format!(
             "no header row: none of the first {rows} rows has a column named {key} ({key_names}){}",

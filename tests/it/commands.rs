@@ -547,7 +547,7 @@ fn a_change_with_no_operator_named_says_so() {
         crate::common::Run::from_output(cmd.output().expect("run xueshi"))
     };
     let r = bare(&["learner", "leave", "0002", "--date", "2024-06-30"]).ok();
-    let warned = "warning: the audit log records this change's operator as unknown: name yourself with --operator NAME";
+    let warned = "warning: no operator is named, so the audit log records changes as unknown's: name yourself with --operator NAME";
     assert_eq!(r.stderr.matches(warned).count(), 1, "{}", r.stderr);
     assert!(bare(&["learner", "list"]).ok().stderr.is_empty());
     let rows = s.sql("SELECT operator FROM audit WHERE action = 'update'");

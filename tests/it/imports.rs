@@ -897,3 +897,14 @@ pub fn legacy_learner(s: &School, staff_id: &str, name: &str) {
         "INSERT INTO learner (staff_id, name, branch_id, category) SELECT '{staff_id}', '{name}', id, 'member' FROM branch LIMIT 1"
     ));
 }
+
+/// An empty sheet (saved before it was filled in) is said to be empty, not to lack a header.
+#[test]
+fn an_empty_sheet_is_said_to_be_empty() {
+    let s = School::new();
+    for (name, text) in [("empty.csv", ""), ("blank.csv", "\n,,\n\n")] {
+        let f = s.file(name, text);
+        let r = s.run(&["import", "learners", f.to_str().unwrap()]).expect(65);
+        assert!(r.stderr.contains(&format!("{name}: the sheet is empty")), "{}", r.stderr);
+    }
+}

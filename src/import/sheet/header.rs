@@ -53,6 +53,9 @@ pub(super) struct Header {
 /// the key column, or, in a layout that can find learners by name and when no row names the key,
 /// the first with a name column (a paper sign-in sheet has names and no 工号).
 pub(super) fn find(layout: &Layout, mut head: Vec<RawRow>, file: &str) -> Result<Header> {
+    if head.iter().all(|(_, cells)| cells.iter().all(|c| c.trim().is_empty())) {
+        return Err(Error::invalid_at(file, Msg::EmptySheet));
+    }
     let names = |column: usize| {
         let c = &layout.columns[column];
         move |(_, cells): &RawRow| cells.iter().any(|cell| Layout::matches(c, cell))
