@@ -39,13 +39,9 @@ pub fn imports(ctx: &Ctx, cmd: ImportsCmd) -> Result<()> {
 
 /// A batch's kind: its code in JSON and English, what it imported in Chinese.
 fn kind_cell(kind: String) -> Cell {
-    match kind.as_str() {
-        "learners" => Cell::Word("learners", "学员名册"),
-        "courses" => Cell::Word("courses", "课程"),
-        "attendance" => Cell::Word("attendance", "出勤"),
-        "results" => Cell::Word("results", "成绩"),
-        "online" => Cell::Word("online", "线上自学"),
-        _ => Cell::Text(kind),
+    match import::kind_of_code(&kind) {
+        Some((code, zh)) => Cell::Word(code, zh),
+        None => Cell::Text(kind),
     }
 }
 

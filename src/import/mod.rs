@@ -236,13 +236,24 @@ fn check_flags(args: &Options) -> Result<()> {
 }
 
 pub fn kind_code(kind: ImportKind) -> &'static str {
+    kind_words(kind).0
+}
+
+/// A kind's code (stored in its batches) and what it imports, in Chinese.
+fn kind_words(kind: ImportKind) -> (&'static str, &'static str) {
     match kind {
-        ImportKind::Learners => "learners",
-        ImportKind::Courses => "courses",
-        ImportKind::Attendance => "attendance",
-        ImportKind::Results => "results",
-        ImportKind::Online => "online",
+        ImportKind::Learners => ("learners", "学员名册"),
+        ImportKind::Courses => ("courses", "课程"),
+        ImportKind::Attendance => ("attendance", "出勤"),
+        ImportKind::Results => ("results", "成绩"),
+        ImportKind::Online => ("online", "线上自学"),
     }
+}
+
+/// The code and Chinese name of the kind a batch stores as `code`, if it is one.
+pub fn kind_of_code(code: &str) -> Option<(&'static str, &'static str)> {
+    use clap::ValueEnum;
+    ImportKind::value_variants().iter().map(|&k| kind_words(k)).find(|(c, _)| *c == code)
 }
 
 fn layout(kind: ImportKind) -> Layout {

@@ -45,11 +45,10 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
             .filter(|t| !t.is_empty())
             .collect::<Vec<_>>()
             .join(lang.pick(" — ", "——"));
-        sheet_of(sheet, table, &title, lang)?;
+        let below = sheet_of(sheet, table, &title, lang)?;
         // The report's summary lines (how many met, the programme) under the first sheet's table,
         // after a blank row: the committee's workbook says what the other formats say.
-        if i == 0 && !doc.lines.is_empty() {
-            let below = 2 + table.rows.len() as u32;
+        if i == 0 {
             for (k, line) in doc.lines.iter().enumerate() {
                 sheet.write_string(below + 1 + k as u32, 0, defuse(line)).map_err(xerr)?;
             }
@@ -62,8 +61,9 @@ pub fn workbook(doc: &Document, lang: Lang) -> Result<Vec<u8>> {
 }
 
 /// Writes one table on its sheet: the title (if any) in the first row, the header under it,
-/// then the rows; and sets the sheet up for the screen and for print.
-fn sheet_of(sheet: &mut Worksheet, table: &Table, title: &str, lang: Lang) -> Result<()> {
+/// then the rows; and sets the sheet up for the screen and for print. Returns the first row
+/// under the table.
+fn sheet_of(sheet: &mut Worksheet, table: &Table, title: &str, lang: Lang) -> Result<u32> {
     // The header stands out on paper too: shaded, ruled off from the rows.
     let bold = XFormat::new()
         .set_bold()
@@ -127,5 +127,5 @@ fn sheet_of(sheet: &mut Worksheet, table: &Table, title: &str, lang: Lang) -> Re
     sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
     sheet.set_repeat_rows(header, header).map_err(xerr)?;
     sheet.set_footer(lang.pick("&CPage &P of &N", "&C第 &P 页，共 &N 页"));
-    Ok(())
+    Ok(header + 1 + table.rows.len() as u32)
 }

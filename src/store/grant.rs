@@ -169,7 +169,7 @@ fn own(tx: &Tx) -> Result<Own> {
 /// learner outside it where it is, as the policies would refuse them. None where nothing binds
 /// the role (a SQLite file, the tables' owner, a superuser): it may change every record.
 pub fn bound_scope(tx: &Tx) -> Result<Option<(String, Scope)>> {
-    if tx.engine() != Engine::Postgres || !tx.one("SELECT row_security_active('learner')", params![], |r| r.get(0))? {
+    if !bound(tx)? {
         return Ok(None);
     }
     let role: String = tx.one("SELECT current_user::text", params![], |r| r.get(0))?;
@@ -184,6 +184,11 @@ pub fn bound_scope(tx: &Tx) -> Result<Option<(String, Scope)>> {
         None => Scope::Read,
     };
     Ok(Some((role, scope)))
+}
+
+/// Whether row-level security binds the role this command runs as (never on SQLite).
+pub fn bound(tx: &Tx) -> Result<bool> {
+    Ok(tx.engine() == Engine::Postgres && tx.one("SELECT row_security_active('learner')", params![], |r| r.get(0))?)
 }
 
 fn schema(tx: &Tx) -> Result<String> {
