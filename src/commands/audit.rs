@@ -7,7 +7,8 @@ use crate::cli::AuditArgs;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::msg::Msg;
-use crate::report::listing::{opt_text, Listing};
+use crate::report::audit;
+use crate::report::listing::Listing;
 use crate::report::render::Cell;
 use crate::store::lookup;
 use crate::store::records::{self, AuditFilter};
@@ -45,19 +46,31 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
             })
             .collect(),
     );
+    // In the other formats, each row in words (`report::audit`).
+    let mut names = records::audit_names(&tx)?;
+    let parsed: Vec<(Json, Option<Json>, Option<Json>)> = log
+        .iter()
+        .map(|r| (parse(Some(&r.key)), r.old.as_ref().map(|o| parse(Some(o))), r.new.as_ref().map(|n| parse(Some(n)))))
+        .collect();
+    for (key, _, _) in &parsed {
+        audit::learn_from_key(&mut names, key);
+    }
+    let words = audit::Words { names: &names, lang: ctx.lang };
     let rows = log
         .into_iter()
-        .map(|r| {
+        .zip(&parsed)
+        .map(|(r, (key, old, new))| {
+            let (before, after) = words.values(&r.entity, key, old.as_ref(), new.as_ref());
             vec![
                 Cell::Int(r.id),
                 Cell::Text(r.at),
                 Cell::Text(r.operator),
                 r.batch_id.map_or(Cell::Blank, Cell::Int),
-                Cell::Text(r.entity),
-                Cell::Text(r.key),
-                Cell::Text(r.action),
-                opt_text(r.old),
-                opt_text(r.new),
+                Cell::Text(words.entity(&r.entity)),
+                Cell::Text(words.key(&r.entity, key)),
+                Cell::Text(words.action(&r.action)),
+                Cell::Text(before),
+                Cell::Text(after),
             ]
         })
         .collect();
@@ -69,11 +82,11 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
             ("at", "At", "时间"),
             ("operator", "Operator", "操作人"),
             ("batch", "Batch", "批次"),
-            ("entity", "Entity", "对象"),
-            ("key", "Key", "键"),
+            ("entity", "Kind", "对象"),
+            ("key", "Record", "记录"),
             ("action", "Action", "操作"),
-            ("old", "Old", "原值"),
-            ("new", "New", "新值"),
+            ("old", "Before", "原值"),
+            ("new", "After", "新值"),
         ],
         rows,
     }

@@ -225,6 +225,14 @@ fn flag_zh(flag: &str) -> String {
     }
 }
 
+/// A rule (its stored name) in `lang`: `online-cap`, `线上自学上限`.
+pub fn rule_name(name: &str, lang: crate::Lang) -> String {
+    match lang {
+        crate::Lang::En => rule_en(name),
+        crate::Lang::Zh => rule_zh(name),
+    }
+}
+
 /// A rule (its stored name) as `rules set` takes it: `online-cap`.
 fn rule_en(name: &str) -> String {
     name.replace('_', "-")

@@ -1,6 +1,7 @@
 //! Reports: each a pure function of the data the store reads for it, built once as a plain
 //! struct and rendered in any format by `render`.
 
+pub mod audit;
 pub mod document;
 pub mod html;
 pub mod learner;

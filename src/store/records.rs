@@ -2,6 +2,8 @@
 //! rosters, assessments and their results, online hours, the audit log. Every removal is audited
 //! with the values it had (and the batch that wrote them).
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
 
@@ -524,6 +526,29 @@ pub fn audit_log(tx: &Tx, f: &AuditFilter) -> Result<Vec<AuditRow>> {
             old: r.get(7)?,
             new: r.get(8)?,
         })
+    })
+}
+
+/// What the audit log's row ids stand for: learners' staff ids, branches', courses' and
+/// assessments' codes, by id.
+#[derive(Debug, Default)]
+pub struct AuditNames {
+    pub learners: HashMap<i64, String>,
+    pub branches: HashMap<i64, String>,
+    pub courses: HashMap<i64, String>,
+    pub assessments: HashMap<i64, String>,
+}
+
+/// The names of the audit log's row ids, as stored now.
+pub fn audit_names(tx: &Tx) -> Result<AuditNames> {
+    let by_id = |sql: &str| -> Result<HashMap<i64, String>> {
+        Ok(tx.all(sql, params![], |r| Ok((r.get(0)?, r.get(1)?)))?.into_iter().collect())
+    };
+    Ok(AuditNames {
+        learners: by_id("SELECT id, staff_id FROM learner")?,
+        branches: by_id("SELECT id, code FROM branch")?,
+        courses: by_id("SELECT id, code FROM course")?,
+        assessments: by_id("SELECT id, code FROM assessment")?,
     })
 }
 

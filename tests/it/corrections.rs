@@ -561,12 +561,44 @@ fn the_audit_log_is_filtered_by_day_learner_and_batch() {
     assert_eq!(both.len(), 1, "{both:?}");
 
     let csv = s.run(&["audit", "--format", "csv"]).ok().stdout;
-    assert!(csv.contains("Id,At,Operator,Batch,Entity,Key,Action,Old,New"), "{csv}");
+    assert!(csv.contains("Id,At,Operator,Batch,Kind,Record,Action,Before,After"), "{csv}");
     let table = s.run(&["audit", "--learner", "0001"]).ok().stdout;
     assert!(table.contains("attendance"), "{table}");
     refused(&s, &["audit", "--batch", "9"], &["batch 9 is not a known import batch"]);
     refused(&s, &["audit", "--learner", "0099"], &["staff id 0099"]);
     s.run(&["audit", "--since", "yesterday"]).expect(2);
+}
+
+#[test]
+fn the_audit_log_reads_in_words_and_its_json_as_stored() {
+    let s = school();
+    let id = session(&s, "DS01", "2024-04-01", &[]);
+    s.run(&["attend", &id, "0001", "--status", "late", "--hours", "1.5"]).ok();
+    s.run(&["session", "set", &id, "--hours", "2.5", "--teacher", "李老师"]).ok();
+    s.run(&["learner", "set", "0003", "--branch", "NK1", "--from", "2024-07-01"]).ok();
+    s.run(&["rules", "set", "online-cap", "12", "--from", "2024"]).ok();
+    s.run(&["learner", "add", "0009", "赵六", "--branch", "WK1", "--category", "youth"]).ok();
+    s.run(&["learner", "delete", "0009"]).ok();
+
+    // Each row's record by staff id and code, its hours as hours, its words in Chinese; an update
+    // shows what it changed.
+    let csv = s.run(&["--lang", "zh", "audit", "--format", "csv"]).ok().stdout;
+    let rows: Vec<&str> = csv.lines().map(|l| l.trim_end_matches('\r')).collect();
+    assert_eq!(rows[0], "\u{feff}编号,时间,操作人,批次,对象,记录,操作,原值,新值");
+    let has = |line: &str| assert!(rows.iter().any(|r| r.ends_with(line)), "no row ending {line:?} in\n{csv}");
+    has("出勤记录,课次 1，工号 0001,新增,,出勤 迟到，学时 1.5");
+    has("课次,课次 1,修改,学时 2，授课人 无,学时 2.5，授课人 李老师");
+    has("支部变更,工号 0003，起始日期 2024-07-01,新增,,支部 NK1");
+    has("学时规则,线上自学上限，2024年起,新增,,值 12");
+    has("学员,工号 0009,删除,学员（工号 0009，姓名 赵六，支部 WK1，类别 先进团员青年，入职日期 无，离开日期 无）,");
+    let en = s.run(&["--lang", "en", "audit", "--format", "csv"]).ok().stdout;
+    assert!(en.contains("attendance,\"session 1, staff id 0001\",added,,\"status late, hours 1.5\""), "{en}");
+
+    // JSON keeps the log as stored: row ids and hundredths.
+    let json = audit(&s, &["--learner", "0001"]);
+    let attended = json.iter().find(|r| r["entity"] == "attendance").unwrap();
+    assert_eq!(attended["key"], serde_json::json!({"session_id": 1, "learner_id": 1}));
+    assert_eq!(attended["new"], serde_json::json!({"status": "late", "hours": 150}));
 }
 
 #[test]
