@@ -39,6 +39,9 @@ pub enum Command {
     /// Create the database, or upgrade it to the current schema
     Init,
     /// Build a fresh database from the bundled fixtures and print a year report and a notice
+    ///
+    /// The database is demo.db in the current folder, or the one --db names; never $XUESHI_DB,
+    /// which may be a real school's.
     Demo,
     /// Party branches (党支部)
     #[command(subcommand)]

@@ -272,15 +272,21 @@ fn show(tx: &Tx, l: &Learner, output: &Output, ctx: &Ctx) -> Result<()> {
         Cell::Blank,
         Cell::Word("learner", "学员"),
         Cell::Text(format!(
-            "{} {}: {}, {}",
+            "{} {}{}{}{}{}",
             l.staff_id,
             l.name,
+            lang.pick(": ", "："),
             branch(l.life.branch_now()),
+            lang.pick(", ", "，"),
             l.life.category_now().label(lang)
         )),
     ]];
     for e in events {
         let (code, detail) = match e.what {
+            lives::Event::Joined if e.day.is_none() => (
+                ("joined", "加入"),
+                lang.pick("no join date: enrolled from the start", "无入职日期，自始在册").to_string(),
+            ),
             lives::Event::Joined => (("joined", "加入"), String::new()),
             lives::Event::Left => (("left", "离开"), String::new()),
             lives::Event::Returned => (("returned", "返回"), String::new()),

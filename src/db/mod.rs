@@ -267,7 +267,7 @@ fn readable(tx: &mut postgres::Transaction, schema: &str, school: Option<&str>) 
         (true, true) => return Ok(()),
     };
     Err(Error::invalid(match school {
-        Some(code) => Msg::SchoolNotReadable { school: code.to_string(), detail, option: format!("--school {code} ") },
+        Some(code) => Msg::SchoolNotReadable { school: code.to_string(), detail },
         None => Msg::DefaultSchoolNotReadable { detail },
     }))
 }

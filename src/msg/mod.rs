@@ -469,9 +469,12 @@ catalogue! {
         => en: format!("no school {school} at {path}: create it with `xueshi init --school {school}`"),
         zh: format!("{path} 上没有学校 {school}：请用 `xueshi init --school {school}` 创建");
     /// `option`: the `--school CODE ` that names it on the command line ("" for the default school).
-    SchoolNotReadable { school: String, detail: String, option: String }
-        => en: format!("this database role may not read school {school} ({detail}): its owner can grant it (xueshi {option}grant ROLE --read-only)"),
-        zh: format!("当前数据库角色无权查看学校 {school}（{detail}）：可请该校管理员授权（xueshi {option}grant 角色 --read-only）");
+    SchoolNotReadable { school: String, detail: String }
+        => en: format!("this database role may not read school {school} ({detail}): its owner can grant it (xueshi --school {school} grant ROLE --read-only)"),
+        zh: format!("当前数据库角色无权查看学校 {school}（{detail}）：可请该校管理员授权（xueshi --school {school} grant 角色 --read-only）");
+    DefaultSchoolNotShown { detail: String }
+        => en: format!("this database role may not read the server's default school ({detail}): its owner can grant it (xueshi grant ROLE --read-only)"),
+        zh: format!("当前数据库角色无权查看服务器的默认学校（{detail}）：可请该校管理员授权（xueshi grant 角色 --read-only）");
     DefaultSchoolNotReadable { detail: String }
         => en: format!("this database role may not read the server's default school ({detail}): name the school you were granted with --school CODE (or $XUESHI_SCHOOL), or ask its owner to grant it (xueshi grant ROLE --read-only)"),
         zh: format!("当前数据库角色无权查看服务器的默认学校（{detail}）：请用 --school 代码（或 $XUESHI_SCHOOL）指定您获授权的学校，或请该校管理员授权（xueshi grant 角色 --read-only）");

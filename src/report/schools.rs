@@ -19,17 +19,26 @@ pub struct SchoolsReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SchoolLine {
-    pub school: String,
+    /// The school's code; none for the server's default school (no `--school`).
+    pub school: Option<String>,
     pub learners: i64,
     pub met: i64,
-    /// `met / learners`, rounded to 4 places (0 without learners).
-    pub completion: f64,
-    pub average_total: Hours,
+    /// `met / learners`, rounded to 4 places; none without learners.
+    pub completion: Option<f64>,
+    /// None without learners.
+    pub average_total: Option<Hours>,
+}
+
+impl SchoolLine {
+    /// How the table names the school: its code, or that it is the default one.
+    fn name(&self, lang: Lang) -> String {
+        self.school.clone().unwrap_or_else(|| lang.pick("(default school)", "（默认学校）").to_string())
+    }
 }
 
 /// Each school as its year report counts it (the same learners, the same rules), in the order
-/// given (by code).
-pub fn from_data(year: i32, schools: Vec<(String, YearData)>) -> SchoolsReport {
+/// given (the default school, then by code).
+pub fn from_data(year: i32, schools: Vec<(Option<String>, YearData)>) -> SchoolsReport {
     let schools = schools
         .into_iter()
         .map(|(school, data)| {
@@ -41,8 +50,8 @@ pub fn from_data(year: i32, schools: Vec<(String, YearData)>) -> SchoolsReport {
                 school,
                 learners,
                 met,
-                completion: ratio4(met, learners),
-                average_total: Fixed(if learners == 0 { 0 } else { div_half_up(sum, learners) }),
+                completion: (learners > 0).then(|| ratio4(met, learners)),
+                average_total: (learners > 0).then(|| Fixed(div_half_up(sum, learners))),
             }
         })
         .collect();
@@ -67,11 +76,11 @@ impl SchoolsReport {
                 .iter()
                 .map(|s| {
                     vec![
-                        Cell::text(&s.school),
+                        Cell::Text(s.name(lang)),
                         Cell::Int(s.learners),
                         Cell::Int(s.met),
-                        Cell::Ratio(s.completion),
-                        Cell::Hours(s.average_total),
+                        s.completion.map_or(Cell::Blank, Cell::Ratio),
+                        s.average_total.map_or(Cell::Blank, Cell::Hours),
                     ]
                 })
                 .collect(),
@@ -97,7 +106,7 @@ impl SchoolsReport {
             footer: Vec::new(),
             chart: Some((
                 lang.pick("Completion by school", "各学校达标率").to_string(),
-                self.schools.iter().map(|s| (s.school.clone(), s.completion)).collect(),
+                self.schools.iter().map(|s| (s.name(lang), s.completion.unwrap_or(0.0))).collect(),
             )),
             sheets: vec![0],
             narrow: vec![0, 1, 2, 3, 4],
@@ -139,18 +148,29 @@ mod tests {
     fn each_school_is_summed_as_its_year_report_counts_it() {
         let report = from_data(
             2024,
-            vec![("a".into(), school(&[3300, 1000, 3200])), ("b".into(), school(&[])), ("c".into(), school(&[3201]))],
+            vec![
+                (None, school(&[3300, 1000, 3200])),
+                (Some("b".into()), school(&[])),
+                (Some("c".into()), school(&[3201])),
+            ],
         );
-        let line = |code: &str| report.schools.iter().find(|s| s.school == code).unwrap();
-        // a: 33 and 32 met, 10 not: 2 of 3, average (33 + 10 + 32) ÷ 3 = 25
-        assert_eq!((line("a").learners, line("a").met, line("a").completion), (3, 2, 0.6667));
-        assert_eq!(line("a").average_total, Fixed(2500));
-        assert_eq!((line("b").learners, line("b").completion, line("b").average_total), (0, 0.0, Fixed(0)));
-        assert_eq!((line("c").met, line("c").completion), (1, 1.0));
+        let line = |code: Option<&str>| report.schools.iter().find(|s| s.school.as_deref() == code).unwrap();
+        // The default school: 33 and 32 met, 10 not: 2 of 3, average (33 + 10 + 32) ÷ 3 = 25
+        assert_eq!((line(None).learners, line(None).met, line(None).completion), (3, 2, Some(0.6667)));
+        assert_eq!(line(None).average_total, Some(Fixed(2500)));
+        // No learners: no share, no average (not 0%).
+        assert_eq!(
+            (line(Some("b")).learners, line(Some("b")).completion, line(Some("b")).average_total),
+            (0, None, None)
+        );
+        assert_eq!((line(Some("c")).met, line(Some("c")).completion), (1, Some(1.0)));
         let doc = report.document(Lang::En);
         assert_eq!(doc.tables[0].rows.len(), 3);
+        assert_eq!(doc.tables[0].rows[0][0], Cell::Text("(default school)".into()));
+        assert_eq!(doc.tables[0].rows[1][3], Cell::Blank);
+        assert_eq!(report.document(Lang::Zh).tables[0].rows[0][0], Cell::Text("（默认学校）".into()));
         assert!(doc.lines[0].contains("3 schools; 4 learners, 3 met"), "{:?}", doc.lines);
-        let one = from_data(2024, vec![("c".into(), school(&[3201]))]).document(Lang::En);
+        let one = from_data(2024, vec![(Some("c".into()), school(&[3201]))]).document(Lang::En);
         assert!(one.lines[0].starts_with("1 school; 1 learner, 1 met"), "{:?}", one.lines);
     }
 }

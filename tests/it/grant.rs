@@ -292,7 +292,7 @@ fn a_secretary_changes_only_the_records_of_their_branch() {
     }
     // A role that may not read the default school is told how to be let in, without --school.
     let r = run(d, &as_user(&db, &nk1, "pw"), &["report", "schools", "2024"]);
-    assert!(r.code == 65 && r.stderr.contains("may not read school public"), "{}", r.stderr);
+    assert!(r.code == 65 && r.stderr.contains("may not read the server's default school"), "{}", r.stderr);
     assert!(r.stderr.contains("(xueshi grant ROLE --read-only)"), "{}", r.stderr);
     let r = run(d, &db, &["--lang", "zh", "grant", &nk1, "--revoke"]);
     assert!(r.code == 65 && r.stderr.contains(&format!("角色 {nk1} 在本校没有授权")), "{}", r.stderr);

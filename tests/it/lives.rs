@@ -602,6 +602,11 @@ fn learner_show_prints_the_history_in_date_order() {
     let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle} not in:\n{text}"));
     assert!(at("2020-03-01") < at("2023-06-10") && at("2023-06-10") < at("2024-02-01"));
     assert!(at("2024-07-01") < at("2024-10-31") && at("2024-10-31") < at("2025-01-06"), "{text}");
+    // In Chinese, with Chinese punctuation; a learner with no join date is enrolled from the start.
+    add(&s, "0002", "李秀英", "NK1", "member", &[]);
+    let zh = s.run(&["--lang", "zh", "learner", "show", "0002", "--format", "csv"]).ok().stdout;
+    assert!(zh.contains(",学员,0002 李秀英：NK1 内科一支部，正式党员\r\n"), "{zh}");
+    assert!(zh.contains(",加入,无入职日期，自始在册\r\n"), "{zh}");
 }
 
 #[test]
