@@ -15,15 +15,17 @@ pub fn amount_arg(flag: &str, text: &str, max: i64) -> Result<Fixed> {
     amount_arg_hint(flag, text, max, None)
 }
 
-/// An amount, with a hint said after a number the rules forbid (`HintSessionDays`).
+/// An amount, with a hint said after a number over the most allowed (`HintSessionDays`: the
+/// hint is of the 24 hours a day, and says nothing to a negative number or a third place).
 pub fn amount_arg_hint(flag: &str, text: &str, max: i64, hint: Option<Msg>) -> Result<Fixed> {
     Fixed::parse_max(text, max).map_err(|e| {
         let usage = e == AmountError::NotANumber;
+        let over = matches!(e, AmountError::TooLarge(_));
         let message = Msg::Amount {
             flag: flag.to_string(),
             text: text.to_string(),
             why: Box::new(e.into()),
-            hint: if usage { None } else { hint.map(Box::new) },
+            hint: if over { hint.map(Box::new) } else { None },
         };
         if usage {
             Error::usage(message)

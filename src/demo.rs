@@ -78,6 +78,12 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         })?;
     }
 
+    let mut conn = db::open_school(&path, ctx.school.as_deref())?;
+    let tx = db::write(&mut conn)?;
+    crate::store::admin::seal_demo(&tx)?;
+    tx.commit()?;
+    drop(conn);
+
     let report = ReportCmd::Year { year: Some(YEAR), branch: None, output: Output::default() };
     commands::run(&ctx, Command::Report(report))?;
     crate::say("")?;
@@ -95,25 +101,38 @@ fn make_room(path: &Path, school: Option<&str>) -> Result<()> {
             Err(e) => return Err(e),
         };
         let tx = db::read(&mut conn)?;
-        let origin = crate::store::admin::origin_in(&tx)?;
+        let (origin, changes) = crate::store::admin::origin_in(&tx)?;
         drop(tx);
         return match school {
-            Some(code) if origin.as_deref() == Some("demo") => db::drop_school(&mut conn, code),
+            Some(code) if origin.as_deref() == Some("demo") => {
+                refuse_changed(path, changes)?;
+                db::drop_school(&mut conn, code)
+            }
             _ => Err(Error::Other(Msg::DemoNotDemoDb { path: path.display().to_string() })),
         };
     }
     if !path.exists() {
         return Ok(());
     }
-    if crate::store::admin::origin(path).as_deref() != Some("demo") {
+    let (origin, changes) = crate::store::admin::origin(path);
+    if origin.as_deref() != Some("demo") {
         return Err(Error::Other(Msg::DemoNotDemoDb { path: path.display().to_string() }));
     }
+    refuse_changed(path, changes)?;
     for suffix in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{suffix}", path.display()));
         if p.exists() {
             std::fs::remove_file(&p)
                 .map_err(|e| Error::Other(Msg::CannotRemove { path: p.display().to_string(), why: IoWhy::from(&e) }))?;
         }
+    }
+    Ok(())
+}
+
+/// A demo database someone has since changed is theirs: the demo does not build it again.
+fn refuse_changed(path: &Path, changes: i64) -> Result<()> {
+    if changes > 0 {
+        return Err(Error::Other(Msg::DemoChanged { path: path.display().to_string(), changes }));
     }
     Ok(())
 }

@@ -80,6 +80,8 @@ pub enum Error {
     Usage(Msg),
     /// Exit 65: invalid data; nothing was written.
     Invalid(Vec<Problem>),
+    /// Exit 65: what `check` found wrong in the stored data (a read: nothing was to be written).
+    Found(Vec<Problem>),
     /// Exit 66: an input file that is missing or unreadable.
     Input(Msg),
     /// Exit 1: anything else (I/O, a database that stays locked).
@@ -109,7 +111,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
-            Error::Invalid(_) => 65,
+            Error::Invalid(_) | Error::Found(_) => 65,
             Error::Input(_) => 66,
             Error::Other(_) => 1,
             Error::PipeClosed => 0,
@@ -119,7 +121,7 @@ impl Error {
     /// Every message of the error, with its place.
     pub fn problems(&self) -> Vec<Problem> {
         match self {
-            Error::Invalid(problems) => problems.clone(),
+            Error::Invalid(problems) | Error::Found(problems) => problems.clone(),
             Error::Usage(m) | Error::Input(m) | Error::Other(m) => vec![Problem::new(m.clone())],
             Error::PipeClosed => vec![Problem::new(Msg::PipeClosed)],
         }
@@ -129,15 +131,17 @@ impl Error {
     pub fn lines(&self, lang: Lang) -> Vec<String> {
         let prefix = Msg::ErrorPrefix.render(lang);
         match self {
-            Error::Invalid(problems) => {
+            Error::Invalid(problems) | Error::Found(problems) => {
                 let mut out: Vec<String> =
                     problems.iter().take(MAX_LISTED).map(|p| format!("{prefix}{}", p.render(lang))).collect();
                 if problems.len() > MAX_LISTED {
                     let more = Msg::MoreProblems { n: problems.len() - MAX_LISTED };
                     out.push(format!("{prefix}{}", more.render(lang)));
                 }
-                if problems.len() > 1 {
-                    out.push(Msg::NothingWritten { n: problems.len() }.render(lang));
+                match self {
+                    Error::Found(_) => out.push(Msg::CheckFound { n: problems.len() }.render(lang)),
+                    _ if problems.len() > 1 => out.push(Msg::NothingWritten { n: problems.len() }.render(lang)),
+                    _ => {}
                 }
                 out
             }

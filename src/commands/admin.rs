@@ -42,13 +42,16 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     let tx = db::read(&mut conn)?;
     let problems = admin::problems(&tx)?;
     let counts = admin::table_counts(&tx)?;
-    let width = counts.iter().map(|(t, _)| t.len()).max().unwrap_or(0);
-    for (t, n) in &counts {
-        crate::say(format_args!("{t:<width$} {n:>10}"))?;
+    // Each table by what its records are called, in the chosen language, its count aligned.
+    let names: Vec<String> = counts.iter().map(|(t, _)| crate::msg::table_name(t, ctx.lang)).collect();
+    let width = names.iter().map(|t| unicode_width::UnicodeWidthStr::width(t.as_str())).max().unwrap_or(0);
+    for (t, (_, n)) in names.iter().zip(&counts) {
+        let pad = width - unicode_width::UnicodeWidthStr::width(t.as_str());
+        crate::say(format_args!("{t}{} {n:>10}", " ".repeat(pad)))?;
     }
     if problems.is_empty() {
         ctx.say(Msg::CheckOk)
     } else {
-        Err(Error::Invalid(problems.into_iter().map(Problem::new).collect()))
+        Err(Error::Found(problems.into_iter().map(Problem::new).collect()))
     }
 }

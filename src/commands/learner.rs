@@ -289,7 +289,7 @@ fn show(tx: &Tx, l: &Learner, output: &Output, ctx: &Ctx) -> Result<()> {
             ),
             lives::Event::Joined => (("joined", "加入"), String::new()),
             lives::Event::Left => (("left", "离开"), String::new()),
-            lives::Event::Returned => (("returned", "返回"), String::new()),
+            lives::Event::Returned => (("returned", "恢复在籍"), String::new()),
             lives::Event::Category(c) => (("category", "人员类别"), c.label(lang).to_string()),
             lives::Event::Branch(b) => (("branch", "支部"), branch(b)),
             lives::Event::Exempt { to, ref reason } => (

@@ -44,13 +44,19 @@ pub fn rules(ctx: &Ctx, cmd: RulesCmd) -> Result<()> {
                 since(MAX_ABSENCES),
             ]);
             let heading = ctx.lang.pick(&format!("Rules of {year}"), &format!("{year}年度学时规则")).to_string();
-            Listing {
+            let mut listing = Listing {
                 title: ("Rules", "学时规则"),
                 narrow: &[],
                 columns: &[("rule", "Rule", "规则"), ("value", "Value", "数值"), ("from", "Since", "起始年度")],
                 rows,
+            };
+            // No online cap is null in JSON, and said in words elsewhere.
+            let json = listing.json();
+            let cap = &mut listing.rows[Category::ALL.len()][1];
+            if *cap == Cell::Blank {
+                *cap = Cell::Word("no cap", "不设上限");
             }
-            .emit_with(&output, ctx.lang, heading, None)
+            listing.emit_with(&output, ctx.lang, heading, Some(json))
         }
         RulesCmd::Set { name, value, from } => {
             let (rule, value) = parse_rule(&name, &value)?;
@@ -125,7 +131,7 @@ pub fn year(ctx: &Ctx, cmd: YearCmd) -> Result<()> {
                 .map(|y| {
                     let (state, at, operator) = match y.closed {
                         Some((at, operator)) => (Cell::Word("closed", "已关闭"), Cell::Text(at), Cell::Text(operator)),
-                        None => (Cell::Word("open", "开放"), Cell::Blank, Cell::Blank),
+                        None => (Cell::Word("open", "未关闭"), Cell::Blank, Cell::Blank),
                     };
                     vec![Cell::Int(y.year.into()), state, at, operator, Cell::Int(y.sessions)]
                 })

@@ -22,8 +22,12 @@ pub fn branch(ctx: &Ctx, cmd: BranchCmd) -> Result<()> {
                 return Err(Error::invalid(Msg::BranchNeedsCodeAndName));
             }
             let tx = db::write(&mut conn)?;
-            if let Some(other) = school::branch_taken(&tx, code, name)? {
-                return Err(Error::invalid(Msg::BranchTaken { code: code.into(), name: name.into(), by: other }));
+            if let Some((by, by_name)) = school::branch_taken(&tx, code, name)? {
+                return Err(Error::invalid(if by == code {
+                    Msg::BranchExists { code: by, name: by_name }
+                } else {
+                    Msg::BranchNameTaken { code: code.into(), name: name.into(), by }
+                }));
             }
             school::add_branch(&tx, &ctx.actor(), code, name)?;
             tx.commit()?;

@@ -225,6 +225,43 @@ fn flag_zh(flag: &str) -> String {
     }
 }
 
+/// A sheet's column as messages name it: in English with every name it goes by, in Chinese by
+/// its Chinese names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnNames {
+    /// Its English name (`staff_id`), and every name it goes by (`staff_id 工号 …`).
+    pub en: String,
+    pub all: String,
+    /// Its Chinese names: `工号（职工号、员工号、人员编号）`.
+    pub zh: String,
+}
+
+/// A stored table, as the records it holds are called (`check`'s counts, the audit log's rows):
+/// `课次`, `session`; an unknown one by its own name.
+pub fn table_name(table: &str, lang: crate::Lang) -> String {
+    let (en, zh) = match table {
+        "branch" => ("branch", "党支部"),
+        "learner" => ("learner", "学员"),
+        "course" => ("course", "课程"),
+        "session" => ("session", "课次"),
+        "attendance" => ("attendance", "出勤记录"),
+        "assessment" => ("assessment", "考核"),
+        "result" => ("result", "考核成绩"),
+        "online" => ("online study", "线上自学"),
+        "import_batch" => ("import batch", "导入批次"),
+        "rule" => ("rule", "学时规则"),
+        "category_change" => ("category change", "类别变更"),
+        "branch_change" => ("branch change", "支部变更"),
+        "spell" => ("enrolment spell", "在册期"),
+        "exemption" => ("exemption", "免修期"),
+        "closed_year" => ("closed year", "关闭年度"),
+        "grant" => ("grant", "授权"),
+        "audit" => ("audit log", "操作日志"),
+        other => return other.to_string(),
+    };
+    lang.pick(en, zh).to_string()
+}
+
 /// A rule (its stored name) in `lang`: `online-cap`, `线上自学上限`.
 pub fn rule_name(name: &str, lang: crate::Lang) -> String {
     match lang {
@@ -378,6 +415,10 @@ catalogue! {
     NothingWritten { n: usize }
         => en: format!("{n} problems; nothing was written"),
         zh: format!("共 {n} 处错误，未写入任何数据");
+    /// The last line of a `check` that found problems.
+    CheckFound { n: usize }
+        => en: format!("check found {}", count_en(*n, "problem", "problems")),
+        zh: format!("检查发现 {n} 处问题");
     PipeClosed => en: "standard output was closed", zh: "标准输出已被关闭";
 
     // ---- The environment ----
@@ -749,9 +790,9 @@ catalogue! {
     // ---- Branches and courses ----
 
     BranchNeedsCodeAndName => en: "a branch needs a code and a name", zh: "党支部需要代码和名称";
-    BranchTaken { code: String, name: String, by: String }
-        => en: format!("branch {code}: the code or the name {name:?} is taken (by {by})"),
-        zh: format!("党支部 {code}：代码或名称 {name:?} 已被占用（被 {by} 占用）");
+    BranchExists { code: String, name: String }
+        => en: format!("branch {code} exists already ({name}): rename it with `xueshi branch set {code} --name NAME`"),
+        zh: format!("党支部 {code} 已存在（{name}）：如需改名请用 `xueshi branch set {code} --name 名称`");
     BranchNeedsName => en: "a branch needs a name", zh: "党支部需要名称";
     BranchNameTaken { code: String, name: String, by: String }
         => en: format!("branch {code}: the name {name:?} is taken by branch {by}"),
@@ -840,7 +881,7 @@ catalogue! {
         ),
         zh: format!(
             "工号 {staff_id}：不能在 {day} 离开，这早于 {start} 的{}",
-            if *returning { "返回" } else { "加入" }
+            if *returning { "恢复在籍" } else { "加入" }
         );
     RecordsAfterLeave { staff_id: String, day: String, records: Vec<Msg> }
         => en: format!(
@@ -1050,7 +1091,11 @@ catalogue! {
             "foreign key: {rows} {table} {} {column} {value}, and {parent} {value} does not exist",
             if *rows == 1 { "row has" } else { "rows have" }
         ),
-        zh: format!("外键：{table} 表有 {rows} 行的 {column} 为 {value}，而 {parent} 中没有 {value} 这条记录");
+        zh: format!(
+            "外键：{}（{table} 表）有 {rows} 行的 {column} 为 {value}，而{}（{parent} 表）中没有 {value} 这条记录",
+            table_name(table, crate::Lang::Zh),
+            table_name(parent, crate::Lang::Zh)
+        );
     CheckOwnHoursAbove { session: i64, staff_id: String, hours: i64, session_hours: i64 }
         => en: format!("own hours above the session's: session {session}, staff id {staff_id}: credited {} hours, more than the session's {}", Fixed(*hours), Fixed(*session_hours)),
         zh: format!("个人学时超过课次学时：课次 {session}，工号 {staff_id}：计 {} 学时，超过课次的 {} 学时", Fixed(*hours), Fixed(*session_hours));
@@ -1092,6 +1137,9 @@ catalogue! {
     DemoNotDemoDb { path: String }
         => en: format!("{path} exists and is not a demo database: name another file with --db"),
         zh: format!("{path} 已存在，且不是演示数据库：请用 --db 指定另一个文件");
+    DemoChanged { path: String, changes: i64 }
+        => en: format!("{path} is a demo database with {} made since the demo built it: the demo will not build it again over them; remove it yourself, or name another file with --db", count_en(*changes as usize, "change", "changes")),
+        zh: format!("{path} 是演示数据库，但演示建成后又有 {changes} 处改动：演示不会覆盖它；如不再需要请自行删除，或用 --db 指定另一个文件");
     DemoBadLine { place: String, detail: String }
         => en: format!("{place}: {detail}"),
         zh: format!("{place}：演示脚本的这一行无法解析：{detail}");
@@ -1354,20 +1402,23 @@ catalogue! {
     NotADateIn { cell: String, year: i32 }
         => en: format!("{cell:?} is not a date in {year}"),
         zh: format!("{cell:?} 不是 {year} 年的日期");
-    MissingColumn { column: String, names: String }
-        => en: format!("the header row has no {column} column (name it {names})"),
-        zh: format!("表头没有 {column} 列（列名可写：{names}）");
+    MissingColumn { column: Box<ColumnNames> }
+        => en: format!("the header row has no {} column (name it {})", column.en, column.all),
+        zh: format!("表头没有{}列", column.zh);
     EmptySheet
         => en: "the sheet is empty: it has no header and no rows (was it saved before it was filled in?)",
         zh: "表格是空的：没有表头，也没有数据行（是否在填写前就保存了？）";
-    NoHeader { rows: usize, key: String, key_names: String, by_name: Option<(String, String)> }
+    NoHeader { rows: usize, key: Box<ColumnNames>, by_name: Option<Box<ColumnNames>> }
         => en: format!(
-            "no header row: none of the first {rows} rows has a column named {key} ({key_names}){}",
-            by_name.as_ref().map_or_else(String::new, |(name, names)| format!(", or {name} ({names})"))
+            "no header row: none of the first {rows} rows has a column named {} ({}){}",
+            key.en,
+            key.all,
+            by_name.as_ref().map_or_else(String::new, |n| format!(", or {} ({})", n.en, n.all))
         ),
         zh: format!(
-            "找不到表头：前 {rows} 行中没有名为 {key}（{key_names}）{}的列",
-            by_name.as_ref().map_or_else(String::new, |(name, names)| format!("或 {name}（{names}）"))
+            "找不到表头：前 {rows} 行中没有{}{}列",
+            key.zh,
+            by_name.as_ref().map_or_else(String::new, |n| format!("或{}", n.zh))
         );
     NotUtf8
         => en: "is not valid UTF-8 text (if the file is GBK, add --encoding gb18030)",
@@ -1538,6 +1589,12 @@ pub(crate) mod tests {
     impl Sample for Msg {
         fn sample() -> Msg {
             Msg::NotAKnownLearner { staff_id: "0099".into() }
+        }
+    }
+
+    impl Sample for Box<ColumnNames> {
+        fn sample() -> Box<ColumnNames> {
+            Box::new(ColumnNames { en: "hours".into(), all: "hours 学时".into(), zh: "学时".into() })
         }
     }
 

@@ -36,26 +36,7 @@ impl Words<'_> {
 
     /// The kind of record a row is about: `课次`, `session`.
     pub fn entity(&self, entity: &str) -> String {
-        let (en, zh) = match entity {
-            "branch" => ("branch", "党支部"),
-            "learner" => ("learner", "学员"),
-            "course" => ("course", "课程"),
-            "session" => ("session", "课次"),
-            "attendance" => ("attendance", "出勤记录"),
-            "assessment" => ("assessment", "考核"),
-            "result" => ("result", "考核成绩"),
-            "online" => ("online study", "线上自学"),
-            "import_batch" => ("import batch", "导入批次"),
-            "rule" => ("rule", "学时规则"),
-            "category_change" => ("category change", "类别变更"),
-            "branch_change" => ("branch change", "支部变更"),
-            "spell" => ("enrolment spell", "在册期"),
-            "exemption" => ("exemption", "免修期"),
-            "closed_year" => ("closed year", "年度关闭"),
-            "grant" => ("grant", "授权"),
-            other => return other.to_string(),
-        };
-        self.pick(en, zh).to_string()
+        crate::msg::table_name(entity, self.lang)
     }
 
     /// What was done: `新增`, `修改`, `删除`.
@@ -170,6 +151,8 @@ impl Words<'_> {
         let shown = match (field, value) {
             // A role granted the whole school, not a branch of it.
             ("branch", Json::Null) if entity == "grant" => self.pick("school-wide", "全院").to_string(),
+            // A record with no hours of its own is credited the session's.
+            ("hours", Json::Null) if entity == "attendance" => self.pick("the session's", "按课次学时").to_string(),
             (_, Json::Null) => self.pick("none", "无").to_string(),
             (_, Json::Bool(b)) => self.pick(if *b { "yes" } else { "no" }, if *b { "是" } else { "否" }).to_string(),
             ("hours" | "pass_mark" | "score" | "first" | "second" | "third" | "merit", Json::Number(n)) => {
@@ -223,7 +206,7 @@ impl Words<'_> {
             (_, "name") => ("name", "姓名"),
             (_, "branch_id" | "branch") => ("branch", "支部"),
             (_, "category") => ("category", "类别"),
-            (_, "joined") => ("joined", "入职日期"),
+            (_, "joined") => ("joined", "加入日期"),
             (_, "left_on") => ("left", "离开日期"),
             (_, "session_id") => ("session", "课次"),
             (_, "course_id") => ("course", "课程"),
@@ -236,6 +219,8 @@ impl Words<'_> {
             (_, "source") => ("source", "来源"),
             (_, "score") => ("score", "成绩"),
             (_, "award") => ("award", "奖项"),
+            ("branch", "code") => ("code", "代码"),
+            ("course", "code") => ("code", "课程代码"),
             (_, "code") => ("code", "编号"),
             (_, "title") => ("title", "名称"),
             ("course", "kind") => ("kind", "课程类型"),
@@ -303,7 +288,7 @@ mod tests {
         assert_eq!(zh.key("attendance", &json!({"session_id": 16, "learner_id": 1})), "课次 16，工号 0017");
         assert_eq!(en.key("result", &json!({"assessment_id": 5, "learner_id": 9})), "assessment Q9, staff id #9");
         assert_eq!(zh.key("session", &json!({"id": 16})), "课次 16");
-        assert_eq!(zh.key("course", &json!({"code": "DS01", "id": 1})), "编号 DS01");
+        assert_eq!(zh.key("course", &json!({"code": "DS01", "id": 1})), "课程代码 DS01");
         assert_eq!(
             zh.key("category_change", &json!({"staff_id": "0017", "learner_id": 1, "from_date": "2025-11-01"})),
             "工号 0017，起始日期 2025-11-01"
@@ -370,7 +355,7 @@ mod tests {
         let (before, after) = zh.values("learner", &json!({"staff_id": "9999"}), Some(&old), None);
         assert_eq!(
             before,
-            "学员（工号 9999，姓名 测试，支部 WK1，类别 正式党员，入职日期 无，离开日期 无）；\
+            "学员（工号 9999，姓名 测试，支部 WK1，类别 正式党员，加入日期 无，离开日期 无）；\
              免修期（起始日期 2025-01-01，截止日期 2025-02-01，原因 病假）"
         );
         assert_eq!(after, "");

@@ -280,7 +280,10 @@ impl Transcript {
             Lang::Zh => format!("支部：{}（{}）；人员类别：{}。", self.branch_name, self.branch, self.category.zh()),
             Lang::En => format!("Branch: {} ({}); category: {}.", self.branch_name, self.branch, self.category.code()),
         }];
+        // Not enrolled that year: outside the year's report, neither met nor not.
         lines.push(match lang {
+            Lang::Zh if self.active_months == 0 => format!("合计 {} 学时。", self.total),
+            Lang::En if self.active_months == 0 => format!("Total {} hours.", self.total),
             Lang::Zh => format!(
                 "合计 {} 学时，应修 {} 学时，{}。",
                 self.total,
@@ -408,7 +411,7 @@ impl Transcript {
                         let event = match (lang, h.event) {
                             (Lang::Zh, "joined") => "加入",
                             (Lang::Zh, "left") => "离开",
-                            (Lang::Zh, "returned") => "返回",
+                            (Lang::Zh, "returned") => "恢复在籍",
                             (Lang::Zh, "category") => "人员类别变为",
                             (Lang::Zh, "branch") => "转入支部",
                             (Lang::Zh, "exempt") => "免修至",
@@ -553,6 +556,16 @@ mod tests {
         assert_eq!((t.online_recorded, t.total), (h(1800), h(1950)));
         // Enrolled April to December: 32 × 9/12 = 24 hours, not reached.
         assert_eq!((t.active_months, t.required, t.met), (9, h(2400), false));
+        let lines = t.document(Lang::Zh).lines;
+        assert!(lines.iter().any(|l| l == "合计 19.5 学时，应修 24 学时，未达标。"), "{lines:?}");
+        // A year they were not enrolled in: no requirement, and so neither met nor missed.
+        let mut away = t.clone();
+        away.active_months = 0;
+        let lines = away.document(Lang::Zh).lines;
+        assert!(
+            lines.iter().any(|l| l == "合计 19.5 学时。") && !lines.iter().any(|l| l.contains("达标")),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -24,6 +24,22 @@ impl Listing {
         self.emit_with(output, lang, String::new(), None)
     }
 
+    /// The rows as JSON: a list of objects keyed by the columns' keys.
+    pub fn json(&self) -> Json {
+        Json::Array(
+            self.rows
+                .iter()
+                .map(|row| {
+                    let mut m = Map::new();
+                    for ((key, _, _), cell) in self.columns.iter().zip(row) {
+                        m.insert((*key).to_string(), cell_json(cell));
+                    }
+                    Json::Object(m)
+                })
+                .collect(),
+        )
+    }
+
     /// With a heading above the table (not in csv), and in JSON `json` instead of the rows.
     pub fn emit_with(self, output: &Output, lang: Lang, heading: String, json: Option<Json>) -> Result<()> {
         let format = render::choose(
@@ -31,20 +47,7 @@ impl Listing {
             Format::Table,
             &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
         )?;
-        let json = json.unwrap_or_else(|| {
-            Json::Array(
-                self.rows
-                    .iter()
-                    .map(|row| {
-                        let mut m = Map::new();
-                        for ((key, _, _), cell) in self.columns.iter().zip(row) {
-                            m.insert((*key).to_string(), cell_json(cell));
-                        }
-                        Json::Object(m)
-                    })
-                    .collect(),
-            )
-        });
+        let json = json.unwrap_or_else(|| self.json());
         let doc = || Document {
             title: heading,
             tables: vec![Table {

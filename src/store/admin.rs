@@ -146,17 +146,41 @@ pub fn backup(conn: &Connection, file: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The origin a database records in its meta table (`demo` for the demo's), if it can be read;
-/// the file is opened as it is, neither created nor upgraded.
-pub fn origin(path: &Path) -> Option<String> {
-    rusqlite::Connection::open(path)
-        .and_then(|c| c.query_row("SELECT value FROM meta WHERE key = 'origin'", [], |r| r.get(0)).optional())
-        .unwrap_or(None)
+/// The origin a database records in its meta table (`demo` for the demo's), if it can be read,
+/// and how many changes it holds beyond those the demo made (`changes_since_demo`); the file is
+/// opened as it is, neither created nor upgraded.
+pub fn origin(path: &Path) -> (Option<String>, i64) {
+    let Ok(conn) = rusqlite::Connection::open(path) else { return (None, 0) };
+    let origin = conn.query_row(ORIGIN, [], |r| r.get(0)).optional().unwrap_or(None);
+    let since = conn.query_row(SINCE_DEMO, [], |r| r.get(0)).optional().unwrap_or(None);
+    (origin, since.unwrap_or(0))
 }
 
-/// The origin the open database records in its meta table, if any.
-pub fn origin_in(tx: &Tx) -> Result<Option<String>> {
-    tx.optional("SELECT value FROM meta WHERE key = 'origin'", params![], |r| r.get(0))
+/// The origin the open database records in its meta table, if any, and how many changes it holds
+/// beyond those the demo made.
+pub fn origin_in(tx: &Tx) -> Result<(Option<String>, i64)> {
+    let origin = tx.optional(ORIGIN, params![], |r| r.get(0))?;
+    let since: Option<i64> = tx.optional(SINCE_DEMO, params![], |r| r.get(0))?;
+    Ok((origin, since.unwrap_or(0)))
+}
+
+const ORIGIN: &str = "SELECT value FROM meta WHERE key = 'origin'";
+
+/// Audit rows written after the demo finished building the database (none recorded: the demo
+/// did not finish, and nothing of its is worth keeping).
+const SINCE_DEMO: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM audit) - CAST(value AS BIGINT)
+                          FROM meta WHERE key = 'demo_audit'";
+
+/// Records, the demo built, how far its audit log goes: a change after it is the user's own, and
+/// the demo will not build the database again over it. (`WHERE true`: SQLite's grammar needs it
+/// to read the upsert of an `INSERT … SELECT`.)
+pub fn seal_demo(tx: &Tx) -> Result<()> {
+    tx.execute(
+        "INSERT INTO meta (key, value) SELECT 'demo_audit', CAST(COALESCE(MAX(id), 0) AS TEXT) FROM audit
+         WHERE true ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![],
+    )?;
+    Ok(())
 }
 
 /// Marks a database as the demo's, which the demo may then remove and build again.

@@ -8,9 +8,13 @@ use crate::error::Result;
 use crate::model::{CourseKind, Mode};
 use crate::store::records::{course_row, BranchRow, CourseRow, COURSE_COLUMNS};
 
-/// The code of the branch that already has this code or this name, if one does.
-pub fn branch_taken(tx: &Tx, code: &str, name: &str) -> Result<Option<String>> {
-    tx.optional("SELECT code FROM branch WHERE code = ?1 OR name = ?2", params![code, name], |r| r.get(0))
+/// The branch (code, name) that already has this code, else this name, if one does.
+pub fn branch_taken(tx: &Tx, code: &str, name: &str) -> Result<Option<(String, String)>> {
+    tx.optional(
+        "SELECT code, name FROM branch WHERE code = ?1 OR name = ?2 ORDER BY code = ?1 DESC LIMIT 1",
+        params![code, name],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// The code of a branch other than row `id` that has this name, if one does.
@@ -43,18 +47,21 @@ pub fn delete_branch(tx: &Tx, actor: &Actor, b: &BranchRow) -> Result<()> {
 pub struct BranchCount {
     pub code: String,
     pub name: String,
-    /// Learners who belong to it from the start.
+    /// Learners whose branch it is now (after their last dated move), as `learner list --branch`
+    /// finds them.
     pub learners: i64,
 }
 
 /// Every branch with its learners' count, by code.
 pub fn branch_counts(tx: &Tx) -> Result<Vec<BranchCount>> {
-    tx.all(
-        "SELECT b.code, b.name, COUNT(l.id) FROM branch b LEFT JOIN learner l ON l.branch_id = b.id
-         GROUP BY b.id, b.code, b.name ORDER BY b.code",
-        params![],
-        |r| Ok(BranchCount { code: r.get(0)?, name: r.get(1)?, learners: r.get(2)? }),
-    )
+    let mut now: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for l in crate::store::lives::learners(tx, None)? {
+        *now.entry(l.life.branch_now()).or_default() += 1;
+    }
+    tx.all("SELECT id, code, name FROM branch ORDER BY code", params![], |r| {
+        let id: i64 = r.get(0)?;
+        Ok(BranchCount { code: r.get(1)?, name: r.get(2)?, learners: now.get(&id).copied().unwrap_or(0) })
+    })
 }
 
 /// Adds a course of `hours` hundredths, audited.

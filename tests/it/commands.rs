@@ -625,8 +625,13 @@ fn check_names_a_missing_record_once_with_the_rows_that_name_it() {
         format!("foreign key: 2 attendance rows have learner_id {learner}, and learner {learner} does not exist");
     assert!(r.stderr.contains(&said), "{}", r.stderr);
     let r = s.run(&["--lang", "zh", "check"]).expect(65);
-    let said = format!("外键：attendance 表有 2 行的 learner_id 为 {learner}，而 learner 中没有 {learner} 这条记录");
+    let said = format!(
+        "外键：出勤记录（attendance 表）有 2 行的 learner_id 为 {learner}，而学员（learner 表）中没有 {learner} 这条记录"
+    );
     assert!(r.stderr.contains(&said), "{}", r.stderr);
+    // A read: what it found is counted, not said to be unwritten; its counts name the records in Chinese.
+    assert!(r.stderr.trim_end().ends_with("检查发现 1 处问题") && !r.stderr.contains("未写入"), "{}", r.stderr);
+    assert!(r.stdout.lines().any(|l| l.starts_with("出勤记录") && l.trim_end().ends_with(" 2")), "{}", r.stdout);
 }
 
 /// `rules show` says which year it shows; a year without sessions has no share of theory hours.

@@ -590,7 +590,7 @@ fn the_audit_log_reads_in_words_and_its_json_as_stored() {
     has("课次,课次 1,修改,学时 2，授课人 无,学时 2.5，授课人 李老师");
     has("支部变更,工号 0003，起始日期 2024-07-01,新增,,支部 NK1");
     has("学时规则,线上自学上限，2024年起,新增,,值 12");
-    has("学员,工号 0009,删除,学员（工号 0009，姓名 赵六，支部 WK1，类别 先进团员青年，入职日期 无，离开日期 无）,");
+    has("学员,工号 0009,删除,学员（工号 0009，姓名 赵六，支部 WK1，类别 先进团员青年，加入日期 无，离开日期 无）,");
     let en = s.run(&["--lang", "en", "audit", "--format", "csv"]).ok().stdout;
     assert!(en.contains("attendance,\"session 1, staff id 0001\",added,,\"status late, hours 1.5\""), "{en}");
 

@@ -69,4 +69,11 @@ fn demo_replaces_its_own_database_only() {
     let r = real.run(&["demo"]).expect(1);
     assert!(r.stderr.contains("not a demo database"), "{}", r.stderr);
     assert_eq!(real.run(&["branch", "list", "--format", "json"]).ok().json().as_array().unwrap().len(), 1);
+
+    // A demo database someone went on to use is theirs: the demo does not build it again.
+    s.run(&["branch", "add", "ZZ", "我的支部"]).ok();
+    let r = s.run(&["demo"]).expect(1);
+    assert!(r.stderr.contains("1 change made since the demo built it"), "{}", r.stderr);
+    let branches = s.run(&["branch", "list", "--format", "json"]).ok().json();
+    assert!(branches.as_array().unwrap().iter().any(|b| b["code"] == "ZZ"), "{branches}");
 }

@@ -560,6 +560,20 @@ fn a_roster_that_changes_a_category_needs_from_and_undo_takes_it_back() {
 }
 
 #[test]
+fn branch_list_counts_each_learner_in_the_branch_they_are_in_now() {
+    let s = school();
+    add(&s, "0001", "王建国", "NK1", "member", &[]);
+    add(&s, "0002", "李秀英", "NK1", "member", &[]);
+    s.run(&["learner", "set", "0002", "--branch", "WK1", "--from", "2024-07-01"]).ok();
+    let branches = s.run(&["branch", "list", "--format", "json"]).ok().json();
+    let count =
+        |code: &str| branches.as_array().unwrap().iter().find(|b| b["code"] == code).unwrap()["learners"].clone();
+    assert_eq!((count("NK1"), count("WK1")), (1.into(), 1.into()), "{branches}");
+    let listed = s.run(&["learner", "list", "--branch", "WK1", "--format", "json"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "the same learners as learner list finds: {listed}");
+}
+
+#[test]
 fn learner_show_prints_the_history_in_date_order() {
     let s = school();
     add(&s, "0001", "王建国", "NK1", "candidate", &["--joined", "2020-03-01"]);

@@ -27,10 +27,18 @@ impl Layout {
         self.columns.iter().position(|c| Layout::matches(c, header))
     }
 
-    /// Every name of a column, for messages.
-    pub(super) fn names_of(&self, column: usize) -> String {
+    /// A column and every name it goes by, for messages: in English `staff_id (staff_id 工号 …)`,
+    /// in Chinese by its Chinese names alone, `工号（职工号、员工号、人员编号）`.
+    pub(super) fn names_of(&self, column: usize) -> Box<crate::msg::ColumnNames> {
         let c = &self.columns[column];
-        std::iter::once(c.name).chain(c.aliases.iter().copied()).collect::<Vec<_>>().join(" ")
+        let all = std::iter::once(c.name).chain(c.aliases.iter().copied()).collect::<Vec<_>>().join(" ");
+        let chinese: Vec<&str> = c.aliases.iter().copied().filter(|a| !a.is_ascii()).collect();
+        let zh = match chinese.split_first() {
+            Some((first, [])) => first.to_string(),
+            Some((first, rest)) => format!("{first}（{}）", rest.join("、")),
+            None => c.name.to_string(),
+        };
+        Box::new(crate::msg::ColumnNames { en: c.name.to_string(), all, zh })
     }
 }
 
@@ -69,9 +77,8 @@ pub(super) fn find(layout: &Layout, mut head: Vec<RawRow>, file: &str) -> Result
                 file,
                 Msg::NoHeader {
                     rows: HEADER_SEARCH_ROWS,
-                    key: layout.columns[0].name.to_string(),
-                    key_names: layout.names_of(0),
-                    by_name: layout.by_name.map(|n| (layout.columns[n].name.to_string(), layout.names_of(n))),
+                    key: layout.names_of(0),
+                    by_name: layout.by_name.map(|n| layout.names_of(n)),
                 },
             )
         })?;

@@ -257,10 +257,7 @@ impl Sheet {
         let missing: Vec<Problem> = columns
             .iter()
             .filter(|&&c| !self.has(c))
-            .map(|&c| {
-                let name = self.layout.columns[c].name;
-                Problem::at(&self.file, Msg::MissingColumn { column: name.to_string(), names: self.layout.names_of(c) })
-            })
+            .map(|&c| Problem::at(&self.file, Msg::MissingColumn { column: self.layout.names_of(c) }))
             .collect();
         if missing.is_empty() {
             Ok(())
