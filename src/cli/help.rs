@@ -301,14 +301,75 @@ fn chinese(cmd: Command, path: &str) -> Command {
         }
     }
     template.push_str("{after-help}");
-    cmd = cmd.help_template(template).mut_args(|a| chinese_arg(a, path));
+    cmd = cmd.help_template(template).subcommand_value_name("命令").mut_args(|a| chinese_arg(a, path));
+    // clap writes `[OPTIONS]` in every usage line, whatever the language: said here instead.
+    let usage = cmd.render_usage().to_string();
+    let usage = usage.strip_prefix("Usage:").map_or(usage.as_str(), str::trim_start).replace("[OPTIONS]", "[选项]");
+    cmd = cmd.override_usage(usage);
     cmd.mut_subcommands(|sc| {
         let sub = if path.is_empty() { sc.get_name().to_string() } else { format!("{path} {}", sc.get_name()) };
         chinese(sc, &sub)
     })
 }
 
+/// An argument's value name (`<STAFF_ID>`) in Chinese (`<工号>`), by what it names there.
+fn value_name_zh(path: &str, name: &str) -> Option<&'static str> {
+    Some(match (path, name) {
+        (p, "NAME") if p.is_empty() || p.starts_with("learner") => "姓名",
+        (_, "NAME") => "名称",
+        ("rules set", "FROM") => "起始年份",
+        ("learner set", "NEW") => "新工号",
+        (p, "OUT") if p.starts_with("gen") => "文件夹",
+        (_, "FILE" | "OUT") => "文件",
+        (_, "CODE") => "代码",
+        (_, "LANG") => "语言",
+        (_, "STAFF_ID") => "工号",
+        (_, "DATE" | "SINCE") => "日期",
+        (_, "FROM") => "起始日期",
+        (_, "TO") => "截止日期",
+        (_, "JOINED") => "加入日期",
+        (_, "HOURS") => "学时",
+        (_, "FORMAT") => "格式",
+        (_, "YEAR") => "年份",
+        (_, "KIND") => "类型",
+        (_, "BRANCH") => "支部",
+        (_, "TITLE") => "标题",
+        (_, "CATEGORY") => "类别",
+        (_, "SESSION") => "课次",
+        (_, "ID") => "编号",
+        (_, "MODE") => "教学方式",
+        (_, "COURSE") => "课程",
+        (_, "ASSESSMENT") => "考核",
+        (_, "PERIOD") => "期间",
+        (_, "VALUE") => "值",
+        (_, "TEACHER") => "授课人",
+        (_, "SOURCE") => "来源",
+        (_, "SHELL") => "终端类型",
+        (_, "ROLE") => "角色",
+        (_, "LEARNERS") => "人数",
+        (_, "ATTENDANCE") => "行数",
+        (_, "DAYS") => "天数",
+        (_, "BATCH") => "批次",
+        (_, "STATUS") => "出勤情况",
+        (_, "SHEET") => "工作表",
+        (_, "SEED") => "种子",
+        (_, "SCORE") => "成绩",
+        (_, "REASON") => "原因",
+        (_, "PASS_MARK") => "及格分",
+        (_, "LEVEL=HOURS") => "等级=学时",
+        (_, "ENCODING") => "编码",
+        _ => return None,
+    })
+}
+
 fn chinese_arg(a: Arg, path: &str) -> Arg {
+    let names: Vec<clap::builder::Str> = a
+        .get_value_names()
+        .map(|names| {
+            names.iter().map(|n| value_name_zh(path, n.as_str()).map_or_else(|| n.clone(), Into::into)).collect()
+        })
+        .unwrap_or_default();
+    let a = if names.is_empty() { a } else { a.value_names(names) };
     let help = match (a.get_id().as_str(), a.get_action()) {
         // clap gives its help flag a longer text where the command has longer help.
         (_, ArgAction::Help) if a.get_long_help().is_some() => {
@@ -331,8 +392,16 @@ fn chinese_arg(a: Arg, path: &str) -> Arg {
     if !defaults.is_empty() && shown && !help.contains("[默认") {
         notes.push(Msg::HelpDefault { value: defaults.join(", ") }.zh());
     }
-    let possible: Vec<String> =
-        a.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(|v| v.get_name().to_string()).collect();
+    // An import kind with its Chinese name, which the command line takes too.
+    let possible: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| match crate::import::kind_of_code(v.get_name()) {
+            Some((code, zh)) if a.get_id() == "kind" => format!("{code}（{zh}）"),
+            _ => v.get_name().to_string(),
+        })
+        .collect();
     if !possible.is_empty() && !a.is_hide_possible_values_set() {
         notes.push(Msg::HelpPossible { values: possible }.zh());
     }
@@ -361,12 +430,18 @@ impl ErrorFormatter for Chinese {
                 out.push_str(&format!("\n  {}", Msg::ClapTip { tip: tip.to_string() }.zh()));
             }
         }
+        // The help to ask for is the command's own: `xueshi learner add --help`.
+        let mut flag = "--help".to_string();
         if let Some(ContextValue::StyledStr(usage)) = error.get(ContextKind::Usage) {
             let usage = usage.to_string();
             let usage = usage.strip_prefix("Usage:").map_or(usage.as_str(), str::trim_start);
             out.push_str(&format!("\n\n{}{usage}", Msg::HelpUsage.zh()));
+            let words: Vec<&str> = usage.split_whitespace().take_while(|w| !w.starts_with(['[', '<', '-'])).collect();
+            if !words.is_empty() {
+                flag = format!("{} --help", words.join(" "));
+            }
         }
-        out.push_str(&format!("\n\n{}\n", Msg::ClapTryHelp { flag: "--help".to_string() }.zh()));
+        out.push_str(&format!("\n\n{}\n", Msg::ClapTryHelp { flag }.zh()));
         StyledStr::from(out)
     }
 }
@@ -534,10 +609,14 @@ mod tests {
             .expect_err("not a year")
             .apply::<Chinese>();
         let text = err.render().to_string();
-        assert!(text.starts_with("错误：'--year <YEAR>' 的值 '24' 无效：\"24\" 不是年份"), "{text}");
+        assert!(text.starts_with("错误：'--year <年份>' 的值 '24' 无效：\"24\" 不是年份"), "{text}");
+        assert!(text.contains("请在命令后加 --help 查看帮助。"), "{text}");
         let err = command(Lang::Zh).try_get_matches_from(["xueshi", "lerner"]).expect_err("no such command");
         let text = err.apply::<Chinese>().render().to_string();
         assert!(text.contains("无法识别的子命令 'lerner'") && text.contains("'learner'"), "{text}");
-        assert!(text.contains("用法：xueshi [OPTIONS] <COMMAND>"), "{text}");
+        assert!(
+            text.contains("用法：xueshi [选项] <命令>") && text.contains("请运行 `xueshi --help` 查看帮助。"),
+            "{text}"
+        );
     }
 }

@@ -89,7 +89,7 @@ fn undo(ctx: &Ctx, batch: i64) -> Result<()> {
     let mut conn = ctx.open()?;
     batch::ready_for_undo(&conn, batch)?;
     let tx = db::write(&mut conn)?;
-    let Undone { file, deleted, restored } = batch::undo(&tx, &ctx.actor(), batch)?;
+    let Undone { file, removed, restored } = batch::undo(&tx, &ctx.actor(), batch)?;
     tx.commit()?;
-    ctx.say(Msg::BatchUndone { batch, file, deleted, restored })
+    ctx.say(Msg::BatchUndone { batch, file, removed, restored })
 }

@@ -90,11 +90,11 @@ pub fn learner(ctx: &Ctx, cmd: LearnerCmd) -> Result<()> {
             let l = find(&tx, &staff_id)?;
             let actor = ctx.actor();
             if let (Some(day), Some(cat)) = (from, category) {
-                dated_change(&tx, &actor, &l, Field::Category(cat), day)?;
+                dated_change(&tx, ctx, &l, Field::Category(cat), day)?;
             }
             if let (Some(day), Some(b)) = (from, branch) {
                 let branch_id = lookup::branch(&tx, &b)?;
-                dated_change(&tx, &actor, &l, Field::Branch(branch_id, b.trim().to_string()), day)?;
+                dated_change(&tx, ctx, &l, Field::Branch(branch_id, b.trim().to_string()), day)?;
             }
             if let Some(name) = name {
                 let name = name.trim();
@@ -230,8 +230,21 @@ enum Field {
     Branch(i64, String),
 }
 
-/// Records a category or branch that holds from `day` on.
-fn dated_change(tx: &Tx, actor: &Actor, l: &Learner, field: Field, day: NaiveDate) -> Result<()> {
+/// Records a category or branch that holds from `day` on; one already in force that day changes
+/// nothing, and is said to.
+fn dated_change(tx: &Tx, ctx: &Ctx, l: &Learner, field: Field, day: NaiveDate) -> Result<()> {
+    let in_force = match &field {
+        Field::Category(c) => l.life.category_on(day) == *c,
+        Field::Branch(id, _) => l.life.branch_on(day) == *id,
+    };
+    if in_force {
+        let (staff_id, day) = (l.staff_id.clone(), date::iso(day));
+        ctx.note(match &field {
+            Field::Category(c) => Msg::CategoryInForce { staff_id, category: *c, day },
+            Field::Branch(_, typed) => Msg::BranchInForce { staff_id, branch: typed.clone(), day },
+        });
+        return Ok(());
+    }
     let (change, what, next) = match &field {
         Field::Category(c) => (
             Change::Category(*c),
@@ -246,7 +259,7 @@ fn dated_change(tx: &Tx, actor: &Actor, l: &Learner, field: Field, day: NaiveDat
     };
     // It changes the months from `day` to the next change of the same kind (or for good).
     Closed::load(tx)?.check_years(day.year(), next.map(|n| n.year()), what)?;
-    people::dated_change(tx, actor, l, change, day)
+    people::dated_change(tx, &ctx.actor(), l, change, day)
 }
 
 /// Removes a learner entered by mistake, with their dated history.

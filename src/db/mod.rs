@@ -154,7 +154,7 @@ pub fn open_school(path: &Path, school: Option<&str>) -> Result<Connection> {
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    configure(&conn)?;
+    configure(&conn).map_err(|e| not_a_database(e, path))?;
     migrate(&conn)?;
     Ok(Connection(Conn::Sqlite(conn)))
 }
@@ -193,7 +193,7 @@ pub fn create_school(path: &Path, school: Option<&str>) -> Result<(Connection, b
         // Only an empty file takes a page size; WAL mode fixes it for good.
         conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     }
-    configure(&conn)?;
+    configure(&conn).map_err(|e| not_a_database(e, path))?;
     migrate(&conn)?;
     Ok((Connection(Conn::Sqlite(conn)), created))
 }
@@ -295,6 +295,17 @@ fn create_private_file(path: &Path) -> Result<bool> {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(Error::Other(Msg::CannotCreate { path: path.display().to_string(), why: IoWhy::from(&e) })),
+    }
+}
+
+/// The first statement on a file that is not SQLite's (a spreadsheet named .db, a damaged file)
+/// fails with SQLite's "file is not a database": said of the file, in the user's language.
+fn not_a_database(e: Error, path: &Path) -> Error {
+    match &e {
+        Error::Other(Msg::Database { detail }) if detail.contains("file is not a database") => {
+            Error::Other(Msg::NotADatabase { path: path.display().to_string() })
+        }
+        _ => e,
     }
 }
 

@@ -40,13 +40,18 @@ pub const HOURS: Column = Column { name: "hours", aliases: &["学时"] };
 /// 考勤日期, 打卡日期: DingTalk's.
 pub const DATE: Column = Column { name: "date", aliases: &["日期", "考勤日期", "打卡日期"] };
 
-/// What a sheet holds.
+/// What a sheet holds. The command line takes its Chinese names too (`xueshi import 出勤 签到表.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportKind {
+    #[value(alias = "学员名册", alias = "学员", alias = "名册")]
     Learners,
+    #[value(alias = "课程")]
     Courses,
+    #[value(alias = "出勤", alias = "签到")]
     Attendance,
+    #[value(alias = "成绩", alias = "考核成绩")]
     Results,
+    #[value(alias = "线上自学", alias = "线上")]
     Online,
 }
 

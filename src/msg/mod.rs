@@ -97,7 +97,7 @@ impl IoWhy {
             K::Interrupted => "操作被中断",
             _ => return format!("输入输出错误（{}）", self.text),
         };
-        format!("{said}（{}）", self.text)
+        said.to_string()
     }
 }
 
@@ -260,6 +260,15 @@ pub fn table_name(table: &str, lang: crate::Lang) -> String {
         other => return other.to_string(),
     };
     lang.pick(en, zh).to_string()
+}
+
+/// What an undo removed, table by table: `attendance 3, session 1` (`出勤记录 3、课次 1`).
+fn removed_list(removed: &[(String, usize)], lang: crate::Lang) -> String {
+    if removed.is_empty() {
+        return lang.pick("nothing", "无").to_string();
+    }
+    let each: Vec<String> = removed.iter().map(|(t, n)| format!("{} {n}", table_name(t, lang))).collect();
+    each.join(lang.pick(", ", "、"))
 }
 
 /// A rule (its stored name) in `lang`: `online-cap`, `线上自学上限`.
@@ -485,6 +494,15 @@ catalogue! {
         zh: format!("数据库一直被另一个 xueshi 占用：{detail}");
     Database { detail: String } => en: format!("database: {detail}"), zh: format!("数据库错误：{detail}");
     Io { why: IoWhy } => en: why.text.clone(), zh: why.zh();
+    CategoryInForce { staff_id: String, category: Category, day: String }
+        => en: format!("staff id {staff_id} is already {} on {day}: nothing changed", category.code()),
+        zh: format!("工号 {staff_id} 在 {day} 已是{}：未作改动", category.zh());
+    BranchInForce { staff_id: String, branch: String, day: String }
+        => en: format!("staff id {staff_id} is already in branch {branch} on {day}: nothing changed"),
+        zh: format!("工号 {staff_id} 在 {day} 已属于 {branch} 支部：未作改动");
+    NotADatabase { path: String }
+        => en: format!("{path} is not an xueshi database: it is not a SQLite file, or it is damaged (name another with --db)"),
+        zh: format!("{path} 不是 xueshi 数据库：它不是 SQLite 文件，或已损坏（可用 --db 指定另一个）");
     NoDatabase { path: String }
         => en: format!("no database at {path}: create one with `xueshi init` (or name another with --db)"),
         zh: format!("{path} 处没有数据库：请用 `xueshi init` 创建（或用 --db 指定另一个）");
@@ -1351,9 +1369,9 @@ catalogue! {
     BatchUndoneAlready { batch: i64, file: String }
         => en: format!("batch {batch} ({file}) is undone already"),
         zh: format!("批次 {batch}（{file}）已经撤销过了");
-    BatchUndone { batch: i64, file: String, deleted: usize, restored: usize }
-        => en: format!("batch {batch} ({file}) undone: {deleted} rows removed, {restored} restored"),
-        zh: format!("批次 {batch}（{file}）已撤销：删除 {deleted} 行，恢复 {restored} 行");
+    BatchUndone { batch: i64, file: String, removed: Vec<(String, usize)>, restored: usize }
+        => en: format!("batch {batch} ({file}) undone: removed {}; {restored} restored", removed_list(removed, crate::Lang::En)),
+        zh: format!("批次 {batch}（{file}）已撤销：删除 {}；恢复 {restored} 行", removed_list(removed, crate::Lang::Zh));
     RecAttendanceOf { staff_id: String, session: i64 }
         => en: format!("the attendance of staff id {staff_id} at session {session}"),
         zh: format!("工号 {staff_id} 在课次 {session} 的出勤");
@@ -1428,7 +1446,12 @@ catalogue! {
         => en: format!("{file}: cannot be read as a workbook (damaged, or not really a spreadsheet): {}", why.en()),
         zh: format!("{file}: 无法作为工作簿读取（文件已损坏，或并不是电子表格）：{}", why.zh());
     DamagedParts => en: "its parts contradict each other", zh: "文件内部各部分相互矛盾";
-    DamagedDetail { detail: String } => en: detail.clone(), zh: format!("读取出错（{detail}）");
+    DamagedDetail { detail: String }
+        => en: detail.clone(),
+        zh: match detail.as_str() {
+            "Cannot detect file format" => "无法识别文件格式".to_string(),
+            _ => format!("读取出错（{detail}）"),
+        };
     CellOutsideGrid { row: u64, column: u64 }
         => en: format!("a cell lies outside the worksheet's grid (row {row}, column {column})"),
         zh: format!("有单元格位于工作表范围之外（第 {row} 行，第 {column} 列）");
@@ -1511,7 +1534,7 @@ catalogue! {
     ClapTip { tip: String } => en: format!("tip: {tip}"), zh: format!("提示：{tip}");
     ClapTryHelp { flag: String }
         => en: format!("For more information, try '{flag}'."),
-        zh: format!("更多信息请运行 '{flag}'。");
+        zh: if flag.starts_with("xueshi") { format!("请运行 `{flag}` 查看帮助。") } else { format!("请在命令后加 {flag} 查看帮助。") };
     HelpUsage => en: "Usage:", zh: "用法：";
     HelpCommands => en: "Commands", zh: "命令";
     HelpArguments => en: "Arguments", zh: "参数";

@@ -216,7 +216,8 @@ fn check_references(tx: &Tx, parents: &[&str]) -> Result<()> {
 pub struct Undone {
     /// The batch's file.
     pub file: String,
-    pub deleted: usize,
+    /// Rows removed, by table (those it removed any of, in the order removed).
+    pub removed: Vec<(String, usize)>,
     pub restored: usize,
 }
 
@@ -242,7 +243,7 @@ pub fn undo(tx: &Tx, actor: &Actor, batch: i64) -> Result<Undone> {
     let logged: i64 = tx.one("SELECT COUNT(*) FROM audit", params![], |r| r.get(0))?;
     let audit_index =
         if DroppedIndex::pays(rows, logged) { DroppedIndex::drop(tx, AUDIT_BATCH)? } else { DroppedIndex::default() };
-    let mut deleted = 0;
+    let mut removed = Vec::new();
     let mut parents = Vec::new();
     for d in &DELETED {
         let table = d.table.entity;
@@ -275,14 +276,17 @@ pub fn undo(tx: &Tx, actor: &Actor, batch: i64) -> Result<Undone> {
         let gone = tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), params![batch])?;
         if gone > 0 {
             parents.push(table);
+            removed.push((table.to_string(), gone));
         }
-        deleted += gone;
         dropped.build(tx)?;
     }
     check_references(tx, &parents)?;
     audit_index.build(tx)?;
     if kind == "learners" {
-        deleted += delete_created_branches(tx, &actor, batch)?;
+        let branches = delete_created_branches(tx, &actor, batch)?;
+        if branches > 0 {
+            removed.push(("branch".to_string(), branches));
+        }
     }
     tx.execute("UPDATE import_batch SET undone = 1 WHERE id = ?1", params![batch])?;
     db::audit(
@@ -294,7 +298,7 @@ pub fn undo(tx: &Tx, actor: &Actor, batch: i64) -> Result<Undone> {
         Some(&json!({ "undone": false })),
         Some(&json!({ "undone": true })),
     )?;
-    Ok(Undone { file, deleted, restored })
+    Ok(Undone { file, removed, restored })
 }
 
 /// A record named by its audit key, as a person knows it: staff ids and codes, not row ids.

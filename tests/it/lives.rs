@@ -571,6 +571,13 @@ fn branch_list_counts_each_learner_in_the_branch_they_are_in_now() {
     assert_eq!((count("NK1"), count("WK1")), (1.into(), 1.into()), "{branches}");
     let listed = s.run(&["learner", "list", "--branch", "WK1", "--format", "json"]).ok().json();
     assert_eq!(listed.as_array().unwrap().len(), 1, "the same learners as learner list finds: {listed}");
+    // A move to the branch already in force that day changes nothing, and says so.
+    let before = s.run(&["audit", "--format", "json"]).ok().json();
+    let r = s.run(&["learner", "set", "0002", "--branch", "WK1", "--from", "2024-09-01"]).ok();
+    assert!(r.stderr.contains("staff id 0002 is already in branch WK1 on 2024-09-01: nothing changed"), "{}", r.stderr);
+    let r = s.run(&["--lang", "zh", "learner", "set", "0001", "--category", "正式党员", "--from", "2024-09-01"]).ok();
+    assert!(r.stderr.contains("工号 0001 在 2024-09-01 已是正式党员：未作改动"), "{}", r.stderr);
+    assert_eq!(s.run(&["audit", "--format", "json"]).ok().json(), before, "nothing audited");
 }
 
 #[test]
