@@ -231,20 +231,8 @@ enum Field {
 }
 
 /// Records a category or branch that holds from `day` on; one already in force that day changes
-/// nothing, and is said to.
+/// nothing, and is said to (in a closed year it is refused, as any change there is).
 fn dated_change(tx: &Tx, ctx: &Ctx, l: &Learner, field: Field, day: NaiveDate) -> Result<()> {
-    let in_force = match &field {
-        Field::Category(c) => l.life.category_on(day) == *c,
-        Field::Branch(id, _) => l.life.branch_on(day) == *id,
-    };
-    if in_force {
-        let (staff_id, day) = (l.staff_id.clone(), date::iso(day));
-        ctx.note(match &field {
-            Field::Category(c) => Msg::CategoryInForce { staff_id, category: *c, day },
-            Field::Branch(_, typed) => Msg::BranchInForce { staff_id, branch: typed.clone(), day },
-        });
-        return Ok(());
-    }
     let (change, what, next) = match &field {
         Field::Category(c) => (
             Change::Category(*c),
@@ -259,6 +247,18 @@ fn dated_change(tx: &Tx, ctx: &Ctx, l: &Learner, field: Field, day: NaiveDate) -
     };
     // It changes the months from `day` to the next change of the same kind (or for good).
     Closed::load(tx)?.check_years(day.year(), next.map(|n| n.year()), what)?;
+    let in_force = match &field {
+        Field::Category(c) => l.life.category_on(day) == *c,
+        Field::Branch(id, _) => l.life.branch_on(day) == *id,
+    };
+    if in_force {
+        let (staff_id, day) = (l.staff_id.clone(), date::iso(day));
+        ctx.note(match &field {
+            Field::Category(c) => Msg::CategoryInForce { staff_id, category: *c, day },
+            Field::Branch(_, typed) => Msg::BranchInForce { staff_id, branch: typed.clone(), day },
+        });
+        return Ok(());
+    }
     people::dated_change(tx, &ctx.actor(), l, change, day)
 }
 

@@ -578,6 +578,9 @@ fn branch_list_counts_each_learner_in_the_branch_they_are_in_now() {
     let r = s.run(&["--lang", "zh", "learner", "set", "0001", "--category", "正式党员", "--from", "2024-09-01"]).ok();
     assert!(r.stderr.contains("工号 0001 在 2024-09-01 已是正式党员：未作改动"), "{}", r.stderr);
     assert_eq!(s.run(&["audit", "--format", "json"]).ok().json(), before, "nothing audited");
+    // In a closed year it is refused as any change there is.
+    s.run(&["year", "close", "2024"]).ok();
+    s.run(&["learner", "set", "0002", "--branch", "WK1", "--from", "2024-09-01"]).expect(65);
 }
 
 #[test]
