@@ -607,7 +607,7 @@ catalogue! {
     /// 群众 in a category column.
     MassesCategory
         => en: "a 群众 (not a party or league member) is enrolled as an activist 入党积极分子 or a candidate 发展对象: write the one the school enrols them as",
-        zh: "群众（非党员、非团员）按入党积极分子或发展对象登记：请写学校登记的那一类";
+        zh: "群众（非党员、非团员）应按入党积极分子或发展对象登记，请写学校登记的那一类";
     NotADate { text: String }
         => en: format!("{text:?} is not a date (write 2024-03-15)"),
         zh: format!("{text:?} 不是日期（请写作 2024-03-15）");
@@ -885,10 +885,10 @@ catalogue! {
     StaffIdFlagEmpty => en: "--staff-id: a learner needs a staff id", zh: "--staff-id：学员需要工号";
     StaffIdFlagTaken { new: String, other: String }
         => en: format!("--staff-id: {new} is learner {other}'s staff id (or the same number)"),
-        zh: format!("--staff-id：{new} 是学员 {other} 的工号（或与之是同一个数字）");
+        zh: format!("--staff-id：工号 {new} 已被学员 {other} 使用（或与其数字相同）");
     ExemptionBackwards { from: String, to: String }
         => en: format!("an exemption from {from} cannot end before it starts ({to})"),
-        zh: format!("自 {from} 起的免修不能在开始之前结束（{to}）");
+        zh: format!("免修的结束日期 {to} 早于开始日期 {from}");
     LeftAlready { staff_id: String, left: String }
         => en: format!("staff id {staff_id} left on {left} already; `xueshi learner return {staff_id} --date DATE` opens a new spell"),
         zh: format!("工号 {staff_id} 已于 {left} 离开；`xueshi learner return {staff_id} --date DATE` 可开始新的在籍期");
@@ -958,7 +958,7 @@ catalogue! {
         zh: format!("课次 {id} 已删除，连同 {records} 条出勤记录");
     NoHoursOnStatus { status: Status, hours: Fixed }
         => en: format!("an {} record carries no hours (got {hours})", status.code()),
-        zh: format!("{}的记录不计学时（却给了 {hours}）", status.zh());
+        zh: format!("{}的记录不计学时，不能填写学时（填了 {hours}）", status.zh());
     OwnHoursAboveSession { hours: Fixed, session: Fixed }
         => en: format!("{hours} is more than the session's {session} hours"),
         zh: format!("{hours} 超过课次的 {session} 学时");
