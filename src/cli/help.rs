@@ -257,7 +257,7 @@ const ARGS: &[(&str, &str, &str)] = &[
 
 /// The command line in `lang`: as `cli/mod.rs` declares it in English, rewritten in Chinese.
 pub fn command(lang: Lang) -> Command {
-    let mut cmd = Cli::command();
+    let mut cmd = formats(Cli::command(), "");
     if lang == Lang::En {
         return cmd;
     }
@@ -265,6 +265,25 @@ pub fn command(lang: Lang) -> Command {
     // there to be said in Chinese too.
     cmd.build();
     chinese(cmd, "")
+}
+
+/// `--format` of `cmd` (at `path`) and its subcommands lists the formats that command prints
+/// (`Format::of_command`); the others are still taken, to be refused with the command's own words.
+fn formats(cmd: Command, path: &str) -> Command {
+    use crate::report::document::Format;
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    use clap::ValueEnum;
+    let allowed = Format::of_command(path);
+    let values: Vec<_> = Format::value_variants()
+        .iter()
+        .filter_map(|f| Some(f.to_possible_value()?.hide(!allowed.contains(f))))
+        .collect();
+    let parser = PossibleValuesParser::new(values)
+        .map(|typed| Format::from_str(&typed, false).expect("one of the formats' own names"));
+    cmd.mut_args(|a| if a.get_id() == "format" { a.value_parser(parser.clone()) } else { a }).mut_subcommands(|sc| {
+        let sub = if path.is_empty() { sc.get_name().to_string() } else { format!("{path} {}", sc.get_name()) };
+        formats(sc, &sub)
+    })
 }
 
 /// The about of a command by its path (`help learner set` is about `learner set`).
@@ -600,6 +619,14 @@ mod tests {
         let import = help_of(&["xueshi", "import", "-h"]);
         assert!(import.contains("[可选值：auto, utf-8, gb18030]") && import.contains("[默认：auto]"), "{import}");
         assert!(!import.contains("possible values") && !import.contains("default:"), "{import}");
+        // Each command's --format lists the formats it prints.
+        let notice = help_of(&["xueshi", "notice", "--help"]);
+        assert!(notice.contains("[可选值：text, json, md, html]"), "{notice}");
+        let transcript = help_of(&["xueshi", "report", "learner", "--help"]);
+        assert!(transcript.contains("[可选值：table, csv, json, md]"), "{transcript}");
+        let english = command(Lang::En).try_get_matches_from(["xueshi", "report", "year", "--help"]).unwrap_err();
+        let english = english.render().to_string();
+        assert!(english.contains("[possible values: table, csv, json, md, xlsx, html]"), "{english}");
     }
 
     #[test]

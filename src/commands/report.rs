@@ -20,29 +20,20 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let tx = db::read(&mut conn)?;
     match cmd {
         ReportCmd::Year { year, branch, output } => {
-            let format = render::choose(
-                &output,
-                Format::Table,
-                &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
-            )?;
+            let format = render::choose(&output, Format::Table, Format::LISTING)?;
             let branch = branch.map(|b| lookup::branch(&tx, &b)).transpose()?;
             let data = ledger::year_data(&tx, year.unwrap_or_else(|| ctx.default_year()))?;
             let report = year::from_data(data, branch);
             render::emit(&report, || report.document(ctx.lang), format, &output, ctx.lang)
         }
         ReportCmd::Schools { year, output } => {
-            let format = render::choose(
-                &output,
-                Format::Table,
-                &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
-            )?;
+            let format = render::choose(&output, Format::Table, Format::LISTING)?;
             let year = year.unwrap_or_else(|| ctx.default_year());
             let report = schools::from_data(year, crate::store::schools::year_data(&tx, year)?);
             render::emit(&report, || report.document(ctx.lang), format, &output, ctx.lang)
         }
         ReportCmd::Learner { staff_id, year, output } => {
-            let format =
-                render::choose(&output, Format::Table, &[Format::Table, Format::Csv, Format::Json, Format::Md])?;
+            let format = render::choose(&output, Format::Table, Format::TRANSCRIPT)?;
             let year = year.unwrap_or_else(|| ctx.default_year());
             learner::year_bounds(year)?;
             // A staff id that lost its leading zeros finds its learner as everywhere else.
@@ -57,7 +48,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
 }
 
 pub fn notice(ctx: &Ctx, args: NoticeArgs) -> Result<()> {
-    let format = render::choose(&args.output, Format::Text, &[Format::Text, Format::Md, Format::Json, Format::Html])?;
+    let format = render::choose(&args.output, Format::Text, Format::NOTICE)?;
     let period = args.period.unwrap_or_else(|| Period::last_complete_month(ctx.today));
     let mut conn = ctx.open()?;
     let tx = db::read(&mut conn)?;

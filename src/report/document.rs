@@ -152,6 +152,25 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// A listing's formats, and the year report's and the table of schools'.
+    pub const LISTING: &'static [Format] =
+        &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html];
+    /// A learner's transcript.
+    pub const TRANSCRIPT: &'static [Format] = &[Format::Table, Format::Csv, Format::Json, Format::Md];
+    /// A notice: text ready to post.
+    pub const NOTICE: &'static [Format] = &[Format::Text, Format::Md, Format::Json, Format::Html];
+
+    /// The formats of the command at `path` (`report learner`), which its `--help` lists.
+    pub fn of_command(path: &str) -> &'static [Format] {
+        match path {
+            "notice" => Format::NOTICE,
+            "report learner" => Format::TRANSCRIPT,
+            _ => Format::LISTING,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,11 +42,7 @@ impl Listing {
 
     /// With a heading above the table (not in csv), and in JSON `json` instead of the rows.
     pub fn emit_with(self, output: &Output, lang: Lang, heading: String, json: Option<Json>) -> Result<()> {
-        let format = render::choose(
-            output,
-            Format::Table,
-            &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx, Format::Html],
-        )?;
+        let format = render::choose(output, Format::Table, Format::LISTING)?;
         let json = json.unwrap_or_else(|| self.json());
         let doc = || Document {
             title: heading,
