@@ -47,19 +47,16 @@ pub fn audit(ctx: &Ctx, a: AuditArgs) -> Result<()> {
             .collect(),
     );
     // In the other formats, each row in words (`report::audit`).
-    let mut names = records::audit_names(&tx)?;
+    let names = records::audit_names(&tx)?;
     let parsed: Vec<(Json, Option<Json>, Option<Json>)> = log
         .iter()
         .map(|r| (parse(Some(&r.key)), r.old.as_ref().map(|o| parse(Some(o))), r.new.as_ref().map(|n| parse(Some(n)))))
         .collect();
-    for (key, _, _) in &parsed {
-        audit::learn_from_key(&mut names, key);
-    }
-    let words = audit::Words { names: &names, lang: ctx.lang };
     let rows = log
         .into_iter()
         .zip(&parsed)
         .map(|(r, (key, old, new))| {
+            let words = audit::Words { names: &names, lang: ctx.lang, row: r.id };
             let (before, after) = words.values(&r.entity, key, old.as_ref(), new.as_ref());
             vec![
                 Cell::Int(r.id),

@@ -11,19 +11,11 @@ use crate::model::{AssessmentKind, Award, Category, CourseKind, Mode, Status};
 pub use crate::store::records::AuditNames as Names;
 use crate::Lang;
 
-/// Learns the staff ids the log's own keys give with a learner id: a deleted learner's too.
-pub fn learn_from_key(names: &mut Names, key: &Json) {
-    if let (Some(id), Some(staff_id)) =
-        (key.get("learner_id").and_then(Json::as_i64), key.get("staff_id").and_then(Json::as_str))
-    {
-        names.learners.entry(id).or_insert_with(|| staff_id.to_string());
-    }
-}
-
-/// Writes audit rows' parts in one language.
+/// Writes one audit row's parts (the row of id `row`) in one language.
 pub struct Words<'a> {
     pub names: &'a Names,
     pub lang: Lang,
+    pub row: i64,
 }
 
 /// Fields no reader needs: which batch a record came in is the row's own batch column.
@@ -115,7 +107,11 @@ impl Words<'_> {
                     let rows = rows.as_array()?;
                     (!rows.is_empty()).then(|| {
                         let each: Vec<String> = rows.iter().map(|r| self.value_of(table, &Json::Null, r)).collect();
-                        format!("{}（{}）", self.entity(table), each.join(self.pick("; ", "；")))
+                        let each = each.join(self.pick("; ", "；"));
+                        match self.lang {
+                            Lang::En => format!("{} ({each})", self.entity(table)),
+                            Lang::Zh => format!("{}（{each}）", self.entity(table)),
+                        }
                     })
                 })
                 .collect::<Vec<_>>();
@@ -158,20 +154,28 @@ impl Words<'_> {
             ("hours" | "pass_mark" | "score" | "first" | "second" | "third" | "merit", Json::Number(n)) => {
                 n.as_i64().map_or_else(|| n.to_string(), |h| Fixed(h).to_string())
             }
-            ("learner_id", Json::Number(n)) => self.id(&self.names.learners, n),
-            ("branch_id", Json::Number(n)) => self.id(&self.names.branches, n),
-            ("course_id", Json::Number(n)) => self.id(&self.names.courses, n),
-            ("assessment_id", Json::Number(n)) => self.id(&self.names.assessments, n),
-            ("sha256", Json::String(s)) => format!("{}…", &s[..s.len().min(12)]),
+            ("learner_id", Json::Number(n)) => self.id("learner", &self.names.learners, n),
+            ("branch_id", Json::Number(n)) => self.id("branch", &self.names.branches, n),
+            ("course_id", Json::Number(n)) => self.id("course", &self.names.courses, n),
+            ("assessment_id", Json::Number(n)) => self.id("assessment", &self.names.assessments, n),
+            ("sha256", Json::String(s)) => format!("{}…", s.chars().take(12).collect::<String>()),
             (_, Json::String(s)) => self.code(entity, field, s),
             (_, other) => plain(other),
         };
         format!("{label} {shown}")
     }
 
-    /// A row id as what it stands for; an id whose record is gone as `#35`.
-    fn id(&self, names: &HashMap<i64, String>, n: &serde_json::Number) -> String {
-        n.as_i64().and_then(|id| names.get(&id)).cloned().unwrap_or_else(|| format!("#{n}"))
+    /// A row id of `table` as what it stood for when the row was logged: the record a later
+    /// delete logged (a SQLite row id may since have been given again), else today's; an id whose
+    /// record is gone unlogged as `#35`.
+    fn id(&self, table: &str, names: &HashMap<i64, String>, n: &serde_json::Number) -> String {
+        let Some(id) = n.as_i64() else { return format!("#{n}") };
+        let deleted = self
+            .names
+            .gone
+            .get(&(table.to_string(), id))
+            .and_then(|deletes| deletes.iter().find(|(at, _)| *at >= self.row).map(|(_, name)| name.clone()));
+        deleted.or_else(|| names.get(&id).cloned()).unwrap_or_else(|| format!("#{n}"))
     }
 
     /// A stored code in the chosen language; any other text as it is.
@@ -283,8 +287,8 @@ mod tests {
     #[test]
     fn keys_name_records_by_staff_ids_and_codes() {
         let n = names();
-        let zh = Words { names: &n, lang: Lang::Zh };
-        let en = Words { names: &n, lang: Lang::En };
+        let zh = Words { names: &n, lang: Lang::Zh, row: 1 };
+        let en = Words { names: &n, lang: Lang::En, row: 1 };
         assert_eq!(zh.key("attendance", &json!({"session_id": 16, "learner_id": 1})), "课次 16，工号 0017");
         assert_eq!(en.key("result", &json!({"assessment_id": 5, "learner_id": 9})), "assessment Q9, staff id #9");
         assert_eq!(zh.key("session", &json!({"id": 16})), "课次 16");
@@ -306,8 +310,8 @@ mod tests {
     #[test]
     fn values_read_as_hours_and_words_and_an_update_shows_what_it_changed() {
         let n = names();
-        let zh = Words { names: &n, lang: Lang::Zh };
-        let en = Words { names: &n, lang: Lang::En };
+        let zh = Words { names: &n, lang: Lang::Zh, row: 1 };
+        let en = Words { names: &n, lang: Lang::En, row: 1 };
         let key = json!({"id": 16});
         let old = json!({"course_id": 1, "date": "2025-11-03", "hours": 200, "days": 1, "batch_id": null});
         let new = json!({"course_id": 1, "date": "2025-11-03", "hours": 250, "days": 1, "batch_id": null});
@@ -348,7 +352,7 @@ mod tests {
     #[test]
     fn a_deleted_learner_reads_as_their_records() {
         let n = names();
-        let zh = Words { names: &n, lang: Lang::Zh };
+        let zh = Words { names: &n, lang: Lang::Zh, row: 1 };
         let old = json!({"learner": [{"staff_id": "9999", "name": "测试", "branch_id": 2, "category": "member",
                                       "joined": null, "left_on": null, "batch_id": null}],
                          "spell": [], "exemption": [{"from_date": "2025-01-01", "to_date": "2025-02-01", "reason": "病假"}]});
@@ -362,10 +366,14 @@ mod tests {
     }
 
     #[test]
-    fn a_key_with_a_staff_id_teaches_the_names_a_deleted_learner() {
-        let mut n = Names::default();
-        learn_from_key(&mut n, &json!({"staff_id": "9999", "learner_id": 35}));
-        let en = Words { names: &n, lang: Lang::En };
-        assert_eq!(en.key("attendance", &json!({"session_id": 3, "learner_id": 35})), "session 3, staff id 9999");
+    fn an_id_given_again_names_what_it_was_when_the_row_was_logged() {
+        let mut n = names();
+        // Learner 1 (0002) deleted at log row 7; id 1 is 0017's today.
+        n.gone.insert(("learner".into(), 1), vec![(7, "0002".into())]);
+        let key = json!({"session_id": 3, "learner_id": 1});
+        let before = Words { names: &n, lang: Lang::En, row: 5 };
+        assert_eq!(before.key("attendance", &key), "session 3, staff id 0002");
+        let after = Words { names: &n, lang: Lang::En, row: 9 };
+        assert_eq!(after.key("attendance", &key), "session 3, staff id 0017");
     }
 }

@@ -537,7 +537,14 @@ pub struct AuditNames {
     pub branches: HashMap<i64, String>,
     pub courses: HashMap<i64, String>,
     pub assessments: HashMap<i64, String>,
+    /// Records deleted, by table and id: each delete's audit row id and the name it logged. A
+    /// SQLite row id can be given again after its row is deleted: a row of the log before the
+    /// delete means the record deleted, not today's.
+    pub gone: Deleted,
 }
+
+/// Deleted records by (table, id): each delete's audit row id and the name it logged.
+pub type Deleted = HashMap<(String, i64), Vec<(i64, String)>>;
 
 /// The names of the audit log's row ids, as stored now.
 pub fn audit_names(tx: &Tx) -> Result<AuditNames> {
@@ -549,7 +556,31 @@ pub fn audit_names(tx: &Tx) -> Result<AuditNames> {
         branches: by_id("SELECT id, code FROM branch")?,
         courses: by_id("SELECT id, code FROM course")?,
         assessments: by_id("SELECT id, code FROM assessment")?,
+        gone: deleted_names(tx)?,
     })
+}
+
+/// The names the log's deletes of learners, courses and assessments record with their ids, in
+/// the log's order.
+fn deleted_names(tx: &Tx) -> Result<Deleted> {
+    let mut gone = Deleted::new();
+    let rows: Vec<(i64, String, String)> = tx.all(
+        "SELECT id, entity, key FROM audit WHERE action = 'delete' AND entity IN ('learner', 'course', 'assessment')
+         ORDER BY id",
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    for (row, entity, key) in rows {
+        let Ok(key) = serde_json::from_str::<Json>(&key) else { continue };
+        let (id, name) = match entity.as_str() {
+            "learner" => (key.get("learner_id"), key.get("staff_id")),
+            _ => (key.get("id"), key.get("code")),
+        };
+        if let (Some(id), Some(name)) = (id.and_then(Json::as_i64), name.and_then(Json::as_str)) {
+            gone.entry((entity, id)).or_default().push((row, name.to_string()));
+        }
+    }
+    Ok(gone)
 }
 
 /// Whether an import batch of this id exists.
