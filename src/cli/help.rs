@@ -281,9 +281,18 @@ fn formats(cmd: Command, path: &str) -> Command {
     let parser = PossibleValuesParser::new(values)
         .map(|typed| Format::from_str(&typed, false).expect("one of the formats' own names"));
     cmd.mut_args(|a| if a.get_id() == "format" { a.value_parser(parser.clone()) } else { a }).mut_subcommands(|sc| {
-        let sub = if path.is_empty() { sc.get_name().to_string() } else { format!("{path} {}", sc.get_name()) };
+        let sub = sub_path(path, sc.get_name());
         formats(sc, &sub)
     })
+}
+
+/// The path of subcommand `name` of the command at `path`: `learner set`.
+fn sub_path(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path} {name}")
+    }
 }
 
 /// The about of a command by its path (`help learner set` is about `learner set`).
@@ -326,7 +335,7 @@ fn chinese(cmd: Command, path: &str) -> Command {
     let usage = usage.strip_prefix("Usage:").map_or(usage.as_str(), str::trim_start).replace("[OPTIONS]", "[选项]");
     cmd = cmd.override_usage(usage);
     cmd.mut_subcommands(|sc| {
-        let sub = if path.is_empty() { sc.get_name().to_string() } else { format!("{path} {}", sc.get_name()) };
+        let sub = sub_path(path, sc.get_name());
         chinese(sc, &sub)
     })
 }
@@ -568,7 +577,7 @@ mod tests {
                 }
             }
             for sc in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-                let sub = if path.is_empty() { sc.get_name().to_string() } else { format!("{path} {}", sc.get_name()) };
+                let sub = sub_path(path, sc.get_name());
                 walk(sc, &sub, commands, args);
             }
         }
